@@ -1,0 +1,81 @@
+package org.universis.racket;
+
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The process-wide emitter: register it once (or let the racket agent do it), then emit and
+ * subscribe from anywhere.
+ *
+ * <pre>{@code
+ * InterProcessEventEmitter.register();
+ * InterProcessEventEmitter.subscribe("cache.>", event -> cache.evict(event.body()));
+ * InterProcessEventEmitter.emit("cache.invalidate", Map.of("key", 42));
+ * }</pre>
+ */
+public final class InterProcessEventEmitter {
+
+  private static volatile ProcessEventEmitter global;
+
+  private InterProcessEventEmitter() {}
+
+  /**
+   * Registers the global emitter with the options the environment gives; does nothing when one is
+   * registered already.
+   */
+  public static void register() {
+    register(RacketOptions.defaults());
+  }
+
+  /** Registers the global emitter with {@code options}; does nothing when one is registered already. */
+  public static synchronized void register(RacketOptions options) {
+    Objects.requireNonNull(options, "options");
+    if (global == null) {
+      global = new ProcessEventEmitter(options);
+    }
+  }
+
+  /** Closes the global emitter, if any; {@link #register()} may then be called again. */
+  public static synchronized void unregister() {
+    if (global != null) {
+      global.close();
+      global = null;
+    }
+  }
+
+  /** Whether a global emitter is registered. */
+  public static boolean isRegistered() {
+    return global != null;
+  }
+
+  /** See {@link ProcessEventEmitter#emit(Object)}. */
+  public static CompletableFuture<Long> emit(Object event) {
+    return emitter().emit(event);
+  }
+
+  /** See {@link ProcessEventEmitter#emit(String, Object)}. */
+  public static CompletableFuture<Long> emit(String type, Object body) {
+    return emitter().emit(type, body);
+  }
+
+  /** See {@link ProcessEventEmitter#subscribe(Consumer)}. */
+  public static Subscription subscribe(Consumer<? super ProcessEvent> handler) {
+    return emitter().subscribe(handler);
+  }
+
+  /** See {@link ProcessEventEmitter#subscribe(String, Consumer)}. */
+  public static Subscription subscribe(String filter, Consumer<? super ProcessEvent> handler) {
+    return emitter().subscribe(filter, handler);
+  }
+
+  private static ProcessEventEmitter emitter() {
+    ProcessEventEmitter e = global;
+    if (e == null) {
+      throw new IllegalStateException("InterProcessEventEmitter is not registered: call"
+          + " InterProcessEventEmitter.register() at start-up, or start the JVM with"
+          + " -javaagent:racket-agent.jar");
+    }
+    return e;
+  }
+}

@@ -1,0 +1,271 @@
+package org.universis.racket;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How an emitter reaches its relay. Immutable; make one with {@link #builder()}, derive one with
+ * {@link #newBuilder()}.
+ *
+ * <p>A new builder starts from the environment: each option {@code k} is read from the system
+ * property {@code racket.k}, else from the environment variable {@code RACKET_K}, else from its
+ * default. What the builder is then told wins.
+ *
+ * <table>
+ *   <caption>Options</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>url</td><td>http://localhost:14440</td><td>the relay</td></tr>
+ *   <tr><td>mode</td><td>auto</td><td>{@link Mode}</td></tr>
+ *   <tr><td>name</td><td>none</td><td>this process's name, shown to others in {@link Origin#name()}</td></tr>
+ *   <tr><td>token</td><td>none</td><td>the relay's token, required when the relay has one</td></tr>
+ *   <tr><td>buffer</td><td>10000</td><td>emits held while the relay is unreachable or has not acknowledged them</td></tr>
+ *   <tr><td>queue</td><td>10000</td><td>events queued for one subscription whose handler is busy</td></tr>
+ * </table>
+ */
+public final class RacketOptions {
+
+  /** The relay every emitter uses unless told otherwise. */
+  public static final URI DEFAULT_URL = URI.create("http://localhost:14440");
+
+  /** Who hosts the relay. */
+  public enum Mode {
+    /** Connect to the url; when nothing listens there and it is a loopback address, host the relay. */
+    AUTO,
+    /** Only connect; never host. */
+    CLIENT,
+    /** Host the relay in this process, then connect to it. */
+    RELAY,
+    /** Do nothing: the agent installs no emitter. */
+    OFF
+  }
+
+  /** The option keys, as accepted by {@link Builder#set(String, String)}. */
+  public static final java.util.List<String> KEYS =
+      java.util.List.of("url", "mode", "name", "token", "buffer", "queue");
+
+  private final URI url;
+  private final Mode mode;
+  private final String name;
+  private final String token;
+  private final int buffer;
+  private final int queue;
+
+  private RacketOptions(Builder b) {
+    this.url = b.url;
+    this.mode = b.mode;
+    this.name = b.name;
+    this.token = b.token;
+    this.buffer = b.buffer;
+    this.queue = b.queue;
+  }
+
+  /** The options the environment gives (see the class comment). */
+  public static RacketOptions defaults() {
+    return builder().build();
+  }
+
+  /** A builder that starts from the environment (see the class comment). */
+  public static Builder builder() {
+    Builder b = new Builder();
+    for (String key : KEYS) {
+      String value = System.getProperty("racket." + key);
+      String source = "system property racket." + key;
+      if (value == null) {
+        value = System.getenv("RACKET_" + key.toUpperCase(Locale.ROOT));
+        source = "environment variable RACKET_" + key.toUpperCase(Locale.ROOT);
+      }
+      if (value != null) {
+        try {
+          b.set(key, value);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        }
+      }
+    }
+    return b;
+  }
+
+  /** A builder holding these options. */
+  public Builder newBuilder() {
+    Builder b = new Builder();
+    b.url = url;
+    b.mode = mode;
+    b.name = name;
+    b.token = token;
+    b.buffer = buffer;
+    b.queue = queue;
+    return b;
+  }
+
+  public URI url() {
+    return url;
+  }
+
+  public Mode mode() {
+    return mode;
+  }
+
+  /** This process's name, or {@code null}. */
+  public String name() {
+    return name;
+  }
+
+  /** The relay's token, or {@code null}. */
+  public String token() {
+    return token;
+  }
+
+  public int buffer() {
+    return buffer;
+  }
+
+  public int queue() {
+    return queue;
+  }
+
+  /** Every option as text, keyed as {@link #KEYS}; absent ones are left out. */
+  public Map<String, String> toMap() {
+    Map<String, String> map = new LinkedHashMap<>();
+    map.put("url", url.toString());
+    map.put("mode", mode.name().toLowerCase(Locale.ROOT));
+    if (name != null) map.put("name", name);
+    if (token != null) map.put("token", token);
+    map.put("buffer", Integer.toString(buffer));
+    map.put("queue", Integer.toString(queue));
+    return map;
+  }
+
+  @Override
+  public String toString() {
+    Map<String, String> map = toMap();
+    map.computeIfPresent("token", (k, v) -> "***");
+    return "RacketOptions" + map;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RacketOptions other && toMap().equals(other.toMap());
+  }
+
+  @Override
+  public int hashCode() {
+    return toMap().hashCode();
+  }
+
+  /** Builds {@link RacketOptions}; every setter checks its value and says what is wrong. */
+  public static final class Builder {
+    private URI url = DEFAULT_URL;
+    private Mode mode = Mode.AUTO;
+    private String name;
+    private String token;
+    private int buffer = 10_000;
+    private int queue = 10_000;
+
+    private Builder() {}
+
+    /** The relay, {@code http://host:port}; a trailing slash is ignored. */
+    public Builder url(String url) {
+      Objects.requireNonNull(url, "url");
+      URI uri;
+      try {
+        uri = URI.create(url.trim());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("url '" + url + "' is not a URL: " + e.getMessage(), e);
+      }
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new IllegalArgumentException(
+            "url '" + url + "' must look like http://host:port, for example " + DEFAULT_URL);
+      }
+      String path = uri.getPath() == null ? "" : uri.getPath();
+      this.url = URI.create(uri.getScheme() + "://" + uri.getRawAuthority()
+          + (path.endsWith("/") ? path.substring(0, path.length() - 1) : path));
+      return this;
+    }
+
+    public Builder mode(Mode mode) {
+      this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** This process's name, shown to others; {@code null} for none. */
+    public Builder name(String name) {
+      this.name = blankToNull(name);
+      return this;
+    }
+
+    /** The relay's token; {@code null} for none. */
+    public Builder token(String token) {
+      this.token = blankToNull(token);
+      return this;
+    }
+
+    /** How many emits are held while the relay is unreachable or has not acknowledged them. */
+    public Builder buffer(int buffer) {
+      this.buffer = positive("buffer", buffer);
+      return this;
+    }
+
+    /** How many events may wait for one subscription's handler. */
+    public Builder queue(int queue) {
+      this.queue = positive("queue", queue);
+      return this;
+    }
+
+    /**
+     * Sets one option from text, as agent arguments, system properties and environment variables
+     * give it.
+     *
+     * @throws IllegalArgumentException for an unknown key or a bad value; the message lists the
+     *     valid keys or values
+     */
+    public Builder set(String key, String value) {
+      Objects.requireNonNull(value, key);
+      switch (key) {
+        case "url" -> url(value);
+        case "mode" -> mode(parseMode(value));
+        case "name" -> name(value);
+        case "token" -> token(value);
+        case "buffer" -> buffer(parseInt(key, value));
+        case "queue" -> queue(parseInt(key, value));
+        default -> throw new IllegalArgumentException(
+            "unknown racket option '" + key + "'; valid options are " + String.join(", ", KEYS));
+      }
+      return this;
+    }
+
+    public RacketOptions build() {
+      return new RacketOptions(this);
+    }
+
+    private static Mode parseMode(String value) {
+      try {
+        return Mode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "mode '" + value + "' is not one of auto, client, relay, off", e);
+      }
+    }
+
+    private static int parseInt(String key, String value) {
+      try {
+        return Integer.parseInt(value.trim().replace("_", ""));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + " '" + value + "' is not a whole number", e);
+      }
+    }
+
+    private static int positive(String key, int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException(key + " must be at least 1, not " + value);
+      }
+      return value;
+    }
+
+    private static String blankToNull(String s) {
+      return s == null || s.isBlank() ? null : s.trim();
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package org.universis.racket.spi;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A set of type patterns with NATS-style wildcards: tokens are separated by dots, {@code *} matches
+ * one token and {@code >} (last only) one or more. {@code "a.*,b.>"} matches {@code a.x} and
+ * {@code b.x.y}. The relay and its clients share this class so that they agree on every match.
+ */
+public final class TypeFilter {
+
+  /** The filter that matches every type. */
+  public static final TypeFilter ALL = new TypeFilter(List.<String[]>of(new String[] {">"}));
+
+  /** The longest type or pattern accepted. */
+  public static final int MAX_LENGTH = 256;
+
+  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-:$@]+");
+
+  private final List<String[]> patterns;
+  private final String text;
+
+  private TypeFilter(List<String[]> patterns) {
+    this.patterns = patterns;
+    StringBuilder sb = new StringBuilder();
+    for (String[] p : patterns) {
+      if (sb.length() > 0) sb.append(',');
+      sb.append(String.join(".", p));
+    }
+    this.text = sb.toString();
+  }
+
+  /**
+   * Parses a comma-separated list of patterns; blank or {@code null} means every type.
+   *
+   * @throws IllegalArgumentException naming the bad pattern and why
+   */
+  public static TypeFilter parse(String filter) {
+    if (filter == null || filter.isBlank()) return ALL;
+    List<String[]> patterns = new ArrayList<>();
+    for (String pattern : filter.split(",")) {
+      String p = pattern.trim();
+      if (p.isEmpty()) continue;
+      patterns.add(parsePattern(p));
+    }
+    return patterns.isEmpty() ? ALL : new TypeFilter(List.copyOf(patterns));
+  }
+
+  /** The union of several filters. */
+  public static TypeFilter union(Iterable<TypeFilter> filters) {
+    List<String[]> all = new ArrayList<>();
+    for (TypeFilter f : filters) {
+      if (f.matchesEverything()) return ALL;
+      for (String[] p : f.patterns) {
+        if (all.stream().noneMatch(q -> Arrays.equals(p, q))) all.add(p);
+      }
+    }
+    return all.isEmpty() ? none() : new TypeFilter(List.copyOf(all));
+  }
+
+  /** The filter that matches nothing. */
+  public static TypeFilter none() {
+    return NONE;
+  }
+
+  private static final TypeFilter NONE = new TypeFilter(List.of());
+
+  /**
+   * Checks that {@code type} is a valid event type: dot-separated tokens of letters, digits and
+   * {@code _-:$@}, at most {@value #MAX_LENGTH} characters, no wildcards.
+   *
+   * @return the type
+   * @throws IllegalArgumentException saying what is wrong
+   */
+  public static String checkType(String type) {
+    if (type == null || type.isEmpty()) throw new IllegalArgumentException("type must not be empty");
+    if (type.length() > MAX_LENGTH) {
+      throw new IllegalArgumentException("type is longer than " + MAX_LENGTH + " characters");
+    }
+    for (String token : type.split("\\.", -1)) {
+      if (!TOKEN.matcher(token).matches()) {
+        throw new IllegalArgumentException("type '" + type + "' must be dot-separated tokens of"
+            + " letters, digits and _-:$@, like cache.invalidate");
+      }
+    }
+    return type;
+  }
+
+  private static String[] parsePattern(String p) {
+    if (p.length() > MAX_LENGTH) {
+      throw new IllegalArgumentException("filter pattern is longer than " + MAX_LENGTH + " characters");
+    }
+    String[] tokens = p.split("\\.", -1);
+    for (int i = 0; i < tokens.length; i++) {
+      String t = tokens[i];
+      boolean wildcard = t.equals("*") || t.equals(">") && i == tokens.length - 1;
+      if (!wildcard && !TOKEN.matcher(t).matches()) {
+        throw new IllegalArgumentException("filter pattern '" + p + "' is malformed: use"
+            + " dot-separated tokens, '*' for one token and '>' (last) for the rest, like cache.>");
+      }
+    }
+    return tokens;
+  }
+
+  /** Whether {@code type} matches one of the patterns. */
+  public boolean matches(String type) {
+    if (this == ALL) return true;
+    for (String[] p : patterns) {
+      if (matches(p, type)) return true;
+    }
+    return false;
+  }
+
+  /** Whether this filter matches every type. */
+  public boolean matchesEverything() {
+    for (String[] p : patterns) {
+      if (p.length == 1 && p[0].equals(">")) return true;
+    }
+    return false;
+  }
+
+  // Walks the type once without splitting it: this runs for every event and every subscriber.
+  private static boolean matches(String[] pattern, String type) {
+    int pos = 0;
+    int n = type.length();
+    for (int i = 0; i < pattern.length; i++) {
+      if (pos > n) return false;
+      String token = pattern[i];
+      if (token.equals(">")) return pos < n;
+      int end = type.indexOf('.', pos);
+      if (end < 0) end = n;
+      if (!token.equals("*") && !type.regionMatches(pos, token, 0, Math.max(token.length(), end - pos))) {
+        return false;
+      }
+      if (token.equals("*") && end == pos) return false;
+      pos = end + 1;
+    }
+    return pos == n + 1;
+  }
+
+  /** The filter as text, patterns joined by commas; empty for the filter that matches nothing. */
+  @Override
+  public String toString() {
+    return text;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TypeFilter other && text.equals(other.text);
+  }
+
+  @Override
+  public int hashCode() {
+    return text.hashCode();
+  }
+}
