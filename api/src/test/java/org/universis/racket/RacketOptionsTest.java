@@ -1,0 +1,83 @@
+package org.universis.racket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RacketOptionsTest {
+
+  @AfterEach
+  void clearProperties() {
+    System.clearProperty("racket.url");
+    System.clearProperty("racket.queue");
+  }
+
+  @Test
+  void defaultsPointAtTheLocalRelay() {
+    RacketOptions o = RacketOptions.builder().build();
+    assertEquals("http://localhost:14440", o.url().toString());
+    assertEquals(RacketOptions.Mode.AUTO, o.mode());
+    assertNull(o.name());
+    assertEquals(10_000, o.buffer());
+  }
+
+  @Test
+  void urlTrailingSlashIsDropped() {
+    assertEquals("http://localhost:12345",
+        RacketOptions.builder().url("http://localhost:12345/").build().url().toString());
+  }
+
+  @Test
+  void systemPropertiesAreReadAndTheBuilderWins() {
+    System.setProperty("racket.url", "http://127.0.0.1:9999");
+    System.setProperty("racket.queue", "7");
+    RacketOptions fromEnvironment = RacketOptions.defaults();
+    assertEquals("http://127.0.0.1:9999", fromEnvironment.url().toString());
+    assertEquals(7, fromEnvironment.queue());
+    assertEquals(8, fromEnvironment.newBuilder().queue(8).build().queue());
+  }
+
+  @Test
+  void aBadSystemPropertyNamesItself() {
+    System.setProperty("racket.queue", "lots");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, RacketOptions::builder);
+    assertTrue(e.getMessage().contains("racket.queue"), e.getMessage());
+  }
+
+  @Test
+  void unknownKeysListTheValidOnes() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> RacketOptions.builder().set("colour", "red"));
+    assertTrue(e.getMessage().contains("url, mode, name, token, buffer, queue"), e.getMessage());
+  }
+
+  @Test
+  void badValuesSayWhatIsExpected() {
+    RacketOptions.Builder b = RacketOptions.builder();
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> b.set("mode", "sometimes"))
+        .getMessage().contains("auto, client, relay, off"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> b.set("url", "ftp://x"))
+        .getMessage().contains("http://host:port"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> b.set("buffer", "0"))
+        .getMessage().contains("at least 1"));
+  }
+
+  @Test
+  void toStringHidesTheToken() {
+    RacketOptions o = RacketOptions.builder().token("s3cret").build();
+    assertFalse(o.toString().contains("s3cret"));
+    assertEquals("s3cret", o.toMap().get("token"));
+  }
+
+  @Test
+  void optionsAreValuesThatRoundTripThroughTheirBuilder() {
+    RacketOptions o = RacketOptions.builder().name("orders").mode(RacketOptions.Mode.CLIENT).build();
+    assertEquals(o, o.newBuilder().build());
+    assertEquals(o.hashCode(), o.newBuilder().build().hashCode());
+  }
+}

@@ -1,0 +1,79 @@
+package org.universis.racket.spi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TypeFilterTest {
+
+  @Test
+  void starMatchesExactlyOneToken() {
+    TypeFilter f = TypeFilter.parse("job.*.done");
+    assertTrue(f.matches("job.7.done"));
+    assertFalse(f.matches("job.done"));
+    assertFalse(f.matches("job.7.8.done"));
+    assertFalse(f.matches("job.7.done.x"));
+  }
+
+  @Test
+  void greaterThanMatchesOneOrMoreTrailingTokens() {
+    TypeFilter f = TypeFilter.parse("cache.>");
+    assertTrue(f.matches("cache.a"));
+    assertTrue(f.matches("cache.a.b"));
+    assertFalse(f.matches("cache"));
+    assertFalse(f.matches("caches.a"));
+  }
+
+  @Test
+  void literalPatternsMatchOnlyThemselves() {
+    TypeFilter f = TypeFilter.parse("config.reloaded");
+    assertTrue(f.matches("config.reloaded"));
+    assertFalse(f.matches("config.reloade"));
+    assertFalse(f.matches("config.reloaded2"));
+    assertFalse(f.matches("config"));
+  }
+
+  @Test
+  void commaSeparatedPatternsAreAUnion() {
+    TypeFilter f = TypeFilter.parse("a.*, b");
+    assertTrue(f.matches("a.x"));
+    assertTrue(f.matches("b"));
+    assertFalse(f.matches("c"));
+    assertEquals("a.*,b", f.toString());
+  }
+
+  @Test
+  void blankFilterMatchesEverything() {
+    assertTrue(TypeFilter.parse("").matches("anything.at.all"));
+    assertTrue(TypeFilter.parse(null).matchesEverything());
+  }
+
+  @Test
+  void unionOfFiltersMatchesWhatAnyOfThemMatches() {
+    TypeFilter u = TypeFilter.union(List.of(TypeFilter.parse("a.>"), TypeFilter.parse("b,a.>")));
+    assertEquals("a.>,b", u.toString());
+    assertTrue(TypeFilter.union(List.of(TypeFilter.parse("a"), TypeFilter.ALL)).matchesEverything());
+    assertFalse(TypeFilter.union(List.of()).matches("a"));
+  }
+
+  @Test
+  void malformedPatternsAreRefusedWithTheirName() {
+    for (String bad : List.of("a..b", "a.>.b", "a b", ".a", "a*")) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> TypeFilter.parse(bad), bad);
+      assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
+    }
+  }
+
+  @Test
+  void typesMustBeTokensWithoutWildcards() {
+    assertEquals("cache.invalidate", TypeFilter.checkType("cache.invalidate"));
+    for (String bad : List.of("", "a.*", "a.>", "a..b", "a b", "x".repeat(257))) {
+      assertThrows(IllegalArgumentException.class, () -> TypeFilter.checkType(bad), bad);
+    }
+  }
+}
