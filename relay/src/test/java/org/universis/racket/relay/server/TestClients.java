@@ -137,7 +137,11 @@ final class TestClients {
     int frames;
 
     Ws(String base) throws Exception {
-      socket = HTTP.newWebSocketBuilder().buildAsync(URI.create(base.replace("http:", "ws:") + "/ws"),
+      this(base, "");
+    }
+
+    Ws(String base, String query) throws Exception {
+      socket = HTTP.newWebSocketBuilder().buildAsync(URI.create(base.replace("http:", "ws:") + "/ws" + query),
           new WebSocket.Listener() {
             private final StringBuilder text = new StringBuilder();
 
