@@ -92,6 +92,7 @@ class RelayFanOutIT {
         }
       }
       List<JsonNode> acks = emitter.take(50, 10, m -> "ack".equals(m.path("op").asText()));
+      assertTrue(emitter.frames <= 6, "acks of one frame's emits share a frame: " + emitter.frames);
       List<JsonNode> events = subscriber.take(50, 10, Ws::isEvent);
       List<SseEvent> sseEvents = sse.take(50, 10);
       for (int i = 0; i < 50; i++) {

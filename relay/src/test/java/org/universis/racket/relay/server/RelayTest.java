@@ -47,13 +47,12 @@ class RelayTest {
   void aTakenPortFailsWithABindExceptionAndLeavesNoThreads() throws Exception {
     awaitNoRelayThreads();
     try (Relay first = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).build())) {
+      int firstThreads = relayThreads().size();
       UncheckedIOException e = assertThrows(UncheckedIOException.class,
           () -> Relay.start(RelayConfig.builder().port(first.port()).daemonThreads(true).build()));
       assertInstanceOf(BindException.class, e.getCause());
       assertTrue(e.getMessage().contains(String.valueOf(first.port())), e.getMessage());
-      // Only the first relay's threads remain.
-      int firstThreads = relayThreads().size();
-      assertTrue(firstThreads > 0);
+      TestClients.await("only the first relay's threads", 10, () -> relayThreads().size() == firstThreads);
     }
     awaitNoRelayThreads();
   }
