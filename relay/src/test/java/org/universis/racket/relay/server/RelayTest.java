@@ -37,6 +37,11 @@ class RelayTest {
       List<Long> ids = TestClients.emit(base, "{\"type\":\"embedded\"}");
       assertEquals(before + 1, ids.get(0));
       assertEquals(ids.get(0), relay.lastId());
+      // Open streams do not keep it running either.
+      TestClients.Sse open = new TestClients.Sse(base + "/events", null);
+      TestClients.Ws ws = new TestClients.Ws(base);
+      ws.hello(">", null);
+      assertEquals(200, open.status);
     } finally {
       relay.close();
     }
@@ -55,6 +60,21 @@ class RelayTest {
       TestClients.await("only the first relay's threads", 10, () -> relayThreads().size() == firstThreads);
     }
     awaitNoRelayThreads();
+  }
+
+  @Test
+  void anIdleStreamGetsHeartbeatComments() throws Exception {
+    try (Relay relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).heartbeatSeconds(1).build())) {
+      var response = TestClients.HTTP.send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + relay.port() + "/events")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofLines());
+      try (var lines = response.body()) {
+        // ": racket 1", its blank line, then ":" from the heartbeat.
+        List<String> first = java.util.concurrent.CompletableFuture.supplyAsync(() -> lines.limit(3).toList())
+            .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(List.of(": racket 1", "", ":"), first);
+      }
+    }
   }
 
   @Test
