@@ -103,7 +103,7 @@ final class Connector {
     if (options.token() != null) builder.header("Authorization", "Bearer " + options.token());
     try {
       builder.buildAsync(socketUri, attempt).whenComplete((ws, error) -> {
-        if (error != null) connectFailed(error);
+        if (error != null) execute(() -> connectFailed(error)); // hosting may bind: not here
       });
     } catch (RuntimeException e) {
       connectFailed(e);
@@ -115,11 +115,10 @@ final class Connector {
         ? error.getCause() : error;
     if (cause instanceof ConnectException && host.allowed() && !host.hosting()) {
       // Nothing listens: run for election. Winner or not, someone should answer now.
-      execute(() -> {
-        if (host.tryStart()) connect();
-        else retryLater(describe(cause));
-      });
-      return;
+      if (host.tryStart()) {
+        connect();
+        return;
+      }
     }
     retryLater(describe(cause));
   }
@@ -163,7 +162,7 @@ final class Connector {
   }
 
   void received(ReceivedEvent event) {
-    if (!event.isResync()) resumeId = event.id();
+    resumeId = event.id(); // a resync notice's id is the end of its gap: resuming there is safe
     inbox.deliver(event);
   }
 

@@ -19,10 +19,6 @@ import org.universis.racket.spi.TypeFilter;
  */
 final class Inbox {
 
-  // The relay treats an empty filter as "everything"; with no subscription, ask for a type that
-  // is never emitted (racket.* is the relay's own namespace) so that emit-only clients get nothing.
-  static final String NOTHING = "racket.none";
-
   private final int queueCapacity;
   private final Runnable onFilterChange;
   private final CopyOnWriteArrayList<LocalSubscription> subscriptions = new CopyOnWriteArrayList<>();
@@ -45,12 +41,15 @@ final class Inbox {
     return s;
   }
 
-  /** The filter to send to the relay: the union of the subscriptions' filters. */
+  /**
+   * The filter to send to the relay: the union of the subscriptions' filters, or {@code null} (the
+   * relay sends nothing) when there is no subscription, so that an emit-only client costs nothing.
+   */
   String relayFilter() {
     List<TypeFilter> filters = new ArrayList<>();
     for (LocalSubscription s : subscriptions) filters.add(s.typeFilter());
     String union = TypeFilter.union(filters).toString();
-    return union.isEmpty() ? NOTHING : union;
+    return union.isEmpty() ? null : union;
   }
 
   /** Hands an event to the matching subscriptions; runs on the network thread. */

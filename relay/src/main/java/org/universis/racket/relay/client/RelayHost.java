@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import org.universis.racket.RacketOptions;
+import org.universis.racket.relay.server.Relay;
+import org.universis.racket.relay.server.RelayConfig;
 
 /**
  * Hosts the relay inside this JVM when the mode asks for it. The election is the bind: in
@@ -18,7 +20,7 @@ final class RelayHost implements AutoCloseable {
 
   private final RacketOptions options;
   private final boolean allowed;
-  private AutoCloseable relay; // guarded by this
+  private Relay relay; // guarded by this
   private boolean closed;
 
   RelayHost(RacketOptions options) {
@@ -48,7 +50,24 @@ final class RelayHost implements AutoCloseable {
     if (relay != null) return true;
     URI url = options.url();
     int port = url.getPort() > 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
-    return false;
+    try {
+      relay = Relay.start(RelayConfig.builder()
+          .host(url.getHost())
+          .port(port)
+          .token(options.token())
+          .daemonThreads(true)
+          .build());
+      Log.info("this JVM hosts the racket relay at " + url + " (relay " + relay.epoch() + ")");
+      return true;
+    } catch (UncheckedIOException e) {
+      if (!(e.getCause() instanceof BindException)) {
+        Log.warn("cannot host the racket relay at " + url + ": " + e.getMessage());
+      }
+      return false;
+    } catch (RuntimeException e) {
+      Log.warn("cannot host the racket relay at " + url + ": " + e.getMessage(), e);
+      return false;
+    }
   }
 
   /** Whether this JVM hosts the relay now. */
@@ -61,7 +80,7 @@ final class RelayHost implements AutoCloseable {
   public synchronized void close() {
     closed = true;
     if (relay != null) {
-      try { relay.close(); } catch (Exception e) { }
+      relay.close();
       relay = null;
     }
   }
