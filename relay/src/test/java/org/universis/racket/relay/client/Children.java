@@ -14,10 +14,15 @@ final class Children {
    * subscription per filter.
    */
   static ChildJvm emitter(String name, String url, String... filters) throws IOException {
+    return inMode("client", name, url, filters);
+  }
+
+  /** The same in {@code mode}: {@code auto} hosts the relay when nothing answers at the url. */
+  static ChildJvm inMode(String mode, String name, String url, String... filters) throws IOException {
     List<String> args = new ArrayList<>(List.of(url, name));
     args.addAll(List.of(filters));
     return ChildJvm.start(name, System.getProperty("java.class.path"),
-        List.of("-Dracket.name=" + name, "-Dracket.mode=client", "-Xmx64m"),
+        List.of("-Dracket.name=" + name, "-Dracket.mode=" + mode, "-Xmx64m"),
         EmitterChild.class.getName(), args.toArray(String[]::new));
   }
 

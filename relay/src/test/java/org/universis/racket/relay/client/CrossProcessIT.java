@@ -97,6 +97,39 @@ class CrossProcessIT {
     }
   }
 
+  @Test
+  void anotherJvmTakesOverWhenTheJvmHostingTheRelayDiesAndNothingIsLost() throws Exception {
+    String url = "http://127.0.0.1:" + RelayProcess.freePort();
+    try (ChildJvm host = Children.inMode("auto", "host", url, ">")) {
+      // Nothing listens at the url: the first JVM in auto mode hosts the relay.
+      host.send("ready");
+      host.await("READY"::equals, 60, "READY");
+      try (ChildJvm b = Children.inMode("auto", "b", url, ">");
+          ChildJvm c = Children.inMode("auto", "c", url, ">")) {
+        b.send("ready");
+        c.send("ready");
+        b.await("READY"::equals, 60, "READY");
+        c.await("READY"::equals, 60, "READY");
+        b.send("emit test.before 1 10");
+        b.await("EMITTED 10"::equals, 60, "acks from the first relay");
+        c.awaitCount(l -> Children.isEvent(l, ">"), 10, 30, "events from the first relay");
+
+        host.kill();
+        b.send("emit test.after 11 20");
+        b.await("EMITTED 20"::equals, 60, "acks from the relay that took over");
+        c.awaitCount(l -> Children.isEvent(l, ">"), 20, 30, "events after the takeover");
+        b.send("quit");
+        c.send("quit");
+        assertEquals(0, b.awaitExit(30));
+        assertEquals(0, c.awaitExit(30));
+        List<Seen> seen = Children.seen(c, ">");
+        assertEquals(20, seen.size(), "none twice, though b re-sent its recent events: " + seen);
+        assertEquals(20, keys(seen).size());
+        assertOriginFifo(seen);
+      }
+    }
+  }
+
   private static List<Long> ids(List<Seen> seen) {
     return seen.stream().map(Seen::id).collect(Collectors.toList());
   }
