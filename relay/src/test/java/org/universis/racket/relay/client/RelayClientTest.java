@@ -246,6 +246,27 @@ class RelayClientTest {
     assertTrue(refused.getCause().getMessage().contains("refused"), refused.getCause().getMessage());
   }
 
+  @Test
+  void everyClientThreadIsADaemonAndCloseLeavesNoneRunning() throws Exception {
+    ProcessEventEmitter e = emitter();
+    List<ProcessEvent> got = new CopyOnWriteArrayList<>();
+    e.subscribe(got::add);
+    e.emit("x", Map.of()).get(10, TimeUnit.SECONDS);
+    Await.until(() -> got.size() == 1, 10, got::toString);
+    List<Thread> racket = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("racket-")).collect(Collectors.toList());
+    assertTrue(racket.stream().anyMatch(t -> t.getName().startsWith("racket-handler-")), racket::toString);
+    assertTrue(racket.stream().allMatch(Thread::isDaemon), racket::toString);
+
+    e.close();
+    Await.until(() -> clientThreads().isEmpty(), 10, () -> clientThreads().toString());
+  }
+
+  private static List<String> clientThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+        .filter(n -> n.matches("racket-(connect|ws|handler)-\\d+")).collect(Collectors.toList());
+  }
+
   private int freePortAfterClosing() {
     int port = relay.port();
     relay.close();
