@@ -220,6 +220,27 @@ class RelayClientTest {
   }
 
   @Test
+  void aBurstFarLargerThanTheRelaysQueueIsAcceptedWithoutTheConnectionBeingClosedAsTooSlow()
+      throws Exception {
+    // Every emit gets an ack queued at the relay; a client sending without bound would overflow
+    // that queue, be disconnected, re-send everything and be disconnected again, forever.
+    relay.close();
+    relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).queueSize(2_500)
+        .overflow(RelayConfig.Overflow.DISCONNECT).build());
+    ProcessEventEmitter e = emitter(RacketOptions.builder().url("http://127.0.0.1:" + relay.port())
+        .mode(RacketOptions.Mode.CLIENT).buffer(30_000));
+    List<java.util.concurrent.CompletableFuture<Long>> acks = new ArrayList<>();
+    for (int n = 0; n < 30_000; n++) acks.add(e.emit("burst", Map.of("n", n)));
+    java.util.concurrent.CompletableFuture.allOf(acks.toArray(java.util.concurrent.CompletableFuture[]::new))
+        .get(60, TimeUnit.SECONDS);
+    long lastId = 0;
+    for (var ack : acks) {
+      assertTrue(ack.get() > lastId, "accepted in emit order, each once");
+      lastId = ack.get();
+    }
+  }
+
+  @Test
   void pastTheBufferAnEmitFailsNamingTheBufferOption() {
     ProcessEventEmitter e = emitter(RacketOptions.builder()
         .url("http://127.0.0.1:" + freePortAfterClosing()).mode(RacketOptions.Mode.CLIENT).buffer(3));
