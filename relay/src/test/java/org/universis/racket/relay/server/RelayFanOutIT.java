@@ -92,6 +92,7 @@ class RelayFanOutIT {
         }
       }
       List<JsonNode> acks = emitter.take(50, 10, m -> "ack".equals(m.path("op").asText()));
+      assertTrue(emitter.frames <= 6, "acks of one frame's emits share a frame: " + emitter.frames);
       List<JsonNode> events = subscriber.take(50, 10, Ws::isEvent);
       List<SseEvent> sseEvents = sse.take(50, 10);
       for (int i = 0; i < 50; i++) {
@@ -106,6 +107,36 @@ class RelayFanOutIT {
       assertTrue(emitter.messages.stream().noneMatch(Ws::isEvent), "an emit-only client gets no events");
       emitter.send("{\"op\":\"ping\"}");
       assertEquals("pong", emitter.next(10).get("op").asText());
+    }
+  }
+
+  @Test
+  void aWebSocketFilterUpdateAppliesToLaterEventsAndClientsListsEveryone() throws Exception {
+    String base = relay.url();
+    try (Ws ws = new Ws(base); Sse sse = new Sse(base + "/events?types=presence.>", null)) {
+      ws.hello("first", null);
+      TestClients.await("both listed", 10, () -> TestClients.get(base + "/clients").body().contains("presence.>")
+          && TestClients.get(base + "/clients").body().contains("\"types\":\"first\""));
+      JsonNode clients = TestClients.JSON.readTree(TestClients.get(base + "/clients").body()).get("clients");
+      JsonNode wsEntry = null;
+      for (JsonNode c : clients) if (c.get("types").asText().equals("first")) wsEntry = c;
+      assertEquals("ws", wsEntry.get("transport").asText());
+      assertEquals("t", wsEntry.get("origin").get("name").asText());
+      assertTrue(wsEntry.get("address").asText().startsWith("127.0.0.1:"));
+      long first = TestClients.emit(base, "{\"type\":\"first\"}").get(0);
+      assertEquals(first, ws.take(1, 10, Ws::isEvent).get(0).get("id").asLong());
+      ws.send("{\"op\":\"types\",\"types\":\"second\"}");
+      ws.send("{\"op\":\"ping\"}");
+      assertEquals("pong", ws.take(1, 10, m -> m.has("op")).get(0).get("op").asText());
+      List<Long> ids = TestClients.emit(base, "[{\"type\":\"first\"},{\"type\":\"second\"}]");
+      assertEquals(ids.get(1), ws.take(1, 10, Ws::isEvent).get(0).get("id").asLong());
+      ws.send("{\"op\":\"types\",\"types\":null}");
+      ws.send("{\"op\":\"ping\"}");
+      ws.take(1, 10, m -> m.has("op"));
+      TestClients.emit(base, "{\"type\":\"second\"}");
+      ws.send("{\"op\":\"ping\"}");
+      ws.take(1, 10, m -> m.has("op"));
+      assertTrue(ws.messages.stream().noneMatch(Ws::isEvent), "a null filter receives nothing");
     }
   }
 

@@ -44,6 +44,9 @@ class SlowSubscriberIT {
       List<Long> ids = publish(base, normal, 160);
 
       assertTrue(TestClients.metric(base, "racket_events_dropped_total") > 0, "drops are counted");
+      for (JsonNode c : TestClients.JSON.readTree(TestClients.get(base + "/clients").body()).get("clients")) {
+        assertTrue(c.get("queued").asInt() <= 1000, "every queue within its bound: " + c);
+      }
       assertEquals(0, TestClients.metric(base, "racket_subscribers_disconnected_total"));
       assertEquals("ok", TestClients.JSON.readTree(TestClients.get(base + "/health").body())
           .get("status").asText());
