@@ -244,6 +244,34 @@ class RelayClientTest {
   }
 
   @Test
+  void afterAnOutageLongerThanTheHistoryASubscriberGetsAResyncThenWhatIsLeft() throws Exception {
+    relay.close();
+    relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).historySize(10).build());
+    try (TcpProxy network = new TcpProxy(relay.port())) {
+      ProcessEventEmitter subscriber = emitter(RacketOptions.builder()
+          .url("http://127.0.0.1:" + network.port()).mode(RacketOptions.Mode.CLIENT));
+      ProcessEventEmitter emitter = emitter();
+      List<ProcessEvent> got = new CopyOnWriteArrayList<>();
+      subscriber.subscribe("gap.>", got::add);
+      subscriber.emit("gap.first", Map.of()).get(30, TimeUnit.SECONDS);
+      Await.until(() -> got.size() == 1, 30, got::toString);
+
+      network.cut();
+      List<Long> ids = new ArrayList<>();
+      for (int n = 0; n < 30; n++) ids.add(emitter.emit("gap.during", Map.of("n", n)).get(30, TimeUnit.SECONDS));
+      network.open();
+
+      // The relay holds the last 10 of the 30: a notice for the 20 it cannot replay, then the 10.
+      Await.until(() -> got.size() == 12, 30, got::toString);
+      ProcessEvent notice = got.get(1);
+      assertTrue(notice.isResync(), got::toString);
+      assertEquals("history", notice.body(Map.class).get("reason"));
+      assertEquals(ids.subList(20, 30),
+          got.subList(2, 12).stream().map(ProcessEvent::id).collect(Collectors.toList()));
+    }
+  }
+
+  @Test
   void pastTheBufferAnEmitFailsNamingTheBufferOption() {
     ProcessEventEmitter e = emitter(RacketOptions.builder()
         .url("http://127.0.0.1:" + freePortAfterClosing()).mode(RacketOptions.Mode.CLIENT).buffer(3));
