@@ -101,7 +101,8 @@ class RelayClientTest {
         && wrongKind.getMessage().contains(Invalidate.class.getName()), wrongKind.getMessage());
     IllegalArgumentException missing =
         assertThrows(IllegalArgumentException.class, () -> got.get(1).body(Invalidate.class));
-    assertTrue(missing.getMessage().contains("key"), missing.getMessage());
+    assertTrue(missing.getMessage().contains("key") && missing.getMessage().contains("missing or null"),
+        missing.getMessage());
     IllegalArgumentException array =
         assertThrows(IllegalArgumentException.class, () -> got.get(2).body(Invalidate.class));
     assertTrue(array.getMessage().contains("does not fit"), array.getMessage());
