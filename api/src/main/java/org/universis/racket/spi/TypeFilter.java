@@ -3,7 +3,6 @@ package org.universis.racket.spi;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * A set of type patterns with NATS-style wildcards: tokens are separated by dots, {@code *} matches
@@ -17,8 +16,6 @@ public final class TypeFilter {
 
   /** The longest type or pattern accepted. */
   public static final int MAX_LENGTH = 256;
-
-  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-:$@]+");
 
   private final List<String[]> patterns;
   private final String text;
@@ -80,13 +77,38 @@ public final class TypeFilter {
     if (type.length() > MAX_LENGTH) {
       throw new IllegalArgumentException("type is longer than " + MAX_LENGTH + " characters");
     }
-    for (String token : type.split("\\.", -1)) {
-      if (!TOKEN.matcher(token).matches()) {
-        throw new IllegalArgumentException("type '" + type + "' must be dot-separated tokens of"
-            + " letters, digits and _-:$@, like cache.invalidate");
+    // A character scan, not a regex: every emit and every relayed event is checked.
+    boolean tokenStart = true;
+    for (int i = 0; i < type.length(); i++) {
+      char c = type.charAt(i);
+      if (c == '.' && !tokenStart) {
+        tokenStart = true;
+      } else if (isTokenChar(c)) {
+        tokenStart = false;
+      } else {
+        throw malformedType(type);
       }
     }
+    if (tokenStart) throw malformedType(type);
     return type;
+  }
+
+  private static IllegalArgumentException malformedType(String type) {
+    return new IllegalArgumentException("type '" + type + "' must be dot-separated tokens of"
+        + " letters, digits and _-:$@, like cache.invalidate");
+  }
+
+  private static boolean isTokenChar(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+        || c == '_' || c == '-' || c == ':' || c == '$' || c == '@';
+  }
+
+  private static boolean isToken(String s) {
+    if (s.isEmpty()) return false;
+    for (int i = 0; i < s.length(); i++) {
+      if (!isTokenChar(s.charAt(i))) return false;
+    }
+    return true;
   }
 
   private static String[] parsePattern(String p) {
@@ -97,7 +119,7 @@ public final class TypeFilter {
     for (int i = 0; i < tokens.length; i++) {
       String t = tokens[i];
       boolean wildcard = t.equals("*") || t.equals(">") && i == tokens.length - 1;
-      if (!wildcard && !TOKEN.matcher(t).matches()) {
+      if (!wildcard && !isToken(t)) {
         throw new IllegalArgumentException("filter pattern '" + p + "' is malformed: use"
             + " dot-separated tokens, '*' for one token and '>' (last) for the rest, like cache.>");
       }
