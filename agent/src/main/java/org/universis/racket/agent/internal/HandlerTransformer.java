@@ -1,0 +1,134 @@
+package org.universis.racket.agent.internal;
+
+import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.isTypeInitializer;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.nio.charset.StandardCharsets;
+import java.security.ProtectionDomain;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.method.MethodList;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.pool.TypePool;
+import org.universis.racket.bridge.RacketBridge;
+
+/**
+ * Weaves the subscription of {@code @OnProcessEvent} methods into the classes that declare them:
+ * a call to {@link RacketBridge#registerStatic} at the end of the type initializer, and to
+ * {@link RacketBridge#registerInstance} at the end of every constructor.
+ *
+ * <p>Start-up cost: Byte Buddy takes a few hundred milliseconds to load, so premain installs only
+ * this plain transformer, which looks for the annotation's name in the class file bytes (a class
+ * that uses the annotation must name it in its constant pool). Byte Buddy is loaded on the start-up
+ * thread meanwhile, and only a class that contains the name waits for it. Classes loaded before an
+ * attach are not rewoven.
+ */
+final class HandlerTransformer implements ClassFileTransformer {
+
+  private static final byte[] MARKER =
+      ("L" + HandlerMethod.ANNOTATION.replace('.', '/') + ";").getBytes(StandardCharsets.ISO_8859_1);
+  private static final long PREPARE_TIMEOUT_SECONDS = 30;
+
+  private final CompletableFuture<Weaver> weaver = new CompletableFuture<>();
+  private final ClassLoader own = HandlerTransformer.class.getClassLoader();
+
+  /** Loads Byte Buddy and prepares the advice; run once, on the start-up thread. */
+  void prepare() {
+    try {
+      weaver.complete(new Weaver());
+    } catch (Throwable t) {
+      weaver.completeExceptionally(t);
+      AgentLog.warn("@OnProcessEvent methods will not be subscribed", t);
+    }
+  }
+
+  @Override
+  public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined,
+      ProtectionDomain domain, byte[] bytes) {
+    if (loader == null || loader == own || redefined != null || !contains(bytes, MARKER)) return null;
+    try {
+      return weaver.get(PREPARE_TIMEOUT_SECONDS, TimeUnit.SECONDS).weave(name, loader, bytes);
+    } catch (Throwable t) {
+      AgentLog.warn("cannot weave @OnProcessEvent subscriptions into " + name, t);
+      return null;
+    }
+  }
+
+  static boolean contains(byte[] bytes, byte[] marker) {
+    byte first = marker[0];
+    int last = bytes.length - marker.length;
+    outer:
+    for (int i = 0; i <= last; i++) {
+      if (bytes[i] != first) continue;
+      for (int j = 1; j < marker.length; j++) {
+        if (bytes[i + j] != marker[j]) continue outer;
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Byte Buddy used directly rather than through AgentBuilder: the marker test above already picks
+   * the classes, and AgentBuilder's defaults reach for sun.misc.Unsafe, which JDK 24+ warns about.
+   */
+  private static final class Weaver {
+    private static final ElementMatcher.Junction<MethodDescription> HANDLER =
+        isAnnotatedWith(named(HandlerMethod.ANNOTATION));
+
+    private final ByteBuddy byteBuddy = new ByteBuddy().with(TypeValidation.DISABLED);
+    private final AsmVisitorWrapper.ForDeclaredMethods constructors =
+        Advice.to(InstanceAdvice.class).on(isConstructor());
+    private final AsmVisitorWrapper.ForDeclaredMethods initializer =
+        Advice.to(StaticAdvice.class).on(isTypeInitializer());
+
+    /** The class with the subscriptions woven in, or null when it declares no handler. */
+    byte[] weave(String internalName, ClassLoader loader, byte[] bytes) {
+      String name = internalName.replace('/', '.');
+      ClassFileLocator locator = new ClassFileLocator.Compound(
+          ClassFileLocator.Simple.of(name, bytes), ClassFileLocator.ForClassLoader.of(loader));
+      TypePool pool = TypePool.Default.of(locator);
+      TypeDescription type = pool.describe(name).resolve();
+      MethodList<MethodDescription.InDefinedShape> handlers = type.getDeclaredMethods().filter(HANDLER);
+      if (handlers.isEmpty()) return null;
+      DynamicType.Builder<?> b = byteBuddy.decorate(type, locator);
+      if (!handlers.filter(not(isStatic())).isEmpty()) b = b.visit(constructors);
+      if (!handlers.filter(isStatic()).isEmpty()) b = b.visit(initializer);
+      AgentLog.debug("weaving @OnProcessEvent subscriptions into " + name);
+      return b.make(pool).getBytes();
+    }
+  }
+
+  /** Woven into constructors. No onThrowable: a constructor that throws has no instance to subscribe. */
+  static final class InstanceAdvice {
+    private InstanceAdvice() {}
+
+    @Advice.OnMethodExit
+    static void exit(@Advice.This Object self, @Advice.Origin Class<?> type) {
+      RacketBridge.registerInstance(self, type);
+    }
+  }
+
+  /** Woven into the type initializer. */
+  static final class StaticAdvice {
+    private StaticAdvice() {}
+
+    @Advice.OnMethodExit
+    static void exit(@Advice.Origin Class<?> type) {
+      RacketBridge.registerStatic(type);
+    }
+  }
+}
