@@ -8,7 +8,8 @@ import java.util.Locale;
  */
 final class AgentLog {
 
-  enum Level { ERROR, WARN, INFO, DEBUG }
+  /** TRACE adds the debug output of the agent's Undertow and XNIO. */
+  enum Level { ERROR, WARN, INFO, DEBUG, TRACE }
 
   private static volatile Level level = Level.WARN;
 

@@ -28,6 +28,10 @@ public final class AgentStart {
       return;
     }
     AgentLog.level(options.log());
+    // The relay client logs by the same system property; agent arguments name it for both.
+    if (options.log() != AgentLog.Level.WARN && System.getProperty("racket.log") == null) {
+      System.setProperty("racket.log", options.log().name().toLowerCase(java.util.Locale.ROOT));
+    }
     RacketOptions racket = options.racket();
     if (racket.mode() == RacketOptions.Mode.OFF) {
       AgentLog.info("mode=off: nothing installed");

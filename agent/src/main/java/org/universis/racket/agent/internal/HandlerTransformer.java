@@ -3,7 +3,6 @@ package org.universis.racket.agent.internal;
 import static net.bytebuddy.matcher.ElementMatchers.isAnnotatedWith;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
-import static net.bytebuddy.matcher.ElementMatchers.isTypeInitializer;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
@@ -21,13 +20,16 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
+import net.bytebuddy.implementation.bytecode.ByteCodeAppender;
+import net.bytebuddy.implementation.bytecode.constant.ClassConstant;
+import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
 import org.universis.racket.bridge.RacketBridge;
 
 /**
  * Weaves the subscription of {@code @OnProcessEvent} methods into the classes that declare them:
- * a call to {@link RacketBridge#registerStatic} at the end of the type initializer, and to
+ * a call to {@link RacketBridge#registerStatic} in the type initializer, and to
  * {@link RacketBridge#registerInstance} at the end of every constructor.
  *
  * <p>Start-up cost: Byte Buddy takes a few hundred milliseconds to load, so premain installs only
@@ -92,8 +94,12 @@ final class HandlerTransformer implements ClassFileTransformer {
     private final ByteBuddy byteBuddy = new ByteBuddy().with(TypeValidation.DISABLED);
     private final AsmVisitorWrapper.ForDeclaredMethods constructors =
         Advice.to(InstanceAdvice.class).on(isConstructor());
-    private final AsmVisitorWrapper.ForDeclaredMethods initializer =
-        Advice.to(StaticAdvice.class).on(isTypeInitializer());
+    private final MethodDescription registerStatic;
+
+    Weaver() throws NoSuchMethodException {
+      registerStatic = new MethodDescription.ForLoadedMethod(
+          RacketBridge.class.getMethod("registerStatic", Class.class));
+    }
 
     /** The class with the subscriptions woven in, or null when it declares no handler. */
     byte[] weave(String internalName, ClassLoader loader, byte[] bytes) {
@@ -104,9 +110,14 @@ final class HandlerTransformer implements ClassFileTransformer {
       TypeDescription type = pool.describe(name).resolve();
       MethodList<MethodDescription.InDefinedShape> handlers = type.getDeclaredMethods().filter(HANDLER);
       if (handlers.isEmpty()) return null;
-      DynamicType.Builder<?> b = byteBuddy.decorate(type, locator);
+      DynamicType.Builder<?> b = byteBuddy.redefine(type, locator);
       if (!handlers.filter(not(isStatic())).isEmpty()) b = b.visit(constructors);
-      if (!handlers.filter(isStatic()).isEmpty()) b = b.visit(initializer);
+      if (!handlers.filter(isStatic()).isEmpty()) {
+        // First thing in the type initializer, which this adds when the class has none. A handler
+        // called meanwhile from a racket thread waits for the initialisation like any other caller.
+        b = b.initializer(new ByteCodeAppender.Simple(ClassConstant.of(type),
+            MethodInvocation.invoke(registerStatic)));
+      }
       AgentLog.debug("weaving @OnProcessEvent subscriptions into " + name);
       return b.make(pool).getBytes();
     }
@@ -119,16 +130,6 @@ final class HandlerTransformer implements ClassFileTransformer {
     @Advice.OnMethodExit
     static void exit(@Advice.This Object self, @Advice.Origin Class<?> type) {
       RacketBridge.registerInstance(self, type);
-    }
-  }
-
-  /** Woven into the type initializer. */
-  static final class StaticAdvice {
-    private StaticAdvice() {}
-
-    @Advice.OnMethodExit
-    static void exit(@Advice.Origin Class<?> type) {
-      RacketBridge.registerStatic(type);
     }
   }
 }
