@@ -99,6 +99,15 @@ final class ChildJvm implements AutoCloseable {
     stdin.flush();
   }
 
+  String name() {
+    return name;
+  }
+
+  @Override
+  public String toString() {
+    return name + "(" + process.pid() + ")";
+  }
+
   long pid() {
     return process.pid();
   }

@@ -41,7 +41,8 @@ public final class TakeoverPeer {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
     for (String line; (line = in.readLine()) != null; ) {
       if (line.equals("go")) {
-        emit(name, count, pauseNanos);
+        // emits on their own thread, so that reports are answered meanwhile
+        new Thread(() -> emit(name, count, pauseNanos), "emitter").start();
       } else if (line.equals("report")) {
         report(name);
       }
@@ -54,15 +55,14 @@ public final class TakeoverPeer {
       acks.add(InterProcessEventEmitter.emit("tk.event", Map.of("from", name, "n", n)));
       LockSupport.parkNanos(pauseNanos); // pacing the emitter, not synchronising anything
     }
-    int failed = 0;
-    for (CompletableFuture<Long> ack : acks) {
-      try {
-        ack.get(30, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        failed++;
-      }
+    try {
+      CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+    } catch (Exception someFailedOrPending) {
+      // counted below
     }
-    System.out.println("EMITTED " + name + " " + count + " failed " + failed);
+    long failed = acks.stream().filter(CompletableFuture::isCompletedExceptionally).count();
+    long pending = acks.stream().filter(a -> !a.isDone()).count();
+    System.out.println("EMITTED " + name + " " + count + " failed " + failed + " pending " + pending);
   }
 
   private static void report(String name) {
