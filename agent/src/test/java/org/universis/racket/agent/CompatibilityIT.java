@@ -42,7 +42,7 @@ class CompatibilityIT {
         ChildJvm.withAgent("url=" + Ports.url(port), "-jar", app.toString(), "plain"))) {
       assertEquals("registered true", child.awaitLine("registered", START));
       assertEquals("jackson none copies 0", child.awaitLine("jackson", START));
-      assertAnswersPings(child, port);
+      assertAnswersPingsWhenReady(child, port);
     }
   }
 
@@ -54,7 +54,7 @@ class CompatibilityIT {
     int port = Ports.free();
     try (ChildJvm child = ChildJvm.start("java25",
         ChildJvm.withAgentOn(java25, "url=" + Ports.url(port), "-jar", app.toString(), "java25"))) {
-      assertAnswersPings(child, port);
+      assertAnswersPingsWhenReady(child, port);
       assertTrue(!child.stderr().contains("WARNING"), "the agent made Java 25 warn:\n" + child.stderr());
     }
   }
@@ -65,7 +65,7 @@ class CompatibilityIT {
     int port = Ports.free();
     try (ChildJvm child = ChildJvm.start("boot",
         ChildJvm.withAgent("url=" + Ports.url(port), "-jar", app.toString(), "boot"))) {
-      assertAnswersPings(child, port);
+      assertAnswersPingsWhenReady(child, port);
     }
   }
 
@@ -80,7 +80,7 @@ class CompatibilityIT {
             ChildFirstLauncher.class.getName(), app + ":" + api, PeerApp.class.getName(), "webapp"))) {
       String apiLine = child.awaitLine("api", START);
       assertTrue(apiLine.contains("child-first"), "the app must use its own racket-api: " + apiLine);
-      assertAnswersPings(child, port);
+      assertAnswersPingsWhenReady(child, port);
     }
   }
 
@@ -95,7 +95,7 @@ class CompatibilityIT {
     try (ChildJvm child = ChildJvm.start("old-jackson", ChildJvm.withAgent("url=" + Ports.url(port),
         "-cp", cp.toString(), PeerApp.class.getName(), "old-jackson"))) {
       assertEquals("jackson 2.12.7 copies 1", child.awaitLine("jackson", START));
-      assertAnswersPings(child, port);
+      assertAnswersPingsWhenReady(child, port);
     }
   }
 
@@ -104,9 +104,13 @@ class CompatibilityIT {
     return TestJars.libraryJar(TestJars.location(InterProcessEventEmitter.class), dir.resolve("lib/racket-api.jar"));
   }
 
+  private static void assertAnswersPingsWhenReady(ChildJvm child, int port) throws Exception {
+    child.awaitLine("READY", START);
+    assertAnswersPings(child, port);
+  }
+
   /** Pings the child from this JVM; both of its handlers must answer. */
   static void assertAnswersPings(ChildJvm child, int port) throws Exception {
-    child.awaitLine("READY", START);
     RacketOptions options = RacketOptions.builder().url(Ports.url(port)).mode(RacketOptions.Mode.CLIENT).build();
     try (ProcessEventEmitter test = new ProcessEventEmitter(options)) {
       BlockingQueue<ProcessEvent> pongs = new LinkedBlockingQueue<>();
