@@ -39,9 +39,12 @@ class CompatibilityIT {
     Path app = TestJars.jar(dir.resolve("app.jar"), PeerApp.class, PeerApp.class);
     int port = Ports.free();
     try (ChildJvm child = ChildJvm.start("plain",
-        ChildJvm.withAgent("url=" + Ports.url(port), "-jar", app.toString(), "plain"))) {
+        ChildJvm.withAgent("url=" + Ports.url(port), "-jar", app.toString(), "plain", Ports.url(port)))) {
       assertEquals("registered true", child.awaitLine("registered", START));
       assertEquals("jackson none copies 0", child.awaitLine("jackson", START));
+      assertEquals("api app jdk.internal.loader.ClassLoaders$AppClassLoader",
+          child.awaitLine("api", START).replaceAll("@[0-9a-f]+$", ""));
+      assertEquals("explicit emitter ok", child.awaitLine("explicit", START));
       assertAnswersPingsWhenReady(child, port);
     }
   }

@@ -11,8 +11,8 @@ import org.universis.racket.bridge.RacketBridge;
 /**
  * The agent's start-up, in its isolated class loader. What must be in place before the application's
  * main runs happens here, synchronously and cheaply: the options, the bridge, and a transformer that
- * spots classes with {@code @OnProcessEvent} methods. The rest (loading the relay client, opening
- * the global connection, building Byte Buddy) happens on the daemon thread {@code racket-agent-start}.
+ * spots classes with {@code @OnProcessEvent} methods. Loading the relay client and opening the global
+ * connection happen on the daemon thread {@code racket-agent-start}.
  */
 public final class AgentStart {
 
@@ -43,12 +43,8 @@ public final class AgentStart {
       System.err.println("racket-agent: already loaded in this JVM; nothing to do");
       return;
     }
-    HandlerTransformer transformer = new HandlerTransformer();
-    inst.addTransformer(transformer);
-    Thread starter = new Thread(() -> {
-      runtime.open();
-      transformer.prepare();
-    }, "racket-agent-start");
+    inst.addTransformer(new HandlerTransformer());
+    Thread starter = new Thread(runtime::open, "racket-agent-start");
     starter.setDaemon(true);
     starter.start();
     AgentLog.debug((attached ? "agentmain" : "premain") + " took "

@@ -9,8 +9,6 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import java.lang.instrument.ClassFileTransformer;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -34,39 +32,39 @@ import org.universis.racket.bridge.RacketBridge;
  *
  * <p>Start-up cost: Byte Buddy takes a few hundred milliseconds to load, so premain installs only
  * this plain transformer, which looks for the annotation's name in the class file bytes (a class
- * that uses the annotation must name it in its constant pool). Byte Buddy is loaded on the start-up
- * thread meanwhile, and only a class that contains the name waits for it. Classes loaded before an
+ * that uses the annotation must name it in its constant pool). Byte Buddy is loaded when the first
+ * such class is, so an application without handlers never pays for it. Classes loaded before an
  * attach are not rewoven.
  */
 final class HandlerTransformer implements ClassFileTransformer {
 
   private static final byte[] MARKER =
       ("L" + HandlerMethod.ANNOTATION.replace('.', '/') + ";").getBytes(StandardCharsets.ISO_8859_1);
-  private static final long PREPARE_TIMEOUT_SECONDS = 30;
 
-  private final CompletableFuture<Weaver> weaver = new CompletableFuture<>();
   private final ClassLoader own = HandlerTransformer.class.getClassLoader();
-
-  /** Loads Byte Buddy and prepares the advice; run once, on the start-up thread. */
-  void prepare() {
-    try {
-      weaver.complete(new Weaver());
-    } catch (Throwable t) {
-      weaver.completeExceptionally(t);
-      AgentLog.warn("@OnProcessEvent methods will not be subscribed", t);
-    }
-  }
+  private volatile Weaver weaver;
 
   @Override
   public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined,
       ProtectionDomain domain, byte[] bytes) {
     if (loader == null || loader == own || redefined != null || !contains(bytes, MARKER)) return null;
     try {
-      return weaver.get(PREPARE_TIMEOUT_SECONDS, TimeUnit.SECONDS).weave(name, loader, bytes);
+      return weaver().weave(name, loader, bytes);
     } catch (Throwable t) {
       AgentLog.warn("cannot weave @OnProcessEvent subscriptions into " + name, t);
       return null;
     }
+  }
+
+  private Weaver weaver() throws NoSuchMethodException {
+    Weaver w = weaver;
+    if (w == null) {
+      synchronized (this) {
+        if (weaver == null) weaver = new Weaver();
+        w = weaver;
+      }
+    }
+    return w;
   }
 
   static boolean contains(byte[] bytes, byte[] marker) {

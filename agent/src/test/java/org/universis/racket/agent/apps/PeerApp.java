@@ -10,13 +10,16 @@ import java.util.concurrent.TimeUnit;
 import org.universis.racket.InterProcessEventEmitter;
 import org.universis.racket.OnProcessEvent;
 import org.universis.racket.ProcessEvent;
+import org.universis.racket.ProcessEventEmitter;
+import org.universis.racket.RacketOptions;
 
 /**
  * A child-JVM application run with the agent: it never calls register() nor subscribe(). Its
  * {@code @OnProcessEvent} handlers answer every {@code peer.ping} with a {@code peer.pong}, one from
  * a static method (taking a ProcessEvent) and one from an instance (taking a record decoded from the
  * body). It prints {@code READY} once the relay accepted its {@code peer.ready} event, and what it can
- * see of Jackson, then runs until stdin closes.
+ * see of Jackson, then runs until stdin closes. Given a url, it also emits once through an emitter of
+ * its own ({@code new ProcessEventEmitter(options)}).
  */
 public final class PeerApp {
 
@@ -50,6 +53,14 @@ public final class PeerApp {
     System.out.println("api " + api.getName() + " " + api);
     long id = InterProcessEventEmitter.emit("peer.ready", Map.of("app", name))
         .get(30, TimeUnit.SECONDS);
+    if (args.length > 1) {
+      // an emitter of its own, as a library would make one: under the agent, the agent provides it
+      RacketOptions options = RacketOptions.builder().url(args[1]).mode(RacketOptions.Mode.CLIENT).build();
+      try (ProcessEventEmitter own = new ProcessEventEmitter(options)) {
+        long ownId = own.emit("peer.explicit", Map.of("app", name)).get(30, TimeUnit.SECONDS);
+        System.out.println("explicit emitter " + (ownId > id ? "ok" : "out of order"));
+      }
+    }
     System.out.println("READY " + id);
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
     while (in.readLine() != null) {
