@@ -46,6 +46,7 @@ class CompatibilityIT {
           child.awaitLine("api", START).replaceAll("@[0-9a-f]+$", ""));
       assertEquals("explicit emitter ok", child.awaitLine("explicit", START));
       assertAnswersPingsWhenReady(child, port);
+      assertNoWarning(child);
     }
   }
 
@@ -58,7 +59,7 @@ class CompatibilityIT {
     try (ChildJvm child = ChildJvm.start("java25",
         ChildJvm.withAgentOn(java25, "url=" + Ports.url(port), "-jar", app.toString(), "java25"))) {
       assertAnswersPingsWhenReady(child, port);
-      assertTrue(!child.stderr().contains("WARNING"), "the agent made Java 25 warn:\n" + child.stderr());
+      assertNoWarning(child);
     }
   }
 
@@ -100,6 +101,12 @@ class CompatibilityIT {
       assertEquals("jackson 2.12.7 copies 1", child.awaitLine("jackson", START));
       assertAnswersPingsWhenReady(child, port);
     }
+  }
+
+  /** No JVM warning (class data sharing turned off, sun.misc.Unsafe...) and no agent warning. */
+  private static void assertNoWarning(ChildJvm child) {
+    String stderr = child.stderr().toLowerCase(java.util.Locale.ROOT);
+    assertTrue(!stderr.contains("warning") && !stderr.contains("warn "), "the agent made the JVM warn:\n" + child.stderr());
   }
 
   /** racket-api as an application would ship it: a jar. */

@@ -28,6 +28,7 @@ final class AgentRuntime {
   private final RacketOptions options;
   private final CompletableFuture<RacketConnection> global = new CompletableFuture<>();
   private volatile RacketProvider provider;
+  private volatile RacketConnection ready; // the global connection once created: every emit asks
 
   AgentRuntime(RacketOptions options) {
     this.options = options;
@@ -47,8 +48,10 @@ final class AgentRuntime {
 
   /** The global connection, waiting (bounded) for it to be created. */
   RacketConnection global() {
+    RacketConnection c = ready;
+    if (c != null) return c;
     try {
-      return global.get(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return ready = global.get(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw new IllegalStateException("racket agent could not start: " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
