@@ -35,12 +35,13 @@ class AgentStartIT {
     }
   }
 
+  /** StartupApp also calls register() with an unreachable url: it must adopt the agent's emitter. */
   @Test
   void aJvmHostingTheRelayExitsWhenMainReturns() throws Exception {
     Path app = TestJars.jar(dir.resolve("app.jar"), StartupApp.class, StartupApp.class);
     int port = Ports.free();
     try (ChildJvm child = ChildJvm.start("host", ChildJvm.withAgent(
-        "url=" + Ports.url(port), "-jar", app.toString(), "await"))) {
+        "url=" + Ports.url(port), "-jar", app.toString(), "register", "await"))) {
       child.awaitLine("ack true", WAIT);
       child.awaitLine("main returns", WAIT);
       assertEquals(0, child.exit(WAIT), "the relay's threads kept the JVM alive; stderr:\n" + child.stderr());

@@ -1,10 +1,12 @@
 package org.universis.racket.agent.apps;
 
 import java.lang.ref.WeakReference;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.universis.racket.InterProcessEventEmitter;
 import org.universis.racket.OnProcessEvent;
+import org.universis.racket.RacketOptions;
 
 /**
  * Emits once and returns from main: the JVM must then exit, whatever the agent started (its threads
@@ -21,6 +23,11 @@ public final class StartupApp {
 
   public static void main(String[] args) {
     System.out.println("main registered " + InterProcessEventEmitter.isRegistered());
+    if (List.of(args).contains("register")) {
+      // Under the agent, register() adopts the agent's emitter: these options go unused.
+      InterProcessEventEmitter.register(RacketOptions.builder().url("http://127.0.0.1:1")
+          .mode(RacketOptions.Mode.CLIENT).build());
+    }
     CompletableFuture<Long> ack = InterProcessEventEmitter.emit("startup.hello", Map.of("n", 1));
     System.out.println("emitted");
     WeakReference<Listener> listener = new WeakReference<>(new Listener());
@@ -29,7 +36,7 @@ public final class StartupApp {
       System.gc();
     }
     System.out.println("listener collected " + (listener.get() == null));
-    if (args.length > 0 && args[0].equals("await")) System.out.println("ack " + (ack.join() > 0));
+    if (List.of(args).contains("await")) System.out.println("ack " + (ack.join() > 0));
     System.out.println("main returns");
   }
 }
