@@ -43,10 +43,17 @@ public final class AgentStart {
       System.err.println("racket-agent: already loaded in this JVM; nothing to do");
       return;
     }
-    inst.addTransformer(new HandlerTransformer());
+    HandlerTransformer transformer = new HandlerTransformer();
+    // Retransformation only after an attach, for classes loaded before it: a transformer that may
+    // retransform must weave again whenever any agent retransforms, which -javaagent never needs.
+    inst.addTransformer(transformer, attached);
     Thread starter = new Thread(runtime::open, "racket-agent-start");
     starter.setDaemon(true);
     starter.start();
+    if (attached) {
+      // Before agentmain returns, so that the attach command returns with the handlers in place.
+      transformer.adoptLoadedClasses(inst, registry);
+    }
     AgentLog.debug((attached ? "agentmain" : "premain") + " took "
         + (System.nanoTime() - startedNanos) / 1_000 + " us; " + racket);
   }

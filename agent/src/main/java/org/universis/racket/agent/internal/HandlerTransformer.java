@@ -7,8 +7,14 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 
 import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
 import java.nio.charset.StandardCharsets;
 import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
@@ -33,8 +39,7 @@ import org.universis.racket.bridge.RacketBridge;
  * <p>Start-up cost: Byte Buddy takes a few hundred milliseconds to load, so premain installs only
  * this plain transformer, which looks for the annotation's name in the class file bytes (a class
  * that uses the annotation must name it in its constant pool). Byte Buddy is loaded when the first
- * such class is, so an application without handlers never pays for it. Classes loaded before an
- * attach are not rewoven.
+ * such class is, so an application without handlers never pays for it.
  */
 final class HandlerTransformer implements ClassFileTransformer {
 
@@ -43,16 +48,49 @@ final class HandlerTransformer implements ClassFileTransformer {
 
   private final ClassLoader own = HandlerTransformer.class.getClassLoader();
   private volatile Weaver weaver;
+  /** Classes loaded before an attach: retransforming them may not add a type initializer. */
+  private final Set<Class<?>> adopted =
+      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
   @Override
   public byte[] transform(Module module, ClassLoader loader, String name, Class<?> redefined,
       ProtectionDomain domain, byte[] bytes) {
-    if (loader == null || loader == own || redefined != null || !contains(bytes, MARKER)) return null;
+    if (loader == null || loader == own || !contains(bytes, MARKER)) return null;
+    boolean preAttach = redefined != null && adopted.contains(redefined);
     try {
-      return weaver().weave(name, loader, bytes);
+      return weaver().weave(name, loader, bytes, !preAttach);
     } catch (Throwable t) {
       AgentLog.warn("cannot weave @OnProcessEvent subscriptions into " + name, t);
       return null;
+    }
+  }
+
+  /**
+   * After an attach: subscribes the static handlers of classes loaded before the agent, and weaves
+   * their constructors by retransformation (which may change method bodies only).
+   */
+  void adoptLoadedClasses(Instrumentation inst, HandlerRegistry registry) {
+    List<Class<?>> withInstanceHandlers = new ArrayList<>();
+    for (Class<?> c : inst.getAllLoadedClasses()) {
+      if (c.getClassLoader() == null || c.getClassLoader() == own || c.isArray()) continue;
+      List<HandlerMethod> handlers;
+      try {
+        handlers = HandlerMethod.declaredBy(c);
+      } catch (Throwable unresolvable) {
+        continue; // a class whose method signatures cannot be resolved has no handler we can call
+      }
+      if (handlers.isEmpty()) continue;
+      registry.registerStatic(c);
+      if (handlers.stream().anyMatch(h -> !h.isStatic()) && inst.isModifiableClass(c)) {
+        withInstanceHandlers.add(c);
+      }
+    }
+    if (withInstanceHandlers.isEmpty()) return;
+    adopted.addAll(withInstanceHandlers);
+    try {
+      inst.retransformClasses(withInstanceHandlers.toArray(Class<?>[]::new));
+    } catch (Throwable t) {
+      AgentLog.warn("cannot weave the constructors of classes loaded before the attach", t);
     }
   }
 
@@ -99,8 +137,11 @@ final class HandlerTransformer implements ClassFileTransformer {
           RacketBridge.class.getMethod("registerStatic", Class.class));
     }
 
-    /** The class with the subscriptions woven in, or null when it declares no handler. */
-    byte[] weave(String internalName, ClassLoader loader, byte[] bytes) {
+    /**
+     * The class with the subscriptions woven in, or null when it declares no handler. Without
+     * {@code initializer} (a class loaded before an attach), static handlers are left alone.
+     */
+    byte[] weave(String internalName, ClassLoader loader, byte[] bytes, boolean initializer) {
       String name = internalName.replace('/', '.');
       ClassFileLocator locator = new ClassFileLocator.Compound(
           ClassFileLocator.Simple.of(name, bytes), ClassFileLocator.ForClassLoader.of(loader));
@@ -110,7 +151,7 @@ final class HandlerTransformer implements ClassFileTransformer {
       if (handlers.isEmpty()) return null;
       DynamicType.Builder<?> b = byteBuddy.redefine(type, locator);
       if (!handlers.filter(not(isStatic())).isEmpty()) b = b.visit(constructors);
-      if (!handlers.filter(isStatic()).isEmpty()) {
+      if (initializer && !handlers.filter(isStatic()).isEmpty()) {
         // First thing in the type initializer, which this adds when the class has none. A handler
         // called meanwhile from a racket thread waits for the initialisation like any other caller.
         b = b.initializer(new ByteCodeAppender.Simple(ClassConstant.of(type),
