@@ -83,13 +83,18 @@ final class Connector {
   /** The subscriptions' filter changed: tell the relay, if connected. */
   void typesChanged() {
     FrameWriter w = null;
-    String message;
     synchronized (this) {
-      types = inbox.relayFilter();
-      message = "{\"op\":\"types\",\"types\":" + ClientJson.encode(types) + "}";
-      if (link != null) w = link.writer();
+      String union = inbox.relayFilter();
+      if (java.util.Objects.equals(union, types)) return;
+      types = union;
+      String message = "{\"op\":\"types\",\"types\":" + ClientJson.encode(types) + "}";
+      // Queued under the lock, so it cannot overtake the hello of a link opening right now.
+      if (link != null) {
+        w = link.writer();
+        w.enqueue(message);
+      }
     }
-    if (w != null) w.send(message);
+    if (w != null) w.flush();
   }
 
   private void connect() {
@@ -135,8 +140,9 @@ final class Connector {
       long resume = resumeId;
       hello = "{\"op\":\"hello\",\"origin\":" + originJson + ",\"types\":" + ClientJson.encode(types)
           + (resume > 0 ? ",\"lastEventId\":" + resume : "") + "}";
+      opened.writer().enqueue(hello);
     }
-    opened.writer().send(hello);
+    opened.writer().flush();
   }
 
   void welcomed(Link welcomed, RelayMessage welcome) {

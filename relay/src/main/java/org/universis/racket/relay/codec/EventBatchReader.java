@@ -57,7 +57,9 @@ public final class EventBatchReader {
   private static JsonToken readElement(JsonParser p, byte[] body, String typeOverride,
       List<RawEvent> out) throws IOException {
     int from = JsonSlice.start(p);
-    String type = p.currentToken() == JsonToken.START_OBJECT ? scanObject(p) : null;
+    String type = null;
+    if (p.currentToken() == JsonToken.START_OBJECT) type = scanObject(p);
+    else if (p.currentToken() == JsonToken.START_ARRAY) p.skipChildren();
     JsonToken next = p.nextToken();
     int to = next == null ? body.length : JsonSlice.start(p);
     String chosen = typeOverride != null ? typeOverride : type != null ? check(type) : DEFAULT_TYPE;

@@ -34,13 +34,14 @@ final class EventsPost implements HttpHandler {
   @Override
   public void handleRequest(HttpServerExchange exchange) {
     if (!isJson(exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE))) {
-      exchange.setPersistent(false);
+      Responses.skipBody(exchange, drainLimit());
       responses.error(exchange, 415, "Content-Type must be application/json (or */*+json), not "
           + exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE));
       return;
     }
     long length = exchange.getRequestContentLength();
     if (length > maxEventSize) {
+      Responses.skipBody(exchange, drainLimit());
       tooLarge(exchange, length + " bytes");
       return;
     }
@@ -74,6 +75,8 @@ final class EventsPost implements HttpHandler {
 
   private void failed(HttpServerExchange exchange, IOException e) {
     if (e instanceof Receiver.RequestToLargeException) {
+      // Read past the limit already, with no length to bound the rest: close.
+      exchange.setPersistent(false);
       tooLarge(exchange, "over " + maxEventSize + " bytes");
     } else {
       Log.debug("POST /events from " + exchange.getSourceAddress() + " failed: " + e);
@@ -83,10 +86,13 @@ final class EventsPost implements HttpHandler {
   }
 
   private void tooLarge(HttpServerExchange exchange, String size) {
-    // The rest of the body stays unread: close instead of draining it.
-    exchange.setPersistent(false);
     responses.error(exchange, 413, "request body is " + size + "; the limit is " + maxEventSize
         + " (max-event-size)");
+  }
+
+  // Discarding up to a few times the limit costs less than a client that never sees its 413.
+  private long drainLimit() {
+    return 4L * maxEventSize;
   }
 
   static boolean isJson(String contentType) {

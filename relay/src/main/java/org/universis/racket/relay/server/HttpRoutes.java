@@ -88,7 +88,7 @@ final class HttpRoutes implements HttpHandler {
     if (given != null && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
       return true;
     }
-    exchange.setPersistent(false);
+    Responses.skipBody(exchange, 1 << 20);
     responses.error(exchange, 401, given == null
         ? "this relay needs a token: send 'Authorization: Bearer <token>' or ?token=<token>"
         : "wrong token");

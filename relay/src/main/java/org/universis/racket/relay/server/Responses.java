@@ -14,6 +14,18 @@ final class Responses {
     this.metrics = metrics;
   }
 
+  /**
+   * Prepares to answer without reading the request body. Closing the connection with unread
+   * bytes in it resets it, and the client may lose the answer; so a body of known, modest size
+   * is drained (Undertow discards it after the answer) and only a larger or unknown one closes.
+   */
+  static void skipBody(HttpServerExchange exchange, long drainLimit) {
+    long length = exchange.getRequestContentLength();
+    if (!exchange.isRequestComplete() && (length < 0 || length > drainLimit)) {
+      exchange.setPersistent(false);
+    }
+  }
+
   void json(HttpServerExchange exchange, int status, byte[] body) {
     exchange.setStatusCode(status);
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");

@@ -1,12 +1,15 @@
 package org.universis.racket.relay.server;
 
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpServerConnection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.RejectedExecutionException;
 import java.nio.charset.StandardCharsets;
 import org.universis.racket.spi.TypeFilter;
 import org.xnio.IoUtils;
 import org.xnio.channels.StreamSinkChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
 
 /**
  * A {@code GET /events} stream. Writes go straight to the response channel, non-blocking, from
@@ -29,11 +32,37 @@ final class SseSubscriber extends Subscriber {
     this.sink = exchange.getResponseChannel();
     this.onClosed = onClosed;
     exchange.getConnection().addCloseListener(connection -> close());
+    watchForHangUp(exchange);
+  }
+
+  // A client that hangs up is otherwise noticed only when a write fails (up to a heartbeat
+  // later); reading the connection shows its end at once. An SSE client sends nothing more.
+  private void watchForHangUp(HttpServerExchange exchange) {
+    if (!(exchange.getConnection() instanceof HttpServerConnection http)) return;
+    ConduitStreamSourceChannel source = http.getChannel().getSourceChannel();
+    ByteBuffer scratch = ByteBuffer.allocate(64);
+    source.getReadSetter().set(channel -> {
+      try {
+        int n;
+        do {
+          scratch.clear();
+          n = channel.read(scratch);
+        } while (n > 0);
+        if (n < 0) close();
+      } catch (IOException e) {
+        close();
+      }
+    });
+    source.resumeReads();
   }
 
   @Override
   void execute(Runnable task) {
-    sink.getIoThread().execute(task);
+    try {
+      sink.getIoThread().execute(task);
+    } catch (RejectedExecutionException e) {
+      // The relay is closing and its IO threads with it; the connection goes with them.
+    }
   }
 
   @Override

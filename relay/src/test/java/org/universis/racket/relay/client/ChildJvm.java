@@ -116,13 +116,13 @@ final class ChildJvm implements AutoCloseable {
   }
 
   /** Kills the process at once, as a crash would (no shutdown hooks). */
-  void kill() throws InterruptedException {
+  void kill() {
     process.destroyForcibly();
-    process.waitFor(10, TimeUnit.SECONDS);
-  }
-
-  Process process() {
-    return process;
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private volatile boolean outputEnded;
@@ -148,7 +148,7 @@ final class ChildJvm implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     if (process.isAlive()) kill();
   }
 }

@@ -32,7 +32,7 @@ final class RelayProcess implements AutoCloseable {
       Matcher m = LISTENING.matcher(line);
       m.find();
       return new RelayProcess(jvm, Integer.parseInt(m.group(2)));
-    } catch (AssertionError | InterruptedException e) {
+    } catch (AssertionError | InterruptedException | RuntimeException e) {
       jvm.close();
       throw e;
     }
@@ -50,12 +50,12 @@ final class RelayProcess implements AutoCloseable {
   }
 
   /** Kills the relay as a crash would. */
-  void kill() throws InterruptedException {
+  void kill() {
     jvm.kill();
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     jvm.close();
   }
 }
