@@ -1,7 +1,8 @@
 package org.universis.racket.agent;
 
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.InvocationTargetException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 
@@ -25,6 +26,9 @@ public final class RacketAgent {
   private static final String BRIDGE_CLASS = "racket/RacketBridge.classdata";
   private static final String DEFINER = "org.universis.racket.agent.internal.BridgeDefiner";
   private static final String START = "org.universis.racket.agent.internal.AgentStart";
+  // Exact method-handle calls into the isolated loader: core reflection on JDK 18+ spins adapters
+  // that cost premain tens of milliseconds.
+  private static final MethodHandles.Lookup LOOKUP = MethodHandles.publicLookup();
 
   private RacketAgent() {}
 
@@ -47,22 +51,23 @@ public final class RacketAgent {
     long started = System.nanoTime();
     try {
       Class<?> bridge = bootstrapBridge();
-      if (bridge != null && (Boolean) bridge.getMethod("installed").invoke(null)) {
+      if (bridge != null && (boolean) LOOKUP.findStatic(bridge, "installed",
+          MethodType.methodType(boolean.class)).invokeExact()) {
         System.err.println("racket-agent: already loaded in this JVM; nothing to do");
         return;
       }
       AgentClassLoader loader = new AgentClassLoader(agentJar());
       if (bridge == null) {
-        Class.forName(DEFINER, true, loader)
-            .getMethod("define", Instrumentation.class, byte[].class)
-            .invoke(null, inst, loader.read(BRIDGE_CLASS));
+        byte[] classFile = loader.read(BRIDGE_CLASS);
+        LOOKUP.findStatic(Class.forName(DEFINER, true, loader), "define",
+                MethodType.methodType(void.class, Instrumentation.class, byte[].class))
+            .invokeExact(inst, classFile);
       }
-      Class.forName(START, true, loader)
-          .getMethod("start", Instrumentation.class, String.class, boolean.class, long.class)
-          .invoke(null, inst, args, attached, started);
+      LOOKUP.findStatic(Class.forName(START, true, loader), "start",
+              MethodType.methodType(void.class, Instrumentation.class, String.class, boolean.class, long.class))
+          .invokeExact(inst, args, attached, started);
     } catch (Throwable t) {
-      Throwable cause = t instanceof InvocationTargetException ? t.getCause() : t;
-      System.err.println("racket-agent: not started: " + cause);
+      System.err.println("racket-agent: not started: " + t);
     }
   }
 

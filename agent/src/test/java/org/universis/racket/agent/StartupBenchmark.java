@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
 /**
  * A benchmark, not a test: what the agent adds to the start-up of a hello-world JVM. Runs it N
  * times without and with the agent (alternating, after warm-up runs) and prints the medians of the
- * wall time until the JVM exited, and of premain's own time as the agent measures it.
+ * wall time until the JVM exited, of premain's own time as the agent measures it, and of the CPU
+ * time used until main returned (the agent's start-up thread works in parallel with main).
  *
  * <pre>
  * mvn -B -q -pl agent -am package -DskipTests
@@ -24,10 +25,11 @@ public final class StartupBenchmark {
 
   private static final Pattern PREMAIN = Pattern.compile("premain took (\\d+) us");
 
-  /** The application: nothing but a line on stdout. */
+  /** The application: a line on stdout, then the CPU time its JVM used so far (less noisy than wall time). */
   public static final class Hello {
     public static void main(String[] args) {
       System.out.println("hello");
+      System.out.println("cpu " + ProcessHandle.current().info().totalCpuDuration().orElseThrow().toMillis());
     }
   }
 
@@ -48,10 +50,15 @@ public final class StartupBenchmark {
     List<Double> plainMs = new ArrayList<>();
     List<Double> agentMs = new ArrayList<>();
     List<Double> premainMs = new ArrayList<>();
+    List<Double> plainCpu = new ArrayList<>();
+    List<Double> agentCpu = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      plainMs.add(run(plain).millis);
+      Run p = run(plain);
+      plainMs.add(p.millis);
+      plainCpu.add(p.cpuMillis);
       Run r = run(withAgent);
       agentMs.add(r.millis);
+      agentCpu.add(r.cpuMillis);
       Matcher m = PREMAIN.matcher(r.stderr);
       if (m.find()) premainMs.add(Long.parseLong(m.group(1)) / 1000.0);
     }
@@ -62,18 +69,22 @@ public final class StartupBenchmark {
     System.out.printf("hello world without the agent: median %.0f ms%n", p);
     System.out.printf("hello world with the agent:    median %.0f ms (+%.0f ms, x%.2f)%n", a, a - p, a / p);
     System.out.printf("premain itself:                median %.1f ms%n", median(premainMs));
+    System.out.printf("CPU used until main returned:  median %.0f ms without, %.0f ms with the agent%n",
+        median(plainCpu), median(agentCpu));
   }
 
-  private record Run(double millis, String stderr) {}
+  private record Run(double millis, double cpuMillis, String stderr) {}
 
   private static Run run(List<String> command) throws IOException, InterruptedException {
     long start = System.nanoTime();
-    Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.PIPE).start();
+    String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     int exit = process.waitFor();
     double millis = (System.nanoTime() - start) / 1e6;
     if (exit != 0) throw new IllegalStateException(command + " exited " + exit + ":\n" + stderr);
-    return new Run(millis, stderr);
+    Matcher cpu = Pattern.compile("cpu (\\d+)").matcher(stdout);
+    return new Run(millis, cpu.find() ? Double.parseDouble(cpu.group(1)) : Double.NaN, stderr);
   }
 
   private static double median(List<Double> values) {

@@ -2,6 +2,8 @@ package org.universis.racket.agent.internal;
 
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
@@ -43,10 +45,26 @@ public final class BridgeDefiner {
     inst.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(self)), Map.of(),
         Set.of(), Map.of());
     Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
-    Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
-    unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
-            ClassLoader.class, ProtectionDomain.class)
-        .invoke(unsafe, BRIDGE, classFile, 0, classFile.length, null, null);
+    // Method handles called exactly: core reflection (JDK 18+ builds it on method handles) would
+    // spin ~80 ms of adapters for a six-argument call in premain.
+    MethodHandles.Lookup lookup = MethodHandles.lookup();
+    Object unsafe;
+    try {
+      unsafe = (Object) lookup.findStatic(unsafeType, "getUnsafe", MethodType.methodType(unsafeType))
+          .asType(MethodType.methodType(Object.class)).invokeExact();
+      Class<?> defined = (Class<?>) lookup.findVirtual(unsafeType, "defineClass", MethodType.methodType(
+              Class.class, String.class, byte[].class, int.class, int.class, ClassLoader.class,
+              ProtectionDomain.class))
+          .asType(MethodType.methodType(Class.class, Object.class, String.class, byte[].class,
+              int.class, int.class, ClassLoader.class, ProtectionDomain.class))
+          .invokeExact(unsafe, BRIDGE, classFile, 0, classFile.length, (ClassLoader) null,
+              (ProtectionDomain) null);
+      AgentLog.debug("defined " + defined.getName() + " in the bootstrap class loader");
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
   }
 
   private static void append(Instrumentation inst, byte[] classFile) throws IOException, ClassNotFoundException {
