@@ -18,7 +18,7 @@ public final class AgentStart {
 
   private AgentStart() {}
 
-  /** Called reflectively by {@code RacketAgent}; never throws. */
+  /** Called by {@code RacketAgent} through a method handle; never throws. */
   public static void start(Instrumentation inst, String args, boolean attached, long startedNanos) {
     AgentOptions options;
     try {

@@ -28,7 +28,7 @@ public final class BridgeDefiner {
 
   private BridgeDefiner() {}
 
-  /** Called reflectively by {@code RacketAgent} with the bridge's class file. */
+  /** Called by {@code RacketAgent} through a method handle, with the bridge's class file. */
   public static void define(Instrumentation inst, byte[] classFile) throws Exception {
     try {
       defineWithUnsafe(inst, classFile);
