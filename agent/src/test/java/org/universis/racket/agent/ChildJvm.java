@@ -126,6 +126,12 @@ final class ChildJvm implements AutoCloseable {
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
+  /** SIGTERM: the JVM exits normally, running its shutdown hooks; waits until it is gone. */
+  void terminate() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) throw new AssertionError(name + " ignored SIGTERM");
+  }
+
   /** Closes stdin (the apps exit then) and waits for the exit code. */
   int exit(Duration timeout) throws IOException, InterruptedException {
     stdin.close();

@@ -19,8 +19,8 @@ import org.universis.racket.agent.apps.TakeoverPeer;
 
 /**
  * Three JVMs started with the agent and no relay running: the bind elects one to host the relay;
- * SIGKILL it mid-stream, and another must host, with every event of the survivors reaching every
- * survivor's handler exactly once.
+ * SIGKILL it (or let it exit) mid-stream, and another must host, with every event of the survivors
+ * reaching every survivor's handler exactly once.
  */
 class TakeoverIT {
 
@@ -31,6 +31,16 @@ class TakeoverIT {
 
   @Test
   void anotherJvmHostsWhenTheHostIsKilledAndSurvivorsLoseAndDoubleNothing() throws Exception {
+    takeover(true);
+  }
+
+  @Test
+  void anotherJvmHostsWhenTheHostExitsNormally() throws Exception {
+    takeover(false);
+  }
+
+  /** @param kill SIGKILL the host, else SIGTERM (a normal exit: shutdown hooks run) */
+  private void takeover(boolean kill) throws Exception {
     Path jar = TestJars.jar(dir.resolve("peer.jar"), null, TakeoverPeer.class);
     int port = Ports.free();
     List<ChildJvm> peers = new ArrayList<>();
@@ -48,11 +58,16 @@ class TakeoverIT {
       for (ChildJvm p : peers) p.send("go");
       awaitReports(survivors, counts -> Stream.of("a", "b", "c").allMatch(n -> counts.getOrDefault(n, 0) >= 30),
           "30 events from each peer");
-      host.kill();
+      if (kill) {
+        host.kill();
+      } else {
+        host.terminate();
+      }
       long killed = System.nanoTime();
       long newHost = awaitListener(port, survivors, Duration.ofSeconds(30));
       long takeoverMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
-      System.out.println("takeover: pid " + newHost + " hosts the relay " + takeoverMillis + " ms after the host was killed");
+      System.out.println("takeover: pid " + newHost + " hosts the relay " + takeoverMillis + " ms after the host "
+          + (kill ? "was killed" : "exited"));
 
       for (ChildJvm p : survivors) System.out.println(p + ": " + p.awaitLine("EMITTED", WAIT));
       List<String> names = survivors.stream().map(ChildJvm::name).toList();
