@@ -251,13 +251,27 @@ final class Connector {
     if (l != null) l.close();
     host.close();
     network.shutdown();
-    // HttpClient can be closed from Java 21 on; on 17 its selector thread ends once it is unreachable.
-    if ((Object) http instanceof AutoCloseable closeable) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        Log.debug("closing the HTTP client: " + e);
-      }
+    shutdownHttpClient();
+  }
+
+  // From Java 21 on, HttpClient can be shut down (its selector thread ends); shutdownNow() rather
+  // than close(), which would wait for exchanges. On 17 the thread ends once the client is collected.
+  private void shutdownHttpClient() {
+    if (SHUTDOWN_NOW == null) return;
+    try {
+      SHUTDOWN_NOW.invoke(http);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      Log.debug("shutting the HTTP client down: " + e);
+    }
+  }
+
+  private static final java.lang.reflect.Method SHUTDOWN_NOW = shutdownNowMethod();
+
+  private static java.lang.reflect.Method shutdownNowMethod() {
+    try {
+      return HttpClient.class.getMethod("shutdownNow");
+    } catch (NoSuchMethodException e) {
+      return null;
     }
   }
 

@@ -20,6 +20,9 @@ final class Outbox {
 
   static final long RECENT_MILLIS = 10_000;
   static final int WINDOW = 1024;
+  // Byte-ish bounds beside the counts: 10,000 emits of 1 MiB each must not pin 10 GiB.
+  static final long MAX_PENDING_CHARS = 64L << 20;
+  static final long MAX_RECENT_CHARS = 16L << 20;
 
   /** One emit; {@code future} is null for an acknowledged emit re-sent after a takeover. */
   private record Emit(long seq, String message, CompletableFuture<Long> future, long ackedAt) {}
@@ -30,6 +33,8 @@ final class Outbox {
   private final ArrayDeque<Emit> inFlight = new ArrayDeque<>();
   private final ArrayDeque<Emit> recent = new ArrayDeque<>();
   private int pending; // emits whose future is not complete: the ones the buffer bounds
+  private long pendingChars;
+  private long recentChars;
   private long nextSeq = 1;
   private FrameWriter writer; // null while disconnected
   private boolean closed;
@@ -53,9 +58,10 @@ final class Outbox {
         return CompletableFuture.failedFuture(new IllegalStateException(
             "the racket emitter for " + relayUrl + " is closed"));
       }
-      if (pending >= capacity) {
+      if (pending >= capacity || pendingChars + body.length() > MAX_PENDING_CHARS) {
         return CompletableFuture.failedFuture(new IllegalStateException("racket buffer is full: "
-            + capacity + " emits are waiting for the relay at " + relayUrl + " to accept them"
+            + pending + " emits (" + (pendingChars >> 20) + " Mi characters) are waiting for the"
+            + " relay at " + relayUrl + " to accept them"
             + " (unreachable or slow); raise the buffer option (racket.buffer, RACKET_BUFFER,"
             + " RacketOptions.builder().buffer(n)) or emit less"));
       }
@@ -65,6 +71,7 @@ final class Outbox {
           : "{\"op\":\"emit\",\"seq\":" + seq + ",\"type\":\"" + type + "\",\"body\":" + body + "}";
       Emit emit = new Emit(seq, message, future, 0);
       pending++;
+      pendingChars += message.length();
       w = writer;
       if (w != null && waiting.isEmpty() && inFlight.size() < WINDOW) {
         inFlight.add(emit);
@@ -121,8 +128,10 @@ final class Outbox {
       if (done != null && done.future != null) {
         long now = System.currentTimeMillis();
         recent.add(new Emit(seq, done.message, null, now));
+        recentChars += done.message.length();
         trimRecent(now);
         pending--;
+        pendingChars -= done.message.length();
         if (pending == 0) notifyAll();
       }
       w = pump();
@@ -139,6 +148,7 @@ final class Outbox {
       refused = removeInFlight(seq);
       if (refused != null && refused.future != null) {
         pending--;
+        pendingChars -= refused.message.length();
         if (pending == 0) notifyAll();
       }
       w = pump();
@@ -172,6 +182,8 @@ final class Outbox {
       waiting.clear();
       recent.clear();
       pending = 0;
+      pendingChars = 0;
+      recentChars = 0;
       notifyAll();
     }
     for (Emit e : failed) {
@@ -206,9 +218,9 @@ final class Outbox {
   }
 
   private void trimRecent(long now) {
-    while (!recent.isEmpty()
-        && (recent.size() > capacity || recent.peek().ackedAt < now - RECENT_MILLIS)) {
-      recent.poll();
+    while (!recent.isEmpty() && (recent.size() > capacity || recentChars > MAX_RECENT_CHARS
+        || recent.peek().ackedAt < now - RECENT_MILLIS)) {
+      recentChars -= recent.poll().message.length();
     }
   }
 }

@@ -273,6 +273,25 @@ class RelayClientTest {
   }
 
   @Test
+  void aRelayWithATokenAcceptsAClientThatCarriesIt() throws Exception {
+    relay.close();
+    relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).token("s3cret").build());
+    ProcessEventEmitter e = emitter(RacketOptions.builder().url("http://127.0.0.1:" + relay.port())
+        .mode(RacketOptions.Mode.CLIENT).token("s3cret"));
+    List<ProcessEvent> got = new CopyOnWriteArrayList<>();
+    e.subscribe(got::add);
+    e.emit("secret.hello", Map.of()).get(30, TimeUnit.SECONDS);
+    Await.until(() -> got.size() == 1, 30, got::toString);
+  }
+
+  @Test
+  void offModeRefusesWithTheOptionToChange() {
+    IllegalStateException off = assertThrows(IllegalStateException.class,
+        () -> new ProcessEventEmitter(RacketOptions.builder().mode(RacketOptions.Mode.OFF).build()));
+    assertTrue(off.getMessage().contains("mode"), off.getMessage());
+  }
+
+  @Test
   void pastTheBufferAnEmitFailsNamingTheBufferOption() {
     ProcessEventEmitter e = emitter(RacketOptions.builder()
         .url("http://127.0.0.1:" + freePortAfterClosing()).mode(RacketOptions.Mode.CLIENT).buffer(3));
