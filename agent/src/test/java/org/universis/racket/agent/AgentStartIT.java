@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.universis.racket.ProcessEventEmitter;
+import org.universis.racket.RacketOptions;
 import org.universis.racket.agent.apps.AttachApp;
 import org.universis.racket.agent.apps.StartupApp;
 
@@ -32,6 +34,22 @@ class AgentStartIT {
       assertEquals(0, child.exit(WAIT), "the agent's threads kept the JVM alive; stderr:\n" + child.stderr());
       List<String> errors = child.stderr().lines().toList();
       assertTrue(errors.size() <= 1, "expected at most one warning, got:\n" + child.stderr());
+    }
+  }
+
+  @Test
+  void anEmitMadeWhileTheRelayIsUnreachableIsSentOnceItIsUp() throws Exception {
+    Path app = TestJars.jar(dir.resolve("app.jar"), StartupApp.class, StartupApp.class);
+    int port = Ports.free();
+    try (ChildJvm child = ChildJvm.start("buffered", ChildJvm.withAgent(
+        "mode=client,url=" + Ports.url(port), "-jar", app.toString(), "await"))) {
+      child.awaitLine("emitted", WAIT);
+      child.awaitLine("listener collected", WAIT); // seconds of System.gc() with nothing listening
+      RacketOptions relay = RacketOptions.builder().url(Ports.url(port)).mode(RacketOptions.Mode.RELAY).build();
+      try (ProcessEventEmitter host = new ProcessEventEmitter(relay)) {
+        child.awaitLine("ack true", WAIT);
+        assertEquals(0, child.exit(WAIT), child.stderr());
+      }
     }
   }
 
