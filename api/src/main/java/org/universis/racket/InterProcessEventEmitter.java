@@ -17,22 +17,28 @@ import java.util.function.Consumer;
 public final class InterProcessEventEmitter {
 
   private static volatile ProcessEventEmitter global;
+  /** The racket agent's global emitter, once seen; {@link #register()} adopts it. */
+  private static volatile ProcessEventEmitter agentGlobal;
 
   private InterProcessEventEmitter() {}
 
   /**
    * Registers the global emitter with the options the environment gives; does nothing when one is
-   * registered already.
+   * registered already. Under the racket agent this adopts the agent's emitter.
    */
   public static void register() {
     register(RacketOptions.defaults());
   }
 
-  /** Registers the global emitter with {@code options}; does nothing when one is registered already. */
+  /**
+   * Registers the global emitter with {@code options}; does nothing when one is registered already.
+   * Under the racket agent this adopts the agent's emitter, configured by the agent's options.
+   */
   public static synchronized void register(RacketOptions options) {
     Objects.requireNonNull(options, "options");
     if (global == null) {
-      global = new ProcessEventEmitter(options);
+      ProcessEventEmitter agent = agentEmitter();
+      global = agent != null ? agent : new ProcessEventEmitter(options);
     }
   }
 
@@ -44,9 +50,9 @@ public final class InterProcessEventEmitter {
     }
   }
 
-  /** Whether a global emitter is registered. */
+  /** Whether a global emitter is registered, by {@link #register()} or by the racket agent. */
   public static boolean isRegistered() {
-    return global != null;
+    return global != null || agentEmitter() != null;
   }
 
   /** See {@link ProcessEventEmitter#emit(Object)}. */
@@ -71,10 +77,21 @@ public final class InterProcessEventEmitter {
 
   private static ProcessEventEmitter emitter() {
     ProcessEventEmitter e = global;
+    if (e == null) e = agentEmitter();
     if (e == null) {
       throw new IllegalStateException("InterProcessEventEmitter is not registered: call"
           + " InterProcessEventEmitter.register() at start-up, or start the JVM with"
           + " -javaagent:racket-agent.jar");
+    }
+    return e;
+  }
+
+  /** The agent's global emitter (its close() does nothing), or null without the agent. */
+  private static ProcessEventEmitter agentEmitter() {
+    ProcessEventEmitter e = agentGlobal;
+    if (e == null) {
+      var connection = AgentBridge.global();
+      if (connection != null) agentGlobal = e = new ProcessEventEmitter(connection);
     }
     return e;
   }

@@ -17,7 +17,8 @@ final class RacketBinding {
   private RacketBinding() {}
 
   /**
-   * The provider: the first {@link ServiceLoader} one visible from the api's class loader.
+   * The provider: the racket agent's when the JVM runs one (see {@link AgentBridge}), else the first
+   * {@link ServiceLoader} one visible from the api's class loader.
    *
    * @throws IllegalStateException naming both fixes when there is none
    */
@@ -26,7 +27,10 @@ final class RacketBinding {
     if (p == null) {
       synchronized (RacketBinding.class) {
         p = provider;
-        if (p == null) provider = p = load();
+        if (p == null) {
+          p = AgentBridge.provider();
+          provider = p = p != null ? p : load();
+        }
       }
     }
     return p;
