@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.universis.racket.ProcessEvent;
 import org.universis.racket.Subscription;
+import org.universis.racket.relay.server.Log;
 import org.universis.racket.spi.TypeFilter;
 
 /**
