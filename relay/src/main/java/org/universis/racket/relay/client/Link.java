@@ -44,7 +44,6 @@ final class Link implements WebSocket.Listener, WireReader.Sink {
     return lastHeardNanos;
   }
 
-
   @Override
   public void onOpen(WebSocket webSocket) {
     socket = webSocket;
