@@ -79,10 +79,7 @@ final class LocalSubscription implements Subscription, Runnable {
   @Override
   public void unsubscribe() {
     if (closed) return;
-    closed = true;
-    queue.clear();
-    size.set(0);
-    queuedChars.set(0);
+    cancel();
     onUnsubscribe.accept(this);
   }
 
