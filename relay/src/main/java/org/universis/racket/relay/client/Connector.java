@@ -13,6 +13,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.universis.racket.RacketOptions;
+import org.universis.racket.relay.server.Log;
 
 /**
  * Keeps one emitter connected to its relay: connects (hosting the relay first when the mode says

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.universis.racket.relay.server.Log;
 
 /**
  * One WebSocket connection to the relay, from open to close. It reads what the relay sends (text
@@ -42,7 +43,6 @@ final class Link implements WebSocket.Listener, WireReader.Sink {
   long lastHeardNanos() {
     return lastHeardNanos;
   }
-
 
   @Override
   public void onOpen(WebSocket webSocket) {

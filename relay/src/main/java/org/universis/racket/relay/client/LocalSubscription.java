@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.universis.racket.ProcessEvent;
 import org.universis.racket.Subscription;
+import org.universis.racket.relay.server.Log;
 import org.universis.racket.spi.TypeFilter;
 
 /**
@@ -78,10 +79,7 @@ final class LocalSubscription implements Subscription, Runnable {
   @Override
   public void unsubscribe() {
     if (closed) return;
-    closed = true;
-    queue.clear();
-    size.set(0);
-    queuedChars.set(0);
+    cancel();
     onUnsubscribe.accept(this);
   }
 

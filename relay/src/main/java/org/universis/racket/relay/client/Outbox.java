@@ -124,15 +124,12 @@ final class Outbox {
     Emit done;
     FrameWriter w;
     synchronized (this) {
-      done = removeInFlight(seq);
+      done = settle(seq);
       if (done != null && done.future != null) {
         long now = System.currentTimeMillis();
         recent.add(new Emit(seq, done.message, null, now));
         recentChars += done.message.length();
         trimRecent(now);
-        pending--;
-        pendingChars -= done.message.length();
-        if (pending == 0) notifyAll();
       }
       w = pump();
     }
@@ -145,12 +142,7 @@ final class Outbox {
     Emit refused;
     FrameWriter w;
     synchronized (this) {
-      refused = removeInFlight(seq);
-      if (refused != null && refused.future != null) {
-        pending--;
-        pendingChars -= refused.message.length();
-        if (pending == 0) notifyAll();
-      }
+      refused = settle(seq);
       w = pump();
     }
     if (w != null) w.flush();
@@ -201,6 +193,17 @@ final class Outbox {
       writer.enqueue(e.message);
     }
     return writer;
+  }
+
+  // Takes the emit with seq out of the window; one the application waits for is no longer pending.
+  private Emit settle(long seq) {
+    Emit e = removeInFlight(seq);
+    if (e != null && e.future != null) {
+      pending--;
+      pendingChars -= e.message.length();
+      if (pending == 0) notifyAll();
+    }
+    return e;
   }
 
   // Acks come in the order emits were sent: the one acknowledged is nearly always the head.

@@ -6,7 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-/** Small JSON objects the relay writes itself (acks, errors, status pages), escaped by Jackson. */
+/** Small JSON objects the relay writes itself (welcome, nacks, errors, status pages), escaped by Jackson. */
 final class Json {
 
   private static final JsonFactory JSON = new JsonFactory();
@@ -29,7 +29,7 @@ final class Json {
     return out.toByteArray();
   }
 
-  static void value(JsonGenerator g, Object value) throws IOException {
+  private static void value(JsonGenerator g, Object value) throws IOException {
     if (value == null) g.writeNull();
     else if (value instanceof String s) g.writeString(s);
     else if (value instanceof Long l) g.writeNumber(l);

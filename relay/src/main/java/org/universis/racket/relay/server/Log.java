@@ -4,20 +4,28 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * The relay's logger: one line per message on {@code System.err}. Not java.util.logging nor
- * System.Logger, which would start the JUL LogManager inside an app that embeds the relay.
- * Event bodies are never logged at INFO.
+ * Internal: racket's own logger, shared by the relay and the client; not part of racket's API and
+ * may change without notice. One line per message on {@code System.err}. Not java.util.logging nor
+ * System.Logger, which would start the JUL LogManager too early inside an app that embeds the
+ * client or the relay. Event bodies are never logged at INFO.
+ *
+ * <p>The level is the system property {@code racket.log} (debug, info, warn, error, off) when it is
+ * set. Otherwise a library (the client, an embedded relay) logs at WARN, and the standalone relay
+ * ({@link RelayMain}) at INFO or its {@code --log-level}.
  */
-final class Log {
+public final class Log {
 
   enum Level { DEBUG, INFO, WARN, ERROR, OFF }
 
-  private static volatile Level threshold = Level.INFO;
+  static final String PROPERTY = "racket.log";
+  private static final Level FROM_PROPERTY = fromProperty();
+  private static volatile Level threshold = FROM_PROPERTY == null ? Level.WARN : FROM_PROPERTY;
 
   private Log() {}
 
-  static void setLevel(Level level) {
-    threshold = level;
+  /** Sets the level unless {@code racket.log} chose one: the property always wins. */
+  static void setDefaultLevel(Level level) {
+    if (FROM_PROPERTY == null) threshold = level;
   }
 
   static Level parseLevel(String text) {
@@ -29,32 +37,47 @@ final class Log {
     }
   }
 
-  static boolean debugEnabled() {
+  public static boolean debugEnabled() {
     return threshold == Level.DEBUG;
   }
 
-  static void debug(String message) {
+  public static void debug(String message) {
     log(Level.DEBUG, message, null);
   }
 
-  static void info(String message) {
+  public static void info(String message) {
     log(Level.INFO, message, null);
   }
 
-  static void warn(String message, Throwable error) {
-    log(Level.WARN, message, error);
+  public static void warn(String message) {
+    log(Level.WARN, message, null);
   }
 
-  static void error(String message, Throwable error) {
-    log(Level.ERROR, message, error);
+  /** Logs {@code message} and the stack trace of {@code cause}. */
+  public static void warn(String message, Throwable cause) {
+    log(Level.WARN, message, cause);
   }
 
-  private static void log(Level level, String message, Throwable error) {
+  private static void log(Level level, String message, Throwable cause) {
     if (level.ordinal() < threshold.ordinal()) return;
-    StringBuilder line = new StringBuilder(96).append(Instant.now()).append(' ').append(level)
-        .append(" racket-relay: ").append(message);
-    if (error != null) line.append(": ").append(error);
-    System.err.println(line);
-    if (error != null && threshold == Level.DEBUG) error.printStackTrace();
+    String line = Instant.now() + " " + level + " racket [" + Thread.currentThread().getName() + "] "
+        + message;
+    synchronized (System.err) { // keep the line and its stack trace together
+      System.err.println(line);
+      if (cause != null) cause.printStackTrace(System.err);
+    }
+  }
+
+  // A bad value must not stop the app that carries the client: say so once and ignore it.
+  private static Level fromProperty() {
+    String value = System.getProperty(PROPERTY);
+    if (value == null || value.isBlank()) return null;
+    try {
+      return parseLevel(value);
+    } catch (IllegalArgumentException e) {
+      System.err.println("racket: ignoring -D" + PROPERTY + "=" + value + ": must be one of debug,"
+          + " info, warn, error, off");
+      return null;
+    }
   }
 }

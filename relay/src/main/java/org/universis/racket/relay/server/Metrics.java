@@ -46,15 +46,16 @@ final class Metrics {
   }
 
   private static void counter(StringBuilder out, String name, String help, long value) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-        .append("# TYPE ").append(name).append(" counter\n")
-        .append(name).append(' ').append(value).append('\n');
+    metric(out, name, "counter", help, value);
   }
 
   private static void gauge(StringBuilder out, String name, String help, long value) {
-    out.append("# HELP ").append(name).append(' ').append(help).append('\n')
-        .append("# TYPE ").append(name).append(" gauge\n")
-        .append(name).append(' ').append(value).append('\n');
+    metric(out, name, "gauge", help, value);
   }
 
+  private static void metric(StringBuilder out, String name, String type, String help, long value) {
+    out.append("# HELP ").append(name).append(' ').append(help).append('\n')
+        .append("# TYPE ").append(name).append(' ').append(type).append('\n')
+        .append(name).append(' ').append(value).append('\n');
+  }
 }

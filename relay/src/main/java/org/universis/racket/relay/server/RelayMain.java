@@ -14,6 +14,7 @@ public final class RelayMain {
   private RelayMain() {}
 
   public static void main(String[] args) {
+    Log.setDefaultLevel(Log.Level.INFO); // a library's default is WARN; --log-level may change this
     RelayConfig config;
     try {
       config = RelayCommandLine.parse(args, System.getenv());

@@ -38,11 +38,21 @@ final class WsSubscriber extends Subscriber {
 
   @Override
   int frameSize(Object item) {
-    return (item instanceof Event e ? e.envelope.length : ((byte[]) item).length) + 1;
+    return lineSize(item);
   }
 
   @Override
   void frame(Object item, ByteBuffer out) {
+    line(item, out);
+  }
+
+  /** The bytes {@link #line} writes for an event or a control message. */
+  static int lineSize(Object item) {
+    return (item instanceof Event e ? e.envelope.length : ((byte[]) item).length) + 1;
+  }
+
+  /** Writes an event's envelope or a control message as one NDJSON line. */
+  static void line(Object item, ByteBuffer out) {
     out.put(item instanceof Event e ? e.envelope : (byte[]) item).put((byte) '\n');
   }
 

@@ -45,14 +45,7 @@ final class ChildJvm implements AutoCloseable {
     return new ChildJvm(name, new ProcessBuilder(command).redirectErrorStream(true).start());
   }
 
-  /** Starts {@code java -jar <jar> <args>}. */
-  static ChildJvm startJar(String name, String jar, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(java(), "-XX:TieredStopAtLevel=1", "-jar", jar));
-    command.addAll(List.of(args));
-    return new ChildJvm(name, new ProcessBuilder(command).redirectErrorStream(true).start());
-  }
-
-  static String java() {
+  private static String java() {
     return ProcessHandle.current().info().command().orElse("java");
   }
 

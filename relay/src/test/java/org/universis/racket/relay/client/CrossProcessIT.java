@@ -12,13 +12,16 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.universis.racket.relay.client.Children.Seen;
+import org.universis.racket.relay.server.RelayProcess;
 
 /** Three client JVMs and a relay JVM, all separate processes. */
 class CrossProcessIT {
 
+  private static final List<String> RELAY_JVM = List.of("-XX:TieredStopAtLevel=1"); // start fast
+
   @Test
   void threeJvmsReceiveEveryEventInTheSameOrderAndFiltersSelect() throws Exception {
-    try (RelayProcess relay = RelayProcess.start("relay", 0)) {
+    try (RelayProcess relay = RelayProcess.start(RELAY_JVM)) {
       // A relay on a non-default port, reached as new ProcessEventEmitter("http://localhost:<port>/").
       String url = "http://localhost:" + relay.port() + "/";
       try (ChildJvm a = Children.emitter("a", url, ">", "order.*");
@@ -60,7 +63,7 @@ class CrossProcessIT {
   void clientsReconnectByThemselvesWhenTheRelayIsKilledAndLoseNothing() throws Exception {
     int port = RelayProcess.freePort();
     String url = "http://127.0.0.1:" + port;
-    RelayProcess first = RelayProcess.start("relay-1", port);
+    RelayProcess first = RelayProcess.start(RELAY_JVM, "--port", String.valueOf(port));
     try (ChildJvm a = Children.emitter("a", url, ">");
         ChildJvm b = Children.emitter("b", url, ">")) {
       a.send("ready");
@@ -73,7 +76,7 @@ class CrossProcessIT {
 
       first.kill();
       a.send("emit test.during 21 40");
-      try (RelayProcess second = RelayProcess.start("relay-2", port)) {
+      try (RelayProcess second = RelayProcess.start(RELAY_JVM, "--port", String.valueOf(port))) {
         a.await("EMITTED 40"::equals, 60, "acks after the outage");
         for (ChildJvm child : List.of(a, b)) {
           child.awaitCount(l -> Children.isEvent(l, ">"), 40, 60, "events before and after the outage");

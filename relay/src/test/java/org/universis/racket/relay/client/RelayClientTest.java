@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.universis.racket.ProcessEvent;
 import org.universis.racket.ProcessEventEmitter;
 import org.universis.racket.RacketOptions;
+import org.universis.racket.relay.server.Await;
 import org.universis.racket.relay.server.Relay;
 import org.universis.racket.relay.server.RelayConfig;
 

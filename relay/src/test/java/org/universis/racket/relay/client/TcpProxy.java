@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.universis.racket.relay.server.RelayProcess;
 
 /**
  * A plain TCP forwarder between a client and the relay, so a test can cut the network under a

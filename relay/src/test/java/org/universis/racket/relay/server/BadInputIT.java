@@ -149,8 +149,8 @@ class BadInputIT {
 
   @Test
   void connectionsPastTheLimitGet503() throws Exception {
-    TestClients.await("earlier tests' streams to close", 10,
-        () -> TestClients.get(base + "/metrics?token=" + TOKEN).body().contains("\nracket_subscribers 0\n"));
+    Await.until(() -> TestClients.get(base + "/metrics?token=" + TOKEN).body().contains("\nracket_subscribers 0\n"),
+        10, "earlier tests' streams to close");
     try (Sse a = new Sse(base + "/events?token=" + TOKEN, null); Sse b = new Sse(base + "/events?token=" + TOKEN, null);
         Sse c = new Sse(base + "/events?token=" + TOKEN, null)) {
       HttpResponse<String> more = TestClients.HTTP.send(HttpRequest.newBuilder(URI.create(base + "/events?token=" + TOKEN))

@@ -63,12 +63,12 @@ final class RecordingSubscriber extends Subscriber {
 
   @Override
   int frameSize(Object item) {
-    return (item instanceof Event e ? e.envelope.length : ((byte[]) item).length) + 1;
+    return WsSubscriber.lineSize(item);
   }
 
   @Override
   void frame(Object item, ByteBuffer out) {
-    out.put(item instanceof Event e ? e.envelope : (byte[]) item).put((byte) '\n');
+    WsSubscriber.line(item, out);
   }
 
   @Override

@@ -39,8 +39,8 @@ class RelayFanOutIT {
       w1.hello("", null);
       w2.hello(">", null);
       wCache.hello("cache.*", null);
-      TestClients.await("6 SSE and 3 WebSocket subscribers", 10,
-          () -> TestClients.metric(base, "racket_subscribers") == 8);
+      Await.until(() -> TestClients.metric(base, "racket_subscribers") == 8, 10,
+          "6 SSE and 3 WebSocket subscribers");
 
       String[] types = {"cache.user", "job.7.done", "cache.user.name", "audit", "message", "job.7.start"};
       List<Long> ids = new ArrayList<>();
@@ -81,7 +81,7 @@ class RelayFanOutIT {
         Ws subscriber = new Ws(base)) {
       emitter.hello(null, null);
       subscriber.hello("ws.>", null);
-      TestClients.await("subscribers", 10, () -> TestClients.metric(base, "racket_subscribers") >= 3);
+      Await.until(() -> TestClients.metric(base, "racket_subscribers") >= 3, 10, "subscribers");
       StringBuilder frame = new StringBuilder();
       for (int seq = 1; seq <= 50; seq++) {
         frame.append("{\"op\":\"emit\",\"seq\":").append(seq).append(",\"type\":\"ws.e\",\"body\":{\"n\":")
@@ -115,8 +115,8 @@ class RelayFanOutIT {
     String base = relay.url();
     try (Ws ws = new Ws(base); Sse sse = new Sse(base + "/events?types=presence.>", null)) {
       ws.hello("first", null);
-      TestClients.await("both listed", 10, () -> TestClients.get(base + "/clients").body().contains("presence.>")
-          && TestClients.get(base + "/clients").body().contains("\"types\":\"first\""));
+      Await.until(() -> TestClients.get(base + "/clients").body().contains("presence.>")
+          && TestClients.get(base + "/clients").body().contains("\"types\":\"first\""), 10, "both listed");
       JsonNode clients = TestClients.JSON.readTree(TestClients.get(base + "/clients").body()).get("clients");
       JsonNode wsEntry = null;
       for (JsonNode c : clients) if (c.get("types").asText().equals("first")) wsEntry = c;

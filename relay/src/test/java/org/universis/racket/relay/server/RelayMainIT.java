@@ -1,6 +1,7 @@
 package org.universis.racket.relay.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -60,5 +61,30 @@ class RelayMainIT {
       assertEquals(1, r.exit());
       assertTrue(r.err().contains("cannot bind 127.0.0.1:" + first.port), r.err());
     }
+  }
+
+  /** What a relay started with these arguments wrote to stderr from start to stop. */
+  private static String stderrOfARun(List<String> jvmArgs, String... args) throws Exception {
+    List<String> jvm = new ArrayList<>(jvmArgs);
+    jvm.add("-Xmx64m");
+    RelayProcess relay = RelayProcess.start(jvm, args);
+    relay.close();
+    return String.join("\n", relay.stderr);
+  }
+
+  @Test
+  void theStandaloneRelayLogsAtInfoUnlessItsLogLevelSaysOtherwise() throws Exception {
+    String info = stderrOfARun(List.of());
+    assertTrue(info.contains(" INFO racket [main] listening on http://127.0.0.1:"), info);
+    String warn = stderrOfARun(List.of(), "--log-level", "warn");
+    assertFalse(warn.contains(" INFO "), warn);
+  }
+
+  @Test
+  void theRacketLogPropertyWinsOverTheLogLevelOption() throws Exception {
+    String quiet = stderrOfARun(List.of("-Dracket.log=warn"), "--log-level", "debug");
+    assertFalse(quiet.contains(" INFO ") || quiet.contains(" DEBUG "), quiet);
+    String info = stderrOfARun(List.of("-Dracket.log=info"), "--log-level", "off");
+    assertTrue(info.contains(" INFO racket [main] listening on "), info);
   }
 }

@@ -2,7 +2,9 @@ package org.universis.racket.relay.server;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,24 +16,33 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A relay started as its own process from the packaged jar; {@link #close()} kills it. */
-final class RelayProcess implements AutoCloseable {
+/**
+ * The standalone relay ({@code target/racket-relay.jar}) as a child process, for the server's and
+ * the client's ITs; {@link #close()} stops it.
+ */
+public final class RelayProcess implements AutoCloseable {
 
   static final Path JAR = Path.of("target", "racket-relay.jar");
   private static final Pattern LISTENING = Pattern.compile("racket relay listening on http://(.+):(\\d+)");
 
   final Process process;
   final int port;
+  /** Every line the relay wrote to stderr so far; all of them once {@link #close()} returned. */
   final ConcurrentLinkedQueue<String> stderr;
+  private final Thread stderrReader;
 
-  private RelayProcess(Process process, int port, ConcurrentLinkedQueue<String> stderr) {
+  private RelayProcess(Process process, int port, ConcurrentLinkedQueue<String> stderr, Thread stderrReader) {
     this.process = process;
     this.port = port;
     this.stderr = stderr;
+    this.stderrReader = stderrReader;
   }
 
-  /** Starts {@code java [jvmArgs] -jar racket-relay.jar --port 0 [args]} and waits for its port. */
-  static RelayProcess start(List<String> jvmArgs, String... args) throws Exception {
+  /**
+   * Starts {@code java [jvmArgs] -jar racket-relay.jar --port 0 [args]} and waits for its port.
+   * A {@code --port} in {@code args} wins over the 0, as a later option does.
+   */
+  public static RelayProcess start(List<String> jvmArgs, String... args) throws Exception {
     Process p = new ProcessBuilder(command(jvmArgs, args)).start();
     ConcurrentLinkedQueue<String> err = new ConcurrentLinkedQueue<>();
     Thread errReader = new Thread(() -> drain(p.getErrorStream(), err), "relay-stderr");
@@ -53,7 +64,7 @@ final class RelayProcess implements AutoCloseable {
     outReader.setDaemon(true);
     outReader.start();
     try {
-      return new RelayProcess(p, port.get(30, TimeUnit.SECONDS), err);
+      return new RelayProcess(p, port.get(60, TimeUnit.SECONDS), err, errReader);
     } catch (Exception e) {
       p.destroyForcibly();
       throw e;
@@ -73,7 +84,7 @@ final class RelayProcess implements AutoCloseable {
     return command;
   }
 
-  private static void drain(java.io.InputStream in, ConcurrentLinkedQueue<String> into) {
+  private static void drain(InputStream in, ConcurrentLinkedQueue<String> into) {
     try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       while ((line = r.readLine()) != null) into.add(line);
@@ -82,10 +93,28 @@ final class RelayProcess implements AutoCloseable {
     }
   }
 
+  /** A port nothing listens on right now. */
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
   String url() {
     return "http://127.0.0.1:" + port;
   }
 
+  /** Kills the relay as a crash would (no shutdown hooks). */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** Stops the relay as a service manager would (its shutdown hook runs). */
   @Override
   public void close() throws InterruptedException {
     process.destroy();
@@ -93,5 +122,6 @@ final class RelayProcess implements AutoCloseable {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);
     }
+    stderrReader.join(TimeUnit.SECONDS.toMillis(10));
   }
 }

@@ -33,7 +33,7 @@ class RelayReplayIT {
     String base = relay.url();
     long lastSeen;
     try (Sse first = new Sse(base + "/events?types=replay.>", null)) {
-      TestClients.await("subscriber", 10, () -> TestClients.metric(base, "racket_subscribers") >= 1);
+      Await.until(() -> TestClients.metric(base, "racket_subscribers") >= 1, 10, "subscriber");
       TestClients.emit(base, "[{\"type\":\"replay.a\"},{\"type\":\"replay.b\"},{\"type\":\"other\"}]");
       List<SseEvent> seen = first.take(2, 10);
       lastSeen = Long.parseLong(seen.get(1).id());

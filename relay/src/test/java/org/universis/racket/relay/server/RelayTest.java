@@ -20,7 +20,7 @@ class RelayTest {
   }
 
   private static void awaitNoRelayThreads() throws Exception {
-    TestClients.await("relay threads to stop", 10, () -> relayThreads().isEmpty());
+    Await.until(() -> relayThreads().isEmpty(), 10, "relay threads to stop");
   }
 
   @Test
@@ -57,7 +57,7 @@ class RelayTest {
           () -> Relay.start(RelayConfig.builder().port(first.port()).daemonThreads(true).build()));
       assertInstanceOf(BindException.class, e.getCause());
       assertTrue(e.getMessage().contains(String.valueOf(first.port())), e.getMessage());
-      TestClients.await("only the first relay's threads", 10, () -> relayThreads().size() == firstThreads);
+      Await.until(() -> relayThreads().size() == firstThreads, 10, "only the first relay's threads");
     }
     awaitNoRelayThreads();
   }

@@ -40,7 +40,7 @@ class SlowSubscriberIT {
         Sse normal = new Sse(relay.url() + "/events?types=slow", null)) {
       WebSocket stalledWs = stalledWebSocket(relay.url());
       String base = relay.url();
-      TestClients.await("subscribers", 10, () -> TestClients.metric(base, "racket_subscribers") == 3);
+      Await.until(() -> TestClients.metric(base, "racket_subscribers") == 3, 10, "subscribers");
       List<Long> ids = publish(base, normal, 160);
 
       assertTrue(TestClients.metric(base, "racket_events_dropped_total") > 0, "drops are counted");
@@ -69,13 +69,13 @@ class SlowSubscriberIT {
         Sse normal = new Sse(relay.url() + "/events?types=slow", null)) {
       String base = relay.url();
       WebSocket stalledWs = stalledWebSocket(base);
-      TestClients.await("subscribers", 10, () -> TestClients.metric(base, "racket_subscribers") == 3);
+      Await.until(() -> TestClients.metric(base, "racket_subscribers") == 3, 10, "subscribers");
       publish(base, normal, 40);
       assertEquals(2, TestClients.metric(base, "racket_subscribers_disconnected_total"),
           "the stalled SSE and WebSocket subscribers");
       assertEquals(0, TestClients.metric(base, "racket_events_dropped_total"));
-      TestClients.await("the slow subscribers to be gone", 10,
-          () -> TestClients.metric(base, "racket_subscribers") == 1);
+      Await.until(() -> TestClients.metric(base, "racket_subscribers") == 1, 10,
+          "the slow subscribers to be gone");
       stalledWs.abort();
     }
   }

@@ -59,19 +59,6 @@ final class TestClients {
     throw new AssertionError("no metric " + name);
   }
 
-  /** Polls {@code condition} until it holds or {@code seconds} pass. */
-  static void await(String what, int seconds, Check condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!condition.holds()) {
-      if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-      TimeUnit.MILLISECONDS.sleep(20); // a polling interval, not synchronisation
-    }
-  }
-
-  interface Check {
-    boolean holds() throws Exception;
-  }
-
   /** One SSE record. */
   record SseEvent(String id, String event, JsonNode data) {}
 
