@@ -4,17 +4,18 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.universis.racket.RacketOptions;
+import org.universis.racket.relay.server.Log;
 
 /**
  * The agent's options: the emitter's {@link RacketOptions} plus the agent's own {@code log} level.
  * Agent arguments ({@code k=v,k=v}) win over {@code -Dracket.k}, which wins over {@code RACKET_K},
  * which wins over the defaults.
  */
-record AgentOptions(RacketOptions racket, AgentLog.Level log) {
+record AgentOptions(RacketOptions racket, Log.Level log) {
 
   /** What the one stderr line about a bad option lists. */
   static final String VALID = "valid options: url=http://host:port, mode=auto|client|relay|off,"
-      + " name=<text>, token=<text>, buffer=<count>, queue=<count>, log=error|warn|info|debug";
+      + " name=<text>, token=<text>, buffer=<count>, queue=<count>, log=error|warn|info|debug|trace";
 
   /**
    * Parses agent arguments over the environment.
@@ -26,7 +27,7 @@ record AgentOptions(RacketOptions racket, AgentLog.Level log) {
     String log = given.remove("log");
     if (log == null) log = System.getProperty("racket.log");
     if (log == null) log = System.getenv("RACKET_LOG");
-    AgentLog.Level level = log == null ? AgentLog.Level.WARN : AgentLog.parseLevel(log);
+    Log.Level level = log == null ? Log.Level.WARN : Log.parseLevel(log);
     RacketOptions.Builder builder = RacketOptions.builder();
     for (Map.Entry<String, String> option : given.entrySet()) {
       if (!RacketOptions.KEYS.contains(option.getKey())) {

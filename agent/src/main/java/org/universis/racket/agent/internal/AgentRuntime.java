@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.universis.racket.RacketOptions;
+import org.universis.racket.relay.server.Log;
 import org.universis.racket.spi.RacketConnection;
 import org.universis.racket.spi.RacketProvider;
 
@@ -39,10 +40,10 @@ final class AgentRuntime {
     try {
       RacketConnection c = provider().connect(options);
       global.complete(c);
-      AgentLog.info("connecting to " + options.url() + " (mode " + options.mode().name().toLowerCase(java.util.Locale.ROOT) + ")");
+      Log.info("connecting to " + options.url() + " (mode " + options.mode().name().toLowerCase(java.util.Locale.ROOT) + ")");
     } catch (Throwable t) {
       global.completeExceptionally(t);
-      AgentLog.warn("racket is not available in this JVM", t);
+      Log.warn("racket is not available in this JVM", t);
     }
   }
 

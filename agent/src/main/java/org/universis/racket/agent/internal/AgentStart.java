@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.universis.racket.RacketOptions;
 import org.universis.racket.bridge.RacketBridge;
+import org.universis.racket.relay.server.Log;
 
 /**
  * The agent's start-up, in its isolated class loader. What must be in place before the application's
@@ -27,14 +28,10 @@ public final class AgentStart {
       System.err.println("racket-agent: not started: " + e.getMessage() + "; " + AgentOptions.VALID);
       return;
     }
-    AgentLog.level(options.log());
-    // The relay client logs by the same system property; agent arguments name it for both.
-    if (options.log() != AgentLog.Level.WARN && System.getProperty("racket.log") == null) {
-      System.setProperty("racket.log", options.log().name().toLowerCase(java.util.Locale.ROOT));
-    }
+    Log.setLevel(options.log()); // one logger for the agent, its relay client and its relay
     RacketOptions racket = options.racket();
     if (racket.mode() == RacketOptions.Mode.OFF) {
-      AgentLog.info("mode=off: nothing installed");
+      Log.info("mode=off: nothing installed");
       return;
     }
     AgentRuntime runtime = new AgentRuntime(racket);
@@ -54,7 +51,7 @@ public final class AgentStart {
       // Before agentmain returns, so that the attach command returns with the handlers in place.
       transformer.adoptLoadedClasses(inst, registry);
     }
-    AgentLog.debug((attached ? "agentmain" : "premain") + " took "
+    Log.debug((attached ? "agentmain" : "premain") + " took "
         + (System.nanoTime() - startedNanos) / 1_000 + " us; " + racket);
   }
 

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
+import org.universis.racket.relay.server.Log;
 
 /**
  * Defines {@code RacketBridge} in the bootstrap class loader, where every class loader finds it.
@@ -33,7 +34,7 @@ public final class BridgeDefiner {
     try {
       defineWithUnsafe(inst, classFile);
     } catch (ReflectiveOperationException | RuntimeException e) {
-      AgentLog.debug("defining the bridge directly failed (" + e + "); appending it to the boot class path");
+      Log.debug("defining the bridge directly failed (" + e + "); appending it to the boot class path");
       append(inst, classFile);
     }
   }
@@ -59,7 +60,7 @@ public final class BridgeDefiner {
               int.class, int.class, ClassLoader.class, ProtectionDomain.class))
           .invokeExact(unsafe, BRIDGE, classFile, 0, classFile.length, (ClassLoader) null,
               (ProtectionDomain) null);
-      AgentLog.debug("defined " + defined.getName() + " in the bootstrap class loader");
+      Log.debug("defined " + defined.getName() + " in the bootstrap class loader");
     } catch (ReflectiveOperationException | RuntimeException e) {
       throw e;
     } catch (Throwable t) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.universis.racket.ProcessEvent;
+import org.universis.racket.relay.server.Log;
 
 /**
  * One {@code @OnProcessEvent} method and how to call it with an event. The annotation and the
@@ -46,14 +47,14 @@ final class HandlerMethod {
   private static HandlerMethod of(Method m, Annotation a) {
     Class<?>[] params = m.getParameterTypes();
     if (params.length > 1) {
-      AgentLog.warn("@OnProcessEvent " + m + " takes " + params.length + " parameters;"
+      Log.warn("@OnProcessEvent " + m + " takes " + params.length + " parameters;"
           + " it must take one (a ProcessEvent or the body's type) or none; not subscribed");
       return null;
     }
     try {
       m.setAccessible(true);
     } catch (RuntimeException e) {
-      AgentLog.warn("@OnProcessEvent " + m + " cannot be called by the agent; not subscribed", e);
+      Log.warn("@OnProcessEvent " + m + " cannot be called by the agent; not subscribed", e);
       return null;
     }
     return new HandlerMethod(m, filterOf(a), arguments(params));
@@ -84,9 +85,9 @@ final class HandlerMethod {
     try {
       method.invoke(target, arguments.apply(event));
     } catch (InvocationTargetException e) {
-      AgentLog.warn("@OnProcessEvent " + method + " threw on event " + event.id(), e.getCause());
+      Log.warn("@OnProcessEvent " + method + " threw on event " + event.id(), e.getCause());
     } catch (RuntimeException | IllegalAccessException e) {
-      AgentLog.warn("@OnProcessEvent " + method + " could not take event " + event.id(), e);
+      Log.warn("@OnProcessEvent " + method + " could not take event " + event.id(), e);
     }
   }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.universis.racket.Subscription;
+import org.universis.racket.relay.server.Log;
 import org.universis.racket.spi.RacketConnection;
 
 /**
@@ -42,10 +43,10 @@ final class HandlerRegistry {
       for (HandlerMethod h : handlers.get(type)) {
         if (!h.isStatic()) continue;
         connection.get().subscribe(h.filter, event -> h.invoke(null, event));
-        AgentLog.debug("subscribed " + h.method + " to " + h.filter);
+        Log.debug("subscribed " + h.method + " to " + h.filter);
       }
     } catch (Throwable t) {
-      AgentLog.warn("cannot subscribe the @OnProcessEvent methods of " + type.getName(), t);
+      Log.warn("cannot subscribe the @OnProcessEvent methods of " + type.getName(), t);
     }
   }
 
@@ -72,7 +73,7 @@ final class HandlerRegistry {
         target.add(self[0]);
       }
     } catch (Throwable t) {
-      AgentLog.warn("cannot subscribe the @OnProcessEvent methods of " + type.getName(), t);
+      Log.warn("cannot subscribe the @OnProcessEvent methods of " + type.getName(), t);
     }
   }
 

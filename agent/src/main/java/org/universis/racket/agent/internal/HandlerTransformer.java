@@ -30,6 +30,7 @@ import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
 import org.universis.racket.bridge.RacketBridge;
+import org.universis.racket.relay.server.Log;
 
 /**
  * Weaves the subscription of {@code @OnProcessEvent} methods into the classes that declare them:
@@ -60,7 +61,7 @@ final class HandlerTransformer implements ClassFileTransformer {
     try {
       return weaver().weave(name, loader, bytes, !preAttach);
     } catch (Throwable t) {
-      AgentLog.warn("cannot weave @OnProcessEvent subscriptions into " + name, t);
+      Log.warn("cannot weave @OnProcessEvent subscriptions into " + name, t);
       return null;
     }
   }
@@ -90,7 +91,7 @@ final class HandlerTransformer implements ClassFileTransformer {
     try {
       inst.retransformClasses(withInstanceHandlers.toArray(Class<?>[]::new));
     } catch (Throwable t) {
-      AgentLog.warn("cannot weave the constructors of classes loaded before the attach", t);
+      Log.warn("cannot weave the constructors of classes loaded before the attach", t);
     }
   }
 
@@ -157,7 +158,7 @@ final class HandlerTransformer implements ClassFileTransformer {
         b = b.initializer(new ByteCodeAppender.Simple(ClassConstant.of(type),
             MethodInvocation.invoke(registerStatic)));
       }
-      AgentLog.debug("weaving @OnProcessEvent subscriptions into " + name);
+      Log.debug("weaving @OnProcessEvent subscriptions into " + name);
       return b.make(pool).getBytes();
     }
   }

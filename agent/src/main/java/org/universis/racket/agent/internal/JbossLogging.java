@@ -4,9 +4,10 @@ import java.text.MessageFormat;
 import java.util.Map;
 import org.jboss.logging.Logger;
 import org.jboss.logging.LoggerProvider;
+import org.universis.racket.relay.server.Log;
 
 /**
- * Routes the JBoss Logging of the agent's own Undertow and XNIO to {@link AgentLog}. Without it,
+ * Routes the JBoss Logging of the agent's own Undertow and XNIO to {@link Log}. Without it,
  * JBoss Logging would fall back to java.util.logging and start the JUL LogManager inside the
  * application. Found by JBoss Logging through {@code META-INF/services} of the agent's isolated
  * world, so the application's own JBoss Logging is untouched.
@@ -78,7 +79,7 @@ public final class JbossLogging implements LoggerProvider {
 
     @Override
     public boolean isEnabled(Level level) {
-      return AgentLog.enabled(map(level));
+      return Log.enabled(map(level));
     }
 
     @Override
@@ -99,22 +100,22 @@ public final class JbossLogging implements LoggerProvider {
     }
 
     private void log(Level level, String text, Throwable thrown) {
-      AgentLog.log(map(level), getName() + ": " + text + (thrown == null ? "" : ": " + thrown));
+      Log.log(map(level), getName() + ": " + text + (thrown == null ? "" : ": " + thrown));
     }
 
     // One level down: Undertow's and XNIO's INFO banners are the agent's DEBUG; their DEBUG and
     // TRACE (a line per selector wake-up) only at log=trace.
-    private static AgentLog.Level map(Level level) {
+    private static Log.Level map(Level level) {
       switch (level) {
         case FATAL:
         case ERROR:
-          return AgentLog.Level.ERROR;
+          return Log.Level.ERROR;
         case WARN:
-          return AgentLog.Level.WARN;
+          return Log.Level.WARN;
         case INFO:
-          return AgentLog.Level.DEBUG;
+          return Log.Level.DEBUG;
         default:
-          return AgentLog.Level.TRACE;
+          return Log.Level.TRACE;
       }
     }
   }

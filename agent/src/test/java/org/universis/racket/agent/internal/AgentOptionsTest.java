@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.universis.racket.RacketOptions;
+import org.universis.racket.relay.server.Log;
 
 class AgentOptionsTest {
 
@@ -38,10 +39,10 @@ class AgentOptionsTest {
 
   @Test
   void theLogLevelIsTheAgentsOwnOptionAlsoFromTheEnvironment() {
-    assertEquals(AgentLog.Level.WARN, AgentOptions.parse("").log());
-    assertEquals(AgentLog.Level.DEBUG, AgentOptions.parse("log=debug").log());
+    assertEquals(Log.Level.WARN, AgentOptions.parse("").log());
+    assertEquals(Log.Level.DEBUG, AgentOptions.parse("log=debug").log());
     System.setProperty("racket.log", "info");
-    assertEquals(AgentLog.Level.INFO, AgentOptions.parse("").log());
+    assertEquals(Log.Level.INFO, AgentOptions.parse("").log());
   }
 
   @Test
@@ -55,7 +56,7 @@ class AgentOptionsTest {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("buffer=lots"))
         .getMessage().contains("buffer 'lots' is not a whole number"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("log=loud"))
-        .getMessage().contains("log 'loud' is not one of error, warn, info, debug"));
+        .getMessage().contains("log level 'loud' is not one of trace, debug, info, warn, error, off"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("url"))
         .getMessage().contains("agent argument 'url' is not key=value"));
   }

@@ -15,7 +15,8 @@ import java.util.Locale;
  */
 public final class Log {
 
-  enum Level { DEBUG, INFO, WARN, ERROR, OFF }
+  /** From most to least verbose; TRACE adds the debug output of the agent's Undertow and XNIO. */
+  public enum Level { TRACE, DEBUG, INFO, WARN, ERROR, OFF }
 
   static final String PROPERTY = "racket.log";
   private static final Level FROM_PROPERTY = fromProperty();
@@ -28,17 +29,26 @@ public final class Log {
     if (FROM_PROPERTY == null) threshold = level;
   }
 
-  static Level parseLevel(String text) {
+  /** Sets the level whatever {@code racket.log} says: for the agent, whose arguments outrank it. */
+  public static void setLevel(Level level) {
+    threshold = level;
+  }
+
+  public static Level parseLevel(String text) {
     try {
       return Level.valueOf(text.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("log-level must be one of debug, info, warn, error, off,"
-          + " not '" + text + "'");
+      throw new IllegalArgumentException("log level '" + text + "' is not one of trace, debug,"
+          + " info, warn, error, off");
     }
   }
 
+  public static boolean enabled(Level level) {
+    return level.ordinal() >= threshold.ordinal();
+  }
+
   public static boolean debugEnabled() {
-    return threshold == Level.DEBUG;
+    return enabled(Level.DEBUG);
   }
 
   public static void debug(String message) {
@@ -58,8 +68,13 @@ public final class Log {
     log(Level.WARN, message, cause);
   }
 
+  /** Logs {@code message} at {@code level}: for loggers routed here (the agent's JBoss Logging). */
+  public static void log(Level level, String message) {
+    log(level, message, null);
+  }
+
   private static void log(Level level, String message, Throwable cause) {
-    if (level.ordinal() < threshold.ordinal()) return;
+    if (!enabled(level)) return;
     String line = Instant.now() + " " + level + " racket [" + Thread.currentThread().getName() + "] "
         + message;
     synchronized (System.err) { // keep the line and its stack trace together
@@ -75,7 +90,7 @@ public final class Log {
     try {
       return parseLevel(value);
     } catch (IllegalArgumentException e) {
-      System.err.println("racket: ignoring -D" + PROPERTY + "=" + value + ": must be one of debug,"
+      System.err.println("racket: ignoring -D" + PROPERTY + "=" + value + ": must be one of trace, debug,"
           + " info, warn, error, off");
       return null;
     }

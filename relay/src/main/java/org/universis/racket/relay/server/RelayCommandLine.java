@@ -49,7 +49,7 @@ final class RelayCommandLine {
           (b, v) -> b.maxConnections(integer("max-connections", v))),
       new Option("heartbeat", "15", "seconds between heartbeats on an idle SSE stream",
           (b, v) -> b.heartbeatSeconds(integer("heartbeat", v))),
-      new Option("log-level", "info", "debug, info, warn, error or off (to stderr);"
+      new Option("log-level", "info", "trace, debug, info, warn, error or off (to stderr);"
           + " -Dracket.log wins", (b, v) -> Log.setDefaultLevel(Log.parseLevel(v))));
 
   private RelayCommandLine() {}

@@ -60,6 +60,6 @@ class LogTest {
   @Test
   void anUnknownLevelIsRefusedNamingTheChoices() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Log.parseLevel("loud"));
-    assertEquals("log-level must be one of debug, info, warn, error, off, not 'loud'", e.getMessage());
+    assertEquals("log level 'loud' is not one of trace, debug, info, warn, error, off", e.getMessage());
   }
 }

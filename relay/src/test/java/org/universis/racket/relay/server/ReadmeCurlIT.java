@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class ReadmeCurlIT {
     try (RelayProcess open = RelayProcess.start(List.of());
         RelayProcess guarded = RelayProcess.start(List.of(), "--token", TOKEN)) {
       for (Example example : examples) {
-        int port = example.command().contains(TOKEN) ? guarded.port : open.port;
+        int port = example.command().contains(TOKEN) ? guarded.port() : open.port();
         String command = example.command().replace(PRINTED_URL, "localhost:" + port);
         Path out = dir.resolve("out-" + streams.size() + "-" + System.nanoTime());
         // stderr apart: curl writes its progress meter there when stdout is not a terminal.
@@ -128,17 +129,16 @@ class ReadmeCurlIT {
   }
 
   private static List<String> awaitLines(Path out, int count, Example example) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    List<String> got = lines(out);
-    while (got.size() < Math.max(count, 1)) {
-      if (System.nanoTime() > deadline) fail("no output from " + example.command() + ": " + got);
-      TimeUnit.MILLISECONDS.sleep(20); // polling a file curl appends to; bounded by the deadline
-      got = lines(out);
-    }
-    return got;
+    Await.until(() -> lines(out).size() >= Math.max(count, 1), 30,
+        () -> "output of " + example.command() + ": " + lines(out));
+    return lines(out);
   }
 
-  private static List<String> lines(Path out) throws IOException {
-    return Files.exists(out) ? Files.readAllLines(out, StandardCharsets.UTF_8) : List.of();
+  private static List<String> lines(Path out) {
+    try {
+      return Files.exists(out) ? Files.readAllLines(out, StandardCharsets.UTF_8) : List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

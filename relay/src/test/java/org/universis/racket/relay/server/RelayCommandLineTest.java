@@ -65,7 +65,7 @@ class RelayCommandLineTest {
     assertUsage("overflow must be drop-oldest or disconnect", "--overflow", "block");
     assertUsage("queue-size must be at least 1", "--queue-size", "0");
     assertUsage("max-event-size must be a size", "--max-event-size", "lots");
-    assertUsage("log-level must be one of", "--log-level", "loud");
+    assertUsage("log level 'loud' is not one of", "--log-level", "loud");
     assertUsage("unexpected argument", "serve");
   }
 
