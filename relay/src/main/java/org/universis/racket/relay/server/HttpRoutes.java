@@ -1,0 +1,97 @@
+package org.universis.racket.relay.server;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * The relay's root handler: routes by path, then checks the token, then the method, so every
+ * refusal is a JSON error with the right status.
+ */
+final class HttpRoutes implements HttpHandler {
+
+  private final byte[] token;
+  private final Responses responses;
+  private final Connections connections;
+  private final StatusPages status;
+  private final HttpHandler post;
+  private final HttpHandler stream;
+  private final HttpHandler webSocket;
+
+  HttpRoutes(String token, Responses responses, Connections connections, StatusPages status,
+      HttpHandler post, HttpHandler stream, HttpHandler webSocket) {
+    this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
+    this.responses = responses;
+    this.connections = connections;
+    this.status = status;
+    this.post = post;
+    this.stream = stream;
+    this.webSocket = webSocket;
+  }
+
+  @Override
+  public void handleRequest(HttpServerExchange exchange) throws Exception {
+    String path = exchange.getRequestPath();
+    switch (path) {
+      case "/health" -> {
+        if (get(exchange)) status.health(exchange);
+      }
+      case "/events" -> {
+        if (!authorized(exchange)) return;
+        if (exchange.getRequestMethod().equals(Methods.POST)) post.handleRequest(exchange);
+        else if (exchange.getRequestMethod().equals(Methods.GET)) stream.handleRequest(exchange);
+        else responses.methodNotAllowed(exchange, "GET, POST");
+      }
+      case "/ws" -> {
+        if (authorized(exchange) && get(exchange)) upgrade(exchange);
+      }
+      case "/clients" -> {
+        if (authorized(exchange) && get(exchange)) status.clients(exchange);
+      }
+      case "/metrics" -> {
+        if (authorized(exchange) && get(exchange)) status.metrics(exchange);
+      }
+      default -> responses.error(exchange, 404, "no such path: " + path
+          + "; the relay serves /events, /ws, /clients, /health and /metrics");
+    }
+  }
+
+  private void upgrade(HttpServerExchange exchange) throws Exception {
+    String upgrade = exchange.getRequestHeaders().getFirst(Headers.UPGRADE);
+    if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
+      responses.error(exchange, 400, "GET /ws is a WebSocket endpoint; connect with a WebSocket client");
+    } else if (connections.full()) {
+      responses.error(exchange, 503, connections.refusal());
+    } else {
+      webSocket.handleRequest(exchange);
+    }
+  }
+
+  private boolean get(HttpServerExchange exchange) {
+    if (exchange.getRequestMethod().equals(Methods.GET)) return true;
+    responses.methodNotAllowed(exchange, "GET");
+    return false;
+  }
+
+  private boolean authorized(HttpServerExchange exchange) {
+    if (token == null) return true;
+    String given = null;
+    String header = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      given = header.substring(7).trim();
+    }
+    if (given == null) given = EventsPost.query(exchange, "token");
+    // Constant time, so the comparison does not tell how much of a guess was right.
+    if (given != null && MessageDigest.isEqual(token, given.getBytes(StandardCharsets.UTF_8))) {
+      return true;
+    }
+    Responses.skipBody(exchange, 1 << 20);
+    responses.error(exchange, 401, given == null
+        ? "this relay needs a token: send 'Authorization: Bearer <token>' or ?token=<token>"
+        : "wrong token");
+    return false;
+  }
+}

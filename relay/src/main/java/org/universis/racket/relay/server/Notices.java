@@ -1,0 +1,33 @@
+package org.universis.racket.relay.server;
+
+import java.nio.charset.StandardCharsets;
+import org.universis.racket.Origin;
+import org.universis.racket.relay.codec.EnvelopeEncoder;
+
+/** Builds the relay's own {@code racket.resync} notices, sent to one subscriber each. */
+final class Notices {
+
+  static final String RESYNC = "racket.resync";
+
+  private final byte[] origin;
+
+  Notices(String host) {
+    origin = EnvelopeEncoder.origin(new Origin("relay", ProcessHandle.current().pid(), host,
+        "racket-relay"));
+  }
+
+  /**
+   * A gap the subscriber cannot fill. Its id is {@code to}, the last id it covers, so it sits in
+   * id order between what the subscriber saw and what comes next.
+   *
+   * @param dropped how many events were lost, or -1 when unknown
+   */
+  Event resync(String reason, long dropped, long from, long to) {
+    StringBuilder body = new StringBuilder(96).append("{\"reason\":\"").append(reason).append('"');
+    if (dropped >= 0) body.append(",\"dropped\":").append(dropped);
+    body.append(",\"from\":").append(from).append(",\"to\":").append(to).append('}');
+    byte[] envelope = EnvelopeEncoder.encode(to, RESYNC, System.currentTimeMillis(), origin, 0,
+        body.toString().getBytes(StandardCharsets.US_ASCII));
+    return new Event(to, RESYNC, envelope);
+  }
+}

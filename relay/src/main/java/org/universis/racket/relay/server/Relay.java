@@ -1,0 +1,169 @@
+package org.universis.racket.relay.server;
+
+import io.undertow.Handlers;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+
+/**
+ * A running relay. {@link #start(RelayConfig)} binds and returns it; {@link #close()} stops every
+ * thread it started. Embeddable: with {@code daemonThreads} its threads never keep an app alive.
+ */
+public final class Relay implements AutoCloseable {
+
+  /** What a WebSocket frame may carry beyond {@code max-event-size}: envelopes and batching. */
+  static final int FRAME_SLACK = 64 * 1024;
+
+  private final RelayConfig config;
+  private final String epoch;
+  private final Sequencer sequencer;
+  private final Connections connections;
+  private final XnioWorker worker;
+  private final Undertow undertow;
+  private final int port;
+  private volatile boolean closed;
+
+  private Relay(RelayConfig config) {
+    this.config = config;
+    this.epoch = newEpoch();
+    Metrics metrics = new Metrics();
+    Notices notices = new Notices(config.host());
+    this.sequencer = new Sequencer(System.currentTimeMillis(),
+        new History(config.historySize(), config.historyBytes()), notices, metrics);
+    this.connections = new Connections(config.maxConnections());
+    SubscriberLimits limits = new SubscriberLimits(config.queueSize(), config.queueBytes(),
+        config.overflow(), config.maxEventSize() + FRAME_SLACK, notices);
+    Responses responses = new Responses(metrics);
+    HttpRoutes routes = new HttpRoutes(config.token(), responses, connections,
+        new StatusPages(sequencer, metrics, responses, epoch),
+        new EventsPost(sequencer, responses, config.maxEventSize()),
+        new EventsStream(sequencer, responses, connections, limits, metrics),
+        Handlers.websocket(new WsEndpoint(sequencer, config, epoch, connections, limits, metrics)));
+    this.worker = newWorker(config.daemonThreads());
+    this.undertow = Undertow.builder()
+        .setWorker(worker)
+        .addHttpListener(config.port(), config.host())
+        .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
+        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
+        .setHandler(routes)
+        .build();
+    try {
+      undertow.start();
+    } catch (RuntimeException e) {
+      stopWorker();
+      throw bindFailure(e);
+    }
+    this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    long heartbeat = config.heartbeatSeconds();
+    worker.getIoThread().executeAtInterval(() -> heartbeat(TimeUnit.SECONDS.toNanos(heartbeat)),
+        heartbeat, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Binds and starts a relay.
+   *
+   * @throws UncheckedIOException when it cannot bind; its cause is a {@link BindException} when
+   *     the port is taken. No thread is left running then.
+   */
+  public static Relay start(RelayConfig config) {
+    Relay relay = new Relay(config);
+    Log.info("listening on http://" + config.host() + ":" + relay.port + " (relay " + relay.epoch + ")");
+    return relay;
+  }
+
+  /** The port it listens on, the one picked when configured with 0. */
+  public int port() {
+    return port;
+  }
+
+  /** This instance's random id; a restarted or replacing relay has another. */
+  public String epoch() {
+    return epoch;
+  }
+
+  /** The last id assigned; below the first id this relay will assign before any event. */
+  public long lastId() {
+    return sequencer.lastId();
+  }
+
+  public RelayConfig config() {
+    return config;
+  }
+
+  /** Closes every connection and stops every thread; idempotent. */
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    connections.closing();
+    for (Subscriber s : sequencer.subscribers()) s.close();
+    undertow.stop();
+    stopWorker();
+    Log.info("stopped relay " + epoch);
+  }
+
+  private void heartbeat(long idleNanos) {
+    for (Subscriber s : sequencer.subscribers()) {
+      if (s instanceof SseSubscriber && s.idleFor(idleNanos)) s.offerControl(SseSubscriber.HEARTBEAT);
+    }
+  }
+
+  private void stopWorker() {
+    worker.shutdown();
+    try {
+      if (!worker.awaitTermination(5, TimeUnit.SECONDS)) worker.shutdownNow();
+    } catch (InterruptedException e) {
+      worker.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static XnioWorker newWorker(boolean daemon) {
+    try {
+      return Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
+          .set(Options.WORKER_NAME, "racket-relay")
+          .set(Options.WORKER_IO_THREADS, 2)
+          .set(Options.WORKER_TASK_CORE_THREADS, 2)
+          .set(Options.WORKER_TASK_MAX_THREADS, 4)
+          .set(Options.THREAD_DAEMON, daemon)
+          .set(Options.TCP_NODELAY, true)
+          .getMap());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the relay's IO threads", e);
+    }
+  }
+
+  private UncheckedIOException bindFailure(RuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof BindException b) {
+        BindException named = new BindException("cannot bind " + config.host() + ":" + config.port()
+            + ": " + b.getMessage() + " (another relay may be running there; set port)");
+        named.initCause(b);
+        return new UncheckedIOException(named.getMessage(), named);
+      }
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IOException io) {
+        return new UncheckedIOException("cannot start the relay on " + config.host() + ":"
+            + config.port() + ": " + io.getMessage(), io);
+      }
+    }
+    throw e;
+  }
+
+  private static String newEpoch() {
+    byte[] bytes = new byte[8];
+    new SecureRandom().nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+}

@@ -1,0 +1,145 @@
+package org.universis.racket.relay.server;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * The relay's options: each from the command line ({@code --port 0} or {@code --port=0}), else
+ * its {@code RACKET_*} environment variable, else its default.
+ */
+final class RelayCommandLine {
+
+  /** A bad command line; the message is the one line to print. */
+  static final class UsageException extends RuntimeException {
+    UsageException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private record Option(String name, String defaultValue, String help,
+      BiConsumer<RelayConfig.Builder, String> apply) {
+    String env() {
+      return "RACKET_" + name.replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+  }
+
+  private static final List<Option> OPTIONS = List.of(
+      new Option("host", "127.0.0.1", "address to bind; anything but loopback needs a token",
+          RelayConfig.Builder::host),
+      new Option("port", "14440", "port to listen on; 0 picks a free one (printed at start)",
+          (b, v) -> b.port(integer("port", v))),
+      new Option("token", "", "bearer token every request must carry (GET /health excepted)",
+          RelayConfig.Builder::token),
+      new Option("max-event-size", "1m", "largest request body or WebSocket message, in bytes (k, m suffixes)",
+          (b, v) -> b.maxEventSize((int) Math.min(Integer.MAX_VALUE, size("max-event-size", v)))),
+      new Option("history-size", "10000", "events kept for replay (Last-Event-ID)",
+          (b, v) -> b.historySize(integer("history-size", v))),
+      new Option("history-bytes", "32m", "bytes of events kept for replay",
+          (b, v) -> b.historyBytes(size("history-bytes", v))),
+      new Option("queue-size", "10000", "events that may wait for one subscriber",
+          (b, v) -> b.queueSize(integer("queue-size", v))),
+      new Option("queue-bytes", "16m", "bytes of events that may wait for one subscriber",
+          (b, v) -> b.queueBytes(size("queue-bytes", v))),
+      new Option("overflow", "drop-oldest", "past a subscriber's queue bound: drop-oldest (and send"
+          + " it racket.resync) or disconnect", (b, v) -> b.overflow(overflow(v))),
+      new Option("max-connections", "1024", "SSE and WebSocket connections at once; more get 503",
+          (b, v) -> b.maxConnections(integer("max-connections", v))),
+      new Option("heartbeat", "15", "seconds between heartbeats on an idle SSE stream",
+          (b, v) -> b.heartbeatSeconds(integer("heartbeat", v))),
+      new Option("log-level", "info", "debug, info, warn, error or off (to stderr)",
+          (b, v) -> Log.setLevel(Log.parseLevel(v))));
+
+  private RelayCommandLine() {}
+
+  /**
+   * @return the configuration, or {@code null} when {@code --help} was asked for
+   * @throws UsageException for an unknown or bad option
+   */
+  static RelayConfig parse(String[] args, Map<String, String> env) {
+    Map<String, String> given = new LinkedHashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--help") || arg.equals("-h")) return null;
+      if (!arg.startsWith("--")) throw new UsageException("unexpected argument '" + arg + "'; see --help");
+      int eq = arg.indexOf('=');
+      String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
+      if (find(name) == null) throw new UsageException("unknown option --" + name + "; see --help");
+      if (eq >= 0) {
+        given.put(name, arg.substring(eq + 1));
+      } else if (i + 1 < args.length) {
+        given.put(name, args[++i]);
+      } else {
+        throw new UsageException("option --" + name + " needs a value");
+      }
+    }
+    RelayConfig.Builder builder = RelayConfig.builder();
+    for (Option option : OPTIONS) {
+      String value = given.containsKey(option.name()) ? given.get(option.name()) : env.get(option.env());
+      if (value == null) continue;
+      try {
+        option.apply().accept(builder, value.trim());
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
+    try {
+      return builder.build();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  static String help() {
+    StringBuilder out = new StringBuilder("Usage: java -jar racket-relay.jar [options]\n\n"
+        + "The racket relay: receives events (POST /events, GET /ws) and sends each to every\n"
+        + "subscriber whose filter matches (GET /events as Server-Sent Events, GET /ws).\n\n"
+        + "Options (command line, else the environment variable, else the default):\n");
+    for (Option o : OPTIONS) {
+      out.append(String.format("  --%-16s %-24s default: %s%n      %s%n", o.name() + " <value>",
+          o.env(), o.defaultValue().isEmpty() ? "(none)" : o.defaultValue(), o.help()));
+    }
+    out.append("  --help                 print this help\n");
+    return out.toString();
+  }
+
+  private static Option find(String name) {
+    for (Option o : OPTIONS) if (o.name().equals(name)) return o;
+    return null;
+  }
+
+  private static int integer(String option, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(option + " must be an integer, not '" + value + "'");
+    }
+  }
+
+  // Bytes, with an optional k, m or g suffix (binary: 1m = 1048576).
+  static long size(String option, String value) {
+    String v = value.toLowerCase(Locale.ROOT).replace("ib", "").replace("b", "");
+    long unit = 1;
+    if (v.endsWith("k")) unit = 1L << 10;
+    else if (v.endsWith("m")) unit = 1L << 20;
+    else if (v.endsWith("g")) unit = 1L << 30;
+    if (unit > 1) v = v.substring(0, v.length() - 1);
+    try {
+      return Math.multiplyExact(Long.parseLong(v.trim()), unit);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException(option + " must be a size in bytes like 1048576 or 1m,"
+          + " not '" + value + "'");
+    }
+  }
+
+  private static RelayConfig.Overflow overflow(String value) {
+    return switch (value.toLowerCase(Locale.ROOT)) {
+      case "drop-oldest", "drop_oldest" -> RelayConfig.Overflow.DROP_OLDEST;
+      case "disconnect" -> RelayConfig.Overflow.DISCONNECT;
+      default -> throw new IllegalArgumentException("overflow must be drop-oldest or disconnect,"
+          + " not '" + value + "'");
+    };
+  }
+}

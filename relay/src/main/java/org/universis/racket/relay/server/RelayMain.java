@@ -1,0 +1,44 @@
+package org.universis.racket.relay.server;
+
+import java.io.UncheckedIOException;
+
+/** {@code java -jar racket-relay.jar}: runs a relay until the process is stopped. */
+public final class RelayMain {
+
+  // Undertow and XNIO log through jboss-logging, which lands in java.util.logging here. This is
+  // the standalone process, so quieting their start-up banners there touches no app. Held
+  // strongly: JUL forgets the level of a logger nobody references.
+  private static final java.util.logging.Logger[] QUIET = {
+    java.util.logging.Logger.getLogger("org.xnio"), java.util.logging.Logger.getLogger("io.undertow")};
+
+  private RelayMain() {}
+
+  public static void main(String[] args) {
+    RelayConfig config;
+    try {
+      config = RelayCommandLine.parse(args, System.getenv());
+    } catch (RelayCommandLine.UsageException e) {
+      System.err.println("racket relay: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    if (config == null) {
+      System.out.print(RelayCommandLine.help());
+      return;
+    }
+    if (!Log.debugEnabled()) {
+      for (java.util.logging.Logger logger : QUIET) logger.setLevel(java.util.logging.Level.WARNING);
+    }
+    Relay relay;
+    try {
+      relay = Relay.start(config);
+    } catch (UncheckedIOException e) {
+      System.err.println("racket relay: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(relay::close, "racket-relay-shutdown"));
+    System.out.println("racket relay listening on http://" + config.host() + ":" + relay.port());
+    System.out.flush();
+  }
+}

@@ -1,0 +1,126 @@
+package org.universis.racket.relay.server;
+
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpServerConnection;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.universis.racket.spi.TypeFilter;
+import org.xnio.IoUtils;
+import org.xnio.channels.StreamSinkChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
+
+/**
+ * A {@code GET /events} stream. Writes go straight to the response channel, non-blocking, from
+ * its IO thread; a partial write waits for the channel to become writable again.
+ */
+final class SseSubscriber extends Subscriber {
+
+  static final byte[] HEARTBEAT = ":\n\n".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] GREETING = ": racket 1\n\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+
+  private final HttpServerExchange exchange;
+  private final StreamSinkChannel sink;
+  private final Runnable onClosed;
+
+  SseSubscriber(HttpServerExchange exchange, SubscriberInfo info, TypeFilter filter,
+      SubscriberLimits limits, Metrics metrics, Runnable onClosed) {
+    super(info, filter, limits, metrics);
+    this.exchange = exchange;
+    this.sink = exchange.getResponseChannel();
+    this.onClosed = onClosed;
+    exchange.getConnection().addCloseListener(connection -> close());
+    watchForHangUp(exchange);
+  }
+
+  // A client that hangs up is otherwise noticed only when a write fails (up to a heartbeat
+  // later); reading the connection shows its end at once. An SSE client sends nothing more.
+  private void watchForHangUp(HttpServerExchange exchange) {
+    if (!(exchange.getConnection() instanceof HttpServerConnection http)) return;
+    ConduitStreamSourceChannel source = http.getChannel().getSourceChannel();
+    ByteBuffer scratch = ByteBuffer.allocate(64);
+    source.getReadSetter().set(channel -> {
+      try {
+        int n;
+        do {
+          scratch.clear();
+          n = channel.read(scratch);
+        } while (n > 0);
+        if (n < 0) close();
+      } catch (IOException e) {
+        close();
+      }
+    });
+    source.resumeReads();
+  }
+
+  @Override
+  void execute(Runnable task) {
+    sink.getIoThread().execute(task);
+  }
+
+  @Override
+  int frameSize(Object item) {
+    if (item instanceof Event e) return e.ssePrefix().length + e.envelope.length + END.length;
+    return ((byte[]) item).length;
+  }
+
+  @Override
+  void frame(Object item, ByteBuffer out) {
+    if (item instanceof Event e) {
+      out.put(e.ssePrefix()).put(e.envelope).put(END);
+    } else {
+      out.put((byte[]) item);
+    }
+  }
+
+  @Override
+  void send(ByteBuffer frame, Runnable sent) {
+    try {
+      while (frame.hasRemaining()) {
+        if (sink.write(frame) == 0) {
+          whenWritable(() -> send(frame, sent));
+          return;
+        }
+      }
+      flush(sent);
+    } catch (IOException e) {
+      Log.debug("SSE subscriber " + info().address() + " gone: " + e);
+      close();
+    }
+  }
+
+  private void flush(Runnable sent) throws IOException {
+    if (sink.flush()) {
+      sent.run();
+    } else {
+      whenWritable(() -> {
+        try {
+          flush(sent);
+        } catch (IOException e) {
+          close();
+        }
+      });
+    }
+  }
+
+  private void whenWritable(Runnable task) {
+    sink.getWriteSetter().set(channel -> {
+      channel.suspendWrites();
+      task.run();
+    });
+    sink.resumeWrites();
+  }
+
+  @Override
+  void closeTransport(boolean slow) {
+    if (slow) Log.info("closing slow SSE subscriber " + info().address() + " (overflow: disconnect)");
+    IoUtils.safeClose(exchange.getConnection());
+  }
+
+  @Override
+  void closed() {
+    onClosed.run();
+  }
+}

@@ -1,0 +1,248 @@
+package org.universis.racket.relay.server;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.universis.racket.spi.TypeFilter;
+
+/**
+ * One connected client's bounded outbox and its single writer. The sequencer offers events under
+ * its lock without ever blocking; the writer, on the connection's IO thread, drains everything
+ * queued into one frame, sends it, and sends the next when that send completes, so at most one
+ * write is in flight per connection (Undertow's own send queues are unbounded). Past the bound
+ * the overflow policy applies.
+ */
+abstract class Subscriber {
+
+  private volatile SubscriberInfo info;
+  private volatile TypeFilter filter;
+  private final SubscriberLimits limits;
+  private final Metrics metrics;
+
+  private final Object lock = new Object();
+  /** Sent before the live queue: greeting, resync notice, replayed events. */
+  private final ArrayDeque<Object> replay = new ArrayDeque<>();
+  /** {@link Event}s and control messages ({@code byte[]}), in relay order. */
+  private final ArrayDeque<Object> live = new ArrayDeque<>();
+  private int liveEvents;
+  private int liveControls;
+  private long liveBytes;
+  private long dropped;
+  private long dropFrom;
+  private long dropTo;
+  private boolean active;
+  private boolean closed;
+  private volatile long lastWrite = System.nanoTime();
+
+  Subscriber(SubscriberInfo info, TypeFilter filter, SubscriberLimits limits, Metrics metrics) {
+    this.info = info;
+    this.filter = filter;
+    this.limits = limits;
+    this.metrics = metrics;
+  }
+
+  SubscriberInfo info() {
+    return info;
+  }
+
+  void info(SubscriberInfo info) {
+    this.info = info;
+  }
+
+  TypeFilter filter() {
+    return filter;
+  }
+
+  void filter(TypeFilter filter) {
+    this.filter = filter;
+  }
+
+  /** Runs {@code task} on this connection's IO thread. */
+  abstract void execute(Runnable task);
+
+  /** Sends one frame and runs {@code sent} once it is written; on failure closes the subscriber. */
+  abstract void send(ByteBuffer frame, Runnable sent);
+
+  /** The bytes one queued item takes in a frame. */
+  abstract int frameSize(Object item);
+
+  /** Appends one queued item to a frame. */
+  abstract void frame(Object item, ByteBuffer out);
+
+  /** Closes the connection; {@code slow} when the overflow policy closes it. */
+  abstract void closeTransport(boolean slow);
+
+  /** Called once when the subscriber is closed, whatever closed it. */
+  abstract void closed();
+
+  /** Queues what must precede live events; called under the sequencer lock at subscription. */
+  void startWith(List<Object> items) {
+    synchronized (lock) {
+      replay.addAll(items);
+      wake();
+    }
+  }
+
+  /**
+   * Queues an event; called under the sequencer lock, so it never blocks.
+   *
+   * @return false when the subscriber is closed (or just closed by the disconnect policy)
+   */
+  boolean offer(Event event) {
+    synchronized (lock) {
+      if (closed) return false;
+      live.addLast(event);
+      liveEvents++;
+      liveBytes += event.size();
+      while (liveEvents > limits.queueSize() || liveBytes > limits.queueBytes()) {
+        if (limits.overflow() == RelayConfig.Overflow.DISCONNECT || !dropOldestEvent()) {
+          metrics.disconnected.increment();
+          closeLocked(true);
+          return false;
+        }
+      }
+      wake();
+      return true;
+    }
+  }
+
+  /** Queues a control message (ack, pong, heartbeat) in relay order. */
+  boolean offerControl(byte[] message) {
+    synchronized (lock) {
+      if (closed) return false;
+      live.addLast(message);
+      // A client that sends but never reads its acks fills the queue with them: close it.
+      if (++liveControls > limits.queueSize()) {
+        metrics.disconnected.increment();
+        closeLocked(true);
+        return false;
+      }
+      wake();
+      return true;
+    }
+  }
+
+  /** Whether nothing was written for {@code nanos} and nothing waits. */
+  boolean idleFor(long nanos) {
+    synchronized (lock) {
+      return !active && System.nanoTime() - lastWrite >= nanos;
+    }
+  }
+
+  int queued() {
+    synchronized (lock) {
+      return liveEvents + replay.size();
+    }
+  }
+
+  boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
+  }
+
+  /** Closes this subscriber (client gone, relay closing); idempotent. */
+  void close() {
+    synchronized (lock) {
+      if (closed) return;
+      closeLocked(false);
+    }
+  }
+
+  private void closeLocked(boolean slow) {
+    closed = true;
+    replay.clear();
+    live.clear();
+    liveEvents = 0;
+    liveControls = 0;
+    liveBytes = 0;
+    execute(() -> {
+      closeTransport(slow);
+      closed();
+    });
+  }
+
+  private boolean dropOldestEvent() {
+    for (Iterator<Object> it = live.iterator(); it.hasNext(); ) {
+      Object item = it.next();
+      if (item instanceof Event e) {
+        it.remove();
+        liveEvents--;
+        liveBytes -= e.size();
+        if (dropped++ == 0) dropFrom = e.id;
+        dropTo = e.id;
+        metrics.dropped.increment();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void wake() {
+    if (!active) {
+      active = true;
+      execute(this::drain);
+    }
+  }
+
+  // On the IO thread: takes one frame's worth of items and sends them.
+  private void drain() {
+    List<Object> batch = new ArrayList<>();
+    synchronized (lock) {
+      if (closed || !takeBatch(batch)) {
+        active = false;
+        return;
+      }
+    }
+    int size = 0;
+    int events = 0;
+    for (Object item : batch) {
+      size += frameSize(item);
+      if (item instanceof Event) events++;
+    }
+    ByteBuffer frame = ByteBuffer.allocate(size);
+    for (Object item : batch) frame(item, frame);
+    frame.flip();
+    metrics.delivered.add(events);
+    lastWrite = System.nanoTime();
+    // Sent callbacks may run inside send(): go through the executor to keep the stack flat.
+    send(frame, () -> execute(this::drain));
+  }
+
+  private boolean takeBatch(List<Object> batch) {
+    int size = 0;
+    while (true) {
+      Object next = peek();
+      if (next == null) break;
+      int itemSize = frameSize(next);
+      if (!batch.isEmpty() && size + itemSize > limits.frameBytes()) break;
+      batch.add(poll());
+      size += itemSize;
+    }
+    return !batch.isEmpty();
+  }
+
+  private Object peek() {
+    if (!replay.isEmpty()) return replay.peekFirst();
+    if (dropped > 0) {
+      replay.add(limits.notices().resync("overflow", dropped, dropFrom, dropTo));
+      dropped = 0;
+      return replay.peekFirst();
+    }
+    return live.peekFirst();
+  }
+
+  private Object poll() {
+    if (!replay.isEmpty()) return replay.pollFirst();
+    Object item = live.pollFirst();
+    if (item instanceof Event e) {
+      liveEvents--;
+      liveBytes -= e.size();
+    } else {
+      liveControls--;
+    }
+    return item;
+  }
+}

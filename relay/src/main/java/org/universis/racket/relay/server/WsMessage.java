@@ -1,0 +1,121 @@
+package org.universis.racket.relay.server;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.universis.racket.Origin;
+import org.universis.racket.relay.codec.EventBatchReader;
+import org.universis.racket.relay.codec.JsonSlice;
+import org.universis.racket.relay.codec.MalformedEventException;
+
+/**
+ * One client → relay WebSocket message. A text frame holds one or more, one JSON object per line;
+ * an emit's body is sliced from the frame's bytes, not decoded.
+ *
+ * @param types the {@code types} field: {@code null} when absent or JSON null
+ * @param bodyType the body's own top-level {@code "type"} string, or {@code null}
+ */
+record WsMessage(String op, Long seq, String type, byte[] body, String bodyType, String types,
+    Origin origin, Long lastEventId) {
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  /**
+   * @throws MalformedEventException when the frame is not a sequence of JSON objects
+   */
+  static List<WsMessage> parseFrame(byte[] frame) {
+    List<WsMessage> out = new ArrayList<>();
+    try (JsonParser p = JSON.createParser(frame)) {
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        if (t != JsonToken.START_OBJECT) throw new MalformedEventException("each message must be a JSON object");
+        out.add(parseObject(p, frame));
+      }
+    } catch (JsonProcessingException e) {
+      throw new MalformedEventException("malformed JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new MalformedEventException("unreadable JSON: " + e.getMessage());
+    }
+    return out;
+  }
+
+  private static WsMessage parseObject(JsonParser p, byte[] frame) throws IOException {
+    String op = null;
+    Long seq = null;
+    String type = null;
+    byte[] body = null;
+    String bodyType = null;
+    String types = null;
+    Origin origin = null;
+    Long lastEventId = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String name = p.currentName();
+      JsonToken value = p.nextToken();
+      switch (name) {
+        case "op" -> op = string(p, name);
+        case "seq" -> seq = number(p, name);
+        case "type" -> type = string(p, name);
+        case "types" -> types = string(p, name);
+        case "lastEventId" -> lastEventId = number(p, name);
+        case "origin" -> origin = origin(p);
+        case "body" -> {
+          int from = JsonSlice.start(p);
+          if (value == JsonToken.START_OBJECT) bodyType = EventBatchReader.scanObject(p);
+          else if (value.isStructStart()) p.skipChildren();
+          else if (value == JsonToken.VALUE_STRING) p.getTextLength();
+          // The body ends where the next token starts; JsonSlice trims the separator.
+          int to = (int) p.currentLocation().getByteOffset();
+          body = JsonSlice.copy(frame, from, to);
+        }
+        default -> p.skipChildren();
+      }
+    }
+    if (op == null) throw new MalformedEventException("message has no \"op\"");
+    return new WsMessage(op, seq, type, body, bodyType, types, origin, lastEventId);
+  }
+
+  private static String string(JsonParser p, String field) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_NULL) return null;
+    if (t != JsonToken.VALUE_STRING) throw new MalformedEventException("\"" + field + "\" must be a string");
+    return p.getText();
+  }
+
+  private static Long number(JsonParser p, String field) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_NULL) return null;
+    if (t != JsonToken.VALUE_NUMBER_INT) {
+      throw new MalformedEventException("\"" + field + "\" must be an integer");
+    }
+    return p.getLongValue();
+  }
+
+  private static Origin origin(JsonParser p) throws IOException {
+    if (p.currentToken() != JsonToken.START_OBJECT) {
+      throw new MalformedEventException("\"origin\" must be an object {id, pid, host, name}");
+    }
+    String id = null;
+    long pid = 0;
+    String host = null;
+    String name = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String field = p.currentName();
+      p.nextToken();
+      switch (field) {
+        case "id" -> id = string(p, "origin.id");
+        case "pid" -> pid = number(p, "origin.pid") == null ? 0 : p.getLongValue();
+        case "host" -> host = string(p, "origin.host");
+        case "name" -> name = string(p, "origin.name");
+        default -> p.skipChildren();
+      }
+    }
+    if (id == null || id.isEmpty() || id.length() > 256) {
+      throw new MalformedEventException("\"origin.id\" must be a string of 1 to 256 characters");
+    }
+    return new Origin(id, pid, host, name);
+  }
+}

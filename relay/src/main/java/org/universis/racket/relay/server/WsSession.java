@@ -1,0 +1,150 @@
+package org.universis.racket.relay.server;
+
+import io.undertow.websockets.core.AbstractReceiveListener;
+import io.undertow.websockets.core.BufferedBinaryMessage;
+import io.undertow.websockets.core.BufferedTextMessage;
+import io.undertow.websockets.core.CloseMessage;
+import io.undertow.websockets.core.WebSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.relay.codec.EventBatchReader;
+import org.universis.racket.relay.codec.MalformedEventException;
+import org.universis.racket.spi.TypeFilter;
+
+/**
+ * The inbound side of a {@code GET /ws} connection: hello, filter updates, emits, pings. Runs on
+ * the connection's IO thread. Consecutive emits in a frame are numbered in one go.
+ */
+final class WsSession extends AbstractReceiveListener {
+
+  private final WsSubscriber subscriber;
+  private final Sequencer sequencer;
+  private final RelayConfig config;
+  private final String epoch;
+  private byte[] origin;
+
+  WsSession(WsSubscriber subscriber, Sequencer sequencer, RelayConfig config, String epoch) {
+    this.subscriber = subscriber;
+    this.sequencer = sequencer;
+    this.config = config;
+    this.epoch = epoch;
+  }
+
+  @Override
+  protected long getMaxTextBufferSize() {
+    return config.maxEventSize() + Relay.FRAME_SLACK;
+  }
+
+  @Override
+  protected void onFullTextMessage(WebSocketChannel channel, BufferedTextMessage message) {
+    List<WsMessage> messages;
+    try {
+      messages = WsMessage.parseFrame(message.getData().getBytes(StandardCharsets.UTF_8));
+    } catch (MalformedEventException e) {
+      fail(e.getMessage());
+      return;
+    }
+    List<Emit> emits = new ArrayList<>();
+    for (WsMessage m : messages) {
+      if (!m.op().equals("emit")) publish(emits);
+      try {
+        handle(m, emits);
+      } catch (MalformedEventException e) {
+        fail(e.getMessage());
+        return;
+      }
+    }
+    publish(emits);
+  }
+
+  private void handle(WsMessage m, List<Emit> emits) {
+    if (origin == null && !m.op().equals("hello")) {
+      throw new MalformedEventException("the first message must be {\"op\":\"hello\",…}");
+    }
+    switch (m.op()) {
+      case "hello" -> hello(m);
+      case "types" -> subscriber.filter(filter(m.types()));
+      case "emit" -> emit(m, emits);
+      case "ping" -> subscriber.offerControl(PONG);
+      default -> throw new MalformedEventException("unknown op '" + m.op() + "'");
+    }
+  }
+
+  private void hello(WsMessage m) {
+    if (origin != null) throw new MalformedEventException("hello was already sent");
+    if (m.origin() == null) throw new MalformedEventException("hello needs an \"origin\"");
+    subscriber.filter(filter(m.types()));
+    origin = EnvelopeEncoder.origin(m.origin());
+    SubscriberInfo info = subscriber.info();
+    subscriber.info(new SubscriberInfo(info.transport(), info.address(), info.since(), m.origin()));
+    sequencer.subscribe(subscriber, m.lastEventId(), lastId -> welcome(lastId));
+  }
+
+  private void emit(WsMessage m, List<Emit> emits) {
+    if (m.seq() == null) throw new MalformedEventException("emit needs a \"seq\"");
+    String refusal = null;
+    String type = m.type() != null ? m.type() : m.bodyType() != null ? m.bodyType()
+        : EventBatchReader.DEFAULT_TYPE;
+    if (m.body() == null) {
+      refusal = "emit needs a \"body\"";
+    } else if (m.body().length > config.maxEventSize()) {
+      nack(emits, m.seq(), "payload_too_large", "event body is " + m.body().length
+          + " bytes; the limit is " + config.maxEventSize() + " (max-event-size)");
+      return;
+    } else {
+      try {
+        TypeFilter.checkType(type);
+      } catch (IllegalArgumentException e) {
+        refusal = e.getMessage();
+      }
+    }
+    if (refusal != null) {
+      nack(emits, m.seq(), "bad_request", refusal);
+    } else {
+      emits.add(new Emit(type, m.body(), m.seq()));
+    }
+  }
+
+  // A nack keeps relay order: the emits before it are numbered first.
+  private void nack(List<Emit> emits, long seq, String error, String message) {
+    publish(emits);
+    subscriber.offerControl(Json.object("op", "nack", "seq", seq, "error", error, "message", message));
+  }
+
+  private void publish(List<Emit> emits) {
+    if (emits.isEmpty()) return;
+    sequencer.publish(List.copyOf(emits), origin, subscriber);
+    emits.clear();
+  }
+
+  private static TypeFilter filter(String types) {
+    // Absent or null: this connection only emits. An empty string, like everywhere, means all.
+    if (types == null) return TypeFilter.none();
+    try {
+      return TypeFilter.parse(types);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedEventException(e.getMessage());
+    }
+  }
+
+  private byte[] welcome(long lastId) {
+    return Json.object("op", "welcome", "relay", epoch, "lastId", lastId,
+        "maxEventSize", config.maxEventSize());
+  }
+
+  private void fail(String message) {
+    Log.debug("WebSocket client " + subscriber.info().address() + " sent a bad message: " + message);
+    subscriber.offerControl(Json.object("op", "error", "error", "bad_request", "message", message));
+    subscriber.execute(() -> subscriber.closeWith(CloseMessage.MSG_VIOLATES_POLICY, "bad message"));
+  }
+
+  @Override
+  protected void onFullBinaryMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
+    message.getData().free();
+    fail("binary frames are not supported; send text frames of JSON lines");
+  }
+
+  private static final byte[] PONG = "{\"op\":\"pong\"}".getBytes(StandardCharsets.US_ASCII);
+}

@@ -1,0 +1,89 @@
+package org.universis.racket.relay.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EventBatchReaderTest {
+
+  private static List<RawEvent> read(String body, String type) {
+    return EventBatchReader.read(body.getBytes(StandardCharsets.UTF_8), type);
+  }
+
+  private static String body(RawEvent e) {
+    return new String(e.body(), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void anObjectsTopLevelTypeNamesTheEventAndItsBytesAreKept() {
+    List<RawEvent> events = read(" {\"type\":\"cache.invalidate\", \"key\" : 42 , \"x\":{\"type\":\"inner\"}} ", null);
+    assertEquals(1, events.size());
+    assertEquals("cache.invalidate", events.get(0).type());
+    assertEquals("{\"type\":\"cache.invalidate\", \"key\" : 42 , \"x\":{\"type\":\"inner\"}}", body(events.get(0)));
+  }
+
+  @Test
+  void aTypeBelowTheTopLevelOrNotAStringIsIgnored() {
+    assertEquals("message", read("{\"x\":{\"type\":\"inner\"}}", null).get(0).type());
+    assertEquals("message", read("{\"type\":7}", null).get(0).type());
+  }
+
+  @Test
+  void anArrayIsABatchOfAnyJsonValuesSlicedExactly() {
+    List<RawEvent> events = read("[{\"type\":\"a.b\"},\n 12.5e3 ,\"str, with ]\", [1,[2]], true,null,-0.5]", null);
+    assertEquals(List.of("a.b", "message", "message", "message", "message", "message", "message"),
+        events.stream().map(RawEvent::type).toList());
+    assertEquals(List.of("{\"type\":\"a.b\"}", "12.5e3", "\"str, with ]\"", "[1,[2]]", "true", "null", "-0.5"),
+        events.stream().map(EventBatchReaderTest::body).toList());
+  }
+
+  @Test
+  void theTypeParameterOverridesTheBody() {
+    assertEquals("job.done", read("{\"type\":\"other\"}", "job.done").get(0).type());
+  }
+
+  @Test
+  void lineBreaksBetweenTokensBecomeSpaces() {
+    String body = body(read("{\r\n\"a\":\n[1,\n2]}", null).get(0));
+    assertEquals("{  \"a\": [1, 2]}", body);
+  }
+
+  @Test
+  void aScalarAtTheRootIsOneEvent() {
+    assertEquals("42", body(read("42", null).get(0)));
+    assertEquals("\"hi\"", body(read("\"hi\"\n", null).get(0)));
+  }
+
+  @Test
+  void badInputIsRefusedWithAMessageThatSaysWhy() {
+    assertMessage("malformed JSON", "{\"a\":");
+    assertMessage("malformed JSON", "{\"a\" 1}");
+    assertMessage("empty", "");
+    assertMessage("empty array", "[]");
+    assertMessage("after the end", "{} {}");
+    assertMessage("after the end", "[1] 2");
+    assertMessage("dot-separated", "{\"type\":\"a b\"}");
+    assertMessage("malformed JSON", "[1,]");
+  }
+
+  @Test
+  void invalidUtf8IsRefused() {
+    byte[] body = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+    assertThrows(MalformedEventException.class, () -> EventBatchReader.read(body, null));
+  }
+
+  @Test
+  void aBadTypeParameterIsRefused() {
+    MalformedEventException e = assertThrows(MalformedEventException.class, () -> read("{}", "a..b"));
+    assertTrue(e.getMessage().contains("a..b"), e.getMessage());
+  }
+
+  private static void assertMessage(String says, String body) {
+    MalformedEventException e = assertThrows(MalformedEventException.class, () -> read(body, null));
+    assertTrue(e.getMessage().contains(says), "'" + e.getMessage() + "' says " + says);
+  }
+}

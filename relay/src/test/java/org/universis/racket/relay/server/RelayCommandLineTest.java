@@ -1,0 +1,88 @@
+package org.universis.racket.relay.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RelayCommandLineTest {
+
+  @AfterEach
+  void resetLogLevel() {
+    Log.setLevel(Log.Level.INFO);
+  }
+
+  @Test
+  void defaultsAreThoseDocumented() {
+    RelayConfig c = RelayCommandLine.parse(new String[0], Map.of());
+    assertEquals("127.0.0.1", c.host());
+    assertEquals(14440, c.port());
+    assertNull(c.token());
+    assertEquals(1 << 20, c.maxEventSize());
+    assertEquals(10_000, c.historySize());
+    assertEquals(32L << 20, c.historyBytes());
+    assertEquals(10_000, c.queueSize());
+    assertEquals(16L << 20, c.queueBytes());
+    assertEquals(RelayConfig.Overflow.DROP_OLDEST, c.overflow());
+    assertEquals(1024, c.maxConnections());
+    assertEquals(15, c.heartbeatSeconds());
+  }
+
+  @Test
+  void theCommandLineWinsOverTheEnvironment() {
+    RelayConfig c = RelayCommandLine.parse(new String[] {"--port", "0", "--queue-size=50", "--overflow", "disconnect"},
+        Map.of("RACKET_PORT", "9999", "RACKET_QUEUE_SIZE", "7", "RACKET_MAX_EVENT_SIZE", "64k",
+            "RACKET_HISTORY_BYTES", "2m", "RACKET_TOKEN", "t"));
+    assertEquals(0, c.port());
+    assertEquals(50, c.queueSize());
+    assertEquals(RelayConfig.Overflow.DISCONNECT, c.overflow());
+    assertEquals(64 * 1024, c.maxEventSize());
+    assertEquals(2L << 20, c.historyBytes());
+    assertEquals("t", c.token());
+  }
+
+  @Test
+  void helpIsAskedForWithNullAndListsEveryOption() {
+    assertNull(RelayCommandLine.parse(new String[] {"--port", "1", "--help"}, Map.of()));
+    String help = RelayCommandLine.help();
+    for (String option : new String[] {"host", "port", "token", "max-event-size", "history-size",
+        "history-bytes", "queue-size", "queue-bytes", "overflow", "max-connections", "heartbeat", "log-level"}) {
+      assertTrue(help.contains("--" + option + " "), option);
+      assertTrue(help.contains("RACKET_" + option.replace('-', '_').toUpperCase()), option);
+    }
+  }
+
+  @Test
+  void badOptionsAreRefusedWithAMessageNamingThem() {
+    assertUsage("unknown option --prot", "--prot", "1");
+    assertUsage("port must be an integer", "--port", "x");
+    assertUsage("port must be 0..65535", "--port", "70000");
+    assertUsage("needs a value", "--port");
+    assertUsage("overflow must be drop-oldest or disconnect", "--overflow", "block");
+    assertUsage("queue-size must be at least 1", "--queue-size", "0");
+    assertUsage("max-event-size must be a size", "--max-event-size", "lots");
+    assertUsage("log-level must be one of", "--log-level", "loud");
+    assertUsage("unexpected argument", "serve");
+  }
+
+  @Test
+  void aNonLoopbackHostWithoutATokenIsRefusedWithTheReason() {
+    RelayCommandLine.UsageException e = assertThrows(RelayCommandLine.UsageException.class,
+        () -> RelayCommandLine.parse(new String[] {"--host", "0.0.0.0"}, Map.of()));
+    assertTrue(e.getMessage().contains("without a token"), e.getMessage());
+    assertTrue(e.getMessage().contains("--token"), e.getMessage());
+    assertEquals("0.0.0.0", RelayCommandLine.parse(new String[] {"--host", "0.0.0.0", "--token", "x"}, Map.of()).host());
+    assertEquals("localhost", RelayCommandLine.parse(new String[] {"--host", "localhost"}, Map.of()).host());
+    assertEquals("::1", RelayCommandLine.parse(new String[] {"--host", "::1"}, Map.of()).host());
+  }
+
+  private static void assertUsage(String says, String... args) {
+    RelayCommandLine.UsageException e = assertThrows(RelayCommandLine.UsageException.class,
+        () -> RelayCommandLine.parse(args, Map.of()));
+    assertTrue(e.getMessage().contains(says), "'" + e.getMessage() + "' says " + says);
+  }
+}

@@ -1,0 +1,129 @@
+package org.universis.racket.relay.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.universis.racket.relay.server.TestClients.Sse;
+import org.universis.racket.relay.server.TestClients.SseEvent;
+import org.universis.racket.relay.server.TestClients.Ws;
+
+/** A relay in its own process carries events from POST and WebSocket emits to every surface. */
+class RelayFanOutIT {
+
+  private static RelayProcess relay;
+
+  @BeforeAll
+  static void start() throws Exception {
+    relay = RelayProcess.start(List.of("-Xmx128m"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (relay != null) relay.close();
+  }
+
+  @Test
+  void relayDeliversPostedEventsToEverySubscriberInTheSameOrder() throws Exception {
+    String base = relay.url();
+    try (Sse a = new Sse(base + "/events", null); Sse b = new Sse(base + "/events", null);
+        Sse c = new Sse(base + "/events?types=>", null);
+        Sse cache = new Sse(base + "/events?types=cache.>", null);
+        Sse jobs = new Sse(base + "/events?types=job.*.done,audit", null);
+        Ws w1 = new Ws(base); Ws w2 = new Ws(base); Ws wCache = new Ws(base)) {
+      w1.hello("", null);
+      w2.hello(">", null);
+      wCache.hello("cache.*", null);
+      TestClients.await("6 SSE and 3 WebSocket subscribers", 10,
+          () -> TestClients.metric(base, "racket_subscribers") == 8);
+
+      String[] types = {"cache.user", "job.7.done", "cache.user.name", "audit", "message", "job.7.start"};
+      List<Long> ids = new ArrayList<>();
+      List<String> sent = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        String type = types[i % types.length];
+        ids.addAll(TestClients.emit(base, "{\"type\":\"" + type + "\",\"n\":" + i + "}"));
+        sent.add(type);
+      }
+      // A batch too, through the same order.
+      ids.addAll(TestClients.emit(base, "[{\"type\":\"audit\",\"n\":60},{\"type\":\"cache.x\",\"n\":61}]"));
+      sent.add("audit");
+      sent.add("cache.x");
+      for (int i = 1; i < ids.size(); i++) assertTrue(ids.get(i) > ids.get(i - 1), "ids increase");
+
+      for (Sse all : List.of(a, b, c)) assertSse(all.take(sent.size(), 10), ids, sent, t -> true);
+      assertSse(cache.take(count(sent, "cache.user", "cache.user.name", "cache.x"), 10), ids, sent,
+          t -> t.startsWith("cache."));
+      assertSse(jobs.take(count(sent, "job.7.done", "audit"), 10), ids, sent,
+          t -> t.equals("job.7.done") || t.equals("audit"));
+      for (Ws all : List.of(w1, w2)) {
+        List<JsonNode> got = all.take(sent.size(), 10, Ws::isEvent);
+        for (int i = 0; i < got.size(); i++) {
+          assertEquals(ids.get(i), got.get(i).get("id").asLong());
+          assertEquals(sent.get(i), got.get(i).get("type").asText());
+        }
+      }
+      List<JsonNode> cacheWs = wCache.take(count(sent, "cache.user", "cache.x"), 10, Ws::isEvent);
+      for (JsonNode e : cacheWs) assertTrue(e.get("type").asText().matches("cache\\.[a-z]+"), e.toString());
+      assertTrue(cache.events.isEmpty() && jobs.events.isEmpty(), "no extra events");
+    }
+  }
+
+  @Test
+  void relayDeliversWebSocketEmitsWithAcksInRelayOrder() throws Exception {
+    String base = relay.url();
+    try (Sse sse = new Sse(base + "/events?types=ws.>", null); Ws emitter = new Ws(base);
+        Ws subscriber = new Ws(base)) {
+      emitter.hello(null, null);
+      subscriber.hello("ws.>", null);
+      TestClients.await("subscribers", 10, () -> TestClients.metric(base, "racket_subscribers") >= 3);
+      StringBuilder frame = new StringBuilder();
+      for (int seq = 1; seq <= 50; seq++) {
+        frame.append("{\"op\":\"emit\",\"seq\":").append(seq).append(",\"type\":\"ws.e\",\"body\":{\"n\":")
+            .append(seq).append("}}\n");
+        if (seq % 10 == 0) {
+          emitter.send(frame.toString());
+          frame.setLength(0);
+        }
+      }
+      List<JsonNode> acks = emitter.take(50, 10, m -> "ack".equals(m.path("op").asText()));
+      assertTrue(emitter.frames <= 6, "acks of one frame's emits share a frame: " + emitter.frames);
+      List<JsonNode> events = subscriber.take(50, 10, Ws::isEvent);
+      List<SseEvent> sseEvents = sse.take(50, 10);
+      for (int i = 0; i < 50; i++) {
+        assertEquals(i + 1, acks.get(i).get("seq").asLong());
+        long id = acks.get(i).get("id").asLong();
+        assertEquals(id, events.get(i).get("id").asLong());
+        assertEquals(i + 1, events.get(i).get("seq").asLong());
+        assertEquals(i + 1, events.get(i).get("body").get("n").asInt());
+        assertEquals(String.valueOf(id), sseEvents.get(i).id());
+        assertEquals(events.get(i), sseEvents.get(i).data(), "same envelope on every surface");
+      }
+      assertTrue(emitter.messages.stream().noneMatch(Ws::isEvent), "an emit-only client gets no events");
+      emitter.send("{\"op\":\"ping\"}");
+      assertEquals("pong", emitter.next(10).get("op").asText());
+    }
+  }
+
+  private static int count(List<String> sent, String... types) {
+    return (int) sent.stream().filter(t -> List.of(types).contains(t)).count();
+  }
+
+  private static void assertSse(List<SseEvent> got, List<Long> ids, List<String> sent,
+      java.util.function.Predicate<String> filter) {
+    List<Long> expectedIds = new ArrayList<>();
+    for (int i = 0; i < sent.size(); i++) if (filter.test(sent.get(i))) expectedIds.add(ids.get(i));
+    List<Long> gotIds = got.stream().map(e -> Long.parseLong(e.id())).toList();
+    assertEquals(expectedIds, gotIds);
+    for (SseEvent e : got) {
+      assertEquals(e.event(), e.data().get("type").asText());
+      assertEquals(e.id(), e.data().get("id").asText());
+      assertEquals(e.event(), e.data().get("body").get("type").asText());
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package org.universis.racket.relay.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The embedded relay: what the JVM client uses in auto mode. */
+class RelayTest {
+
+  private static List<Thread> relayThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("racket-relay")).toList();
+  }
+
+  private static void awaitNoRelayThreads() throws Exception {
+    TestClients.await("relay threads to stop", 10, () -> relayThreads().isEmpty());
+  }
+
+  @Test
+  void anEmbeddedRelayRunsOnDaemonThreadsAndStopsThemAllOnClose() throws Exception {
+    awaitNoRelayThreads();
+    Relay relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).build());
+    try {
+      assertTrue(relay.port() > 0);
+      List<Thread> threads = relayThreads();
+      assertTrue(!threads.isEmpty());
+      for (Thread t : threads) assertTrue(t.isDaemon(), t.getName() + " is a daemon");
+      String base = "http://127.0.0.1:" + relay.port();
+      long before = relay.lastId();
+      List<Long> ids = TestClients.emit(base, "{\"type\":\"embedded\"}");
+      assertEquals(before + 1, ids.get(0));
+      assertEquals(ids.get(0), relay.lastId());
+      // Open streams do not keep it running either.
+      TestClients.Sse open = new TestClients.Sse(base + "/events", null);
+      TestClients.Ws ws = new TestClients.Ws(base);
+      ws.hello(">", null);
+      assertEquals(200, open.status);
+    } finally {
+      relay.close();
+    }
+    awaitNoRelayThreads();
+  }
+
+  @Test
+  void aTakenPortFailsWithABindExceptionAndLeavesNoThreads() throws Exception {
+    awaitNoRelayThreads();
+    try (Relay first = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).build())) {
+      int firstThreads = relayThreads().size();
+      UncheckedIOException e = assertThrows(UncheckedIOException.class,
+          () -> Relay.start(RelayConfig.builder().port(first.port()).daemonThreads(true).build()));
+      assertInstanceOf(BindException.class, e.getCause());
+      assertTrue(e.getMessage().contains(String.valueOf(first.port())), e.getMessage());
+      TestClients.await("only the first relay's threads", 10, () -> relayThreads().size() == firstThreads);
+    }
+    awaitNoRelayThreads();
+  }
+
+  @Test
+  void anIdleStreamGetsHeartbeatComments() throws Exception {
+    try (Relay relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).heartbeatSeconds(1).build())) {
+      var response = TestClients.HTTP.send(java.net.http.HttpRequest.newBuilder(
+          java.net.URI.create("http://127.0.0.1:" + relay.port() + "/events")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofLines());
+      try (var lines = response.body()) {
+        // ": racket 1", its blank line, then ":" from the heartbeat.
+        List<String> first = java.util.concurrent.CompletableFuture.supplyAsync(() -> lines.limit(3).toList())
+            .get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(List.of(": racket 1", "", ":"), first);
+      }
+    }
+  }
+
+  @Test
+  void eachRelayHasItsOwnEpochAndALaterOneHandsOutLargerIds() throws Exception {
+    long firstIdOfEarlier;
+    String earlierEpoch;
+    try (Relay earlier = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).build())) {
+      earlierEpoch = earlier.epoch();
+      firstIdOfEarlier = TestClients.emit("http://127.0.0.1:" + earlier.port(), "[1,2,3]").get(2);
+    }
+    try (Relay later = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).build())) {
+      assertNotEquals(earlierEpoch, later.epoch());
+      assertTrue(TestClients.emit("http://127.0.0.1:" + later.port(), "1").get(0) > firstIdOfEarlier);
+    }
+  }
+}

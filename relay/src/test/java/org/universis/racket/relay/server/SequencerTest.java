@@ -1,0 +1,177 @@
+package org.universis.racket.relay.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.universis.racket.Origin;
+import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.spi.TypeFilter;
+
+class SequencerTest {
+
+  private static final long START = Sequencer.ID_EPOCH_MILLIS + 1_000_000;
+  private static final byte[] ORIGIN = EnvelopeEncoder.origin(new Origin("o", 1, "h", null));
+
+  private final Metrics metrics = new Metrics();
+  private final Notices notices = new Notices("test");
+
+  private Sequencer sequencer(int historySize) {
+    return new Sequencer(START, new History(historySize, 1 << 20), notices, metrics);
+  }
+
+  private SubscriberLimits limits(int queueSize, RelayConfig.Overflow overflow) {
+    return new SubscriberLimits(queueSize, 1 << 20, overflow, 1 << 16, notices);
+  }
+
+  private RecordingSubscriber subscriber(String types, int queueSize, RelayConfig.Overflow overflow) {
+    return new RecordingSubscriber(TypeFilter.parse(types), limits(queueSize, overflow), metrics);
+  }
+
+  private static List<Long> publish(Sequencer s, String type, int n) {
+    List<Emit> emits = new ArrayList<>();
+    for (int i = 0; i < n; i++) emits.add(new Emit(type, ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8), 0));
+    List<Long> ids = new ArrayList<>();
+    for (long id : s.publish(emits, ORIGIN, null)) ids.add(id);
+    return ids;
+  }
+
+  @Test
+  void idsStartFromTheRelayStartTimeAndIncreaseByOne() {
+    Sequencer s = sequencer(10);
+    assertEquals(1_000_000L * 1024, s.firstId());
+    assertEquals(s.firstId() - 1, s.lastId());
+    List<Long> ids = publish(s, "a", 3);
+    assertEquals(List.of(s.firstId(), s.firstId() + 1, s.firstId() + 2), ids);
+    assertEquals(ids.get(2), s.lastId());
+  }
+
+  @Test
+  void resumingInsideTheHistoryReplaysExactlyTheMissedMatchingEventsThenLive() {
+    Sequencer s = sequencer(100);
+    List<Long> a = publish(s, "a", 5);
+    publish(s, "b", 2);
+    RecordingSubscriber sub = subscriber("a", 100, RelayConfig.Overflow.DROP_OLDEST);
+    s.subscribe(sub, a.get(1), null);
+    List<Long> live = publish(s, "a", 2);
+    sub.drainAll();
+    List<Long> expected = new ArrayList<>(a.subList(2, 5));
+    expected.addAll(live);
+    assertEquals(expected, sub.ids());
+  }
+
+  @Test
+  void resumingFromAnEvictedIdSendsAHistoryResyncThenWhatIsHeld() {
+    Sequencer s = sequencer(3);
+    List<Long> ids = publish(s, "a", 6);
+    RecordingSubscriber sub = subscriber(">", 100, RelayConfig.Overflow.DROP_OLDEST);
+    s.subscribe(sub, ids.get(0), null);
+    sub.drainAll();
+    JsonNode notice = sub.received.get(0);
+    assertEquals("racket.resync", notice.get("type").asText());
+    assertEquals("history", notice.get("body").get("reason").asText());
+    assertEquals(ids.get(1), notice.get("body").get("from").asLong());
+    assertEquals(ids.get(2), notice.get("body").get("to").asLong());
+    assertEquals(List.of(ids.get(2), ids.get(3), ids.get(4), ids.get(5)), sub.ids());
+  }
+
+  @Test
+  void resumingRightBeforeTheOldestHeldIdIsNoGap() {
+    Sequencer s = sequencer(3);
+    List<Long> ids = publish(s, "a", 6);
+    RecordingSubscriber sub = subscriber(">", 100, RelayConfig.Overflow.DROP_OLDEST);
+    s.subscribe(sub, ids.get(2), null);
+    sub.drainAll();
+    assertEquals(ids.subList(3, 6), sub.ids());
+  }
+
+  @Test
+  void anIdFromAnEarlierRelayReplaysTheWholeHistoryWithoutNoticeUntilItWraps() {
+    Sequencer s = sequencer(5);
+    List<Long> ids = publish(s, "a", 4);
+    RecordingSubscriber before = subscriber(">", 100, RelayConfig.Overflow.DROP_OLDEST);
+    s.subscribe(before, s.firstId() - 5000, null);
+    before.drainAll();
+    assertEquals(ids, before.ids());
+    List<Long> more = publish(s, "a", 4);
+    RecordingSubscriber after = subscriber(">", 100, RelayConfig.Overflow.DROP_OLDEST);
+    s.subscribe(after, s.firstId() - 5000, null);
+    after.drainAll();
+    assertEquals("racket.resync", after.received.get(0).get("type").asText());
+    assertEquals(s.firstId(), after.received.get(0).get("body").get("from").asLong());
+    assertEquals(List.of(more.get(0) - 2, ids.get(3), more.get(0), more.get(1), more.get(2), more.get(3)),
+        after.ids());
+  }
+
+  @Test
+  void aFullQueueDropsItsOldestEventsAndTellsTheSubscriberBeforeTheNext() {
+    Sequencer s = sequencer(100);
+    RecordingSubscriber slow = subscriber(">", 3, RelayConfig.Overflow.DROP_OLDEST);
+    RecordingSubscriber fast = subscriber(">", 3, RelayConfig.Overflow.DROP_OLDEST);
+    s.subscribe(slow, null, last -> "{\"op\":\"hi\"}".getBytes(StandardCharsets.US_ASCII));
+    s.subscribe(fast, null, null);
+    slow.drainAll();
+    assertEquals(1, slow.frames);
+    // The greeting is "in flight" until released; now stall the slow one.
+    slow.received.clear();
+    publish(s, "e", 1);
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      ids.addAll(publish(s, "e", 1));
+      fast.drainAll();
+    }
+    assertEquals(11, fast.ids().size(), "the fast subscriber got everything");
+    assertEquals(7, metrics.dropped.sum());
+    slow.drainAll();
+    List<JsonNode> got = slow.received;
+    JsonNode notice = got.stream().filter(n -> n.path("type").asText().equals("racket.resync")).findFirst().orElseThrow();
+    assertEquals("overflow", notice.get("body").get("reason").asText());
+    assertEquals(7, notice.get("body").get("dropped").asLong());
+    List<Long> seen = slow.ids();
+    for (int i = 1; i < seen.size(); i++) assertTrue(seen.get(i) > seen.get(i - 1), "ids increase: " + seen);
+    assertEquals(ids.subList(7, 10), seen.subList(seen.size() - 3, seen.size()));
+  }
+
+  @Test
+  void aFullQueueClosesTheSubscriberUnderTheDisconnectPolicy() {
+    Sequencer s = sequencer(100);
+    RecordingSubscriber slow = subscriber(">", 2, RelayConfig.Overflow.DISCONNECT);
+    s.subscribe(slow, null, last -> "{\"op\":\"hi\"}".getBytes(StandardCharsets.US_ASCII));
+    publish(s, "e", 3);
+    assertTrue(slow.isClosed() && slow.transportClosed);
+    assertEquals(1, metrics.disconnected.sum());
+    assertEquals(0, s.subscriberCount(), "closed subscribers leave the fan-out");
+    int before = slow.received.size();
+    publish(s, "e", 1);
+    slow.drainAll();
+    assertEquals(before, slow.received.size(), "nothing more is sent");
+  }
+
+  @Test
+  void anEmitterGetsItsAckAfterEveryEventAssignedBeforeIt() {
+    Sequencer s = sequencer(100);
+    RecordingSubscriber emitter = subscriber(">", 100, RelayConfig.Overflow.DROP_OLDEST);
+    s.subscribe(emitter, null, null);
+    long[] ids = s.publish(List.of(new Emit("x", "1".getBytes(StandardCharsets.US_ASCII), 7)), ORIGIN, emitter);
+    emitter.drainAll();
+    assertEquals(ids[0], emitter.received.get(0).get("id").asLong());
+    assertEquals("ack", emitter.received.get(1).get("op").asText());
+    assertEquals(7, emitter.received.get(1).get("seq").asLong());
+    assertEquals(ids[0], emitter.received.get(1).get("id").asLong());
+  }
+
+  @Test
+  void queuedEventsGoOutInOneFrame() {
+    Sequencer s = sequencer(100);
+    RecordingSubscriber sub = subscriber(">", 100, RelayConfig.Overflow.DROP_OLDEST);
+    s.subscribe(sub, null, last -> "{\"op\":\"hi\"}".getBytes(StandardCharsets.US_ASCII));
+    publish(s, "e", 20);
+    sub.drainAll();
+    assertEquals(2, sub.frames, "the greeting, then the 20 events that queued behind it");
+    assertEquals(20, sub.ids().size());
+  }
+}
