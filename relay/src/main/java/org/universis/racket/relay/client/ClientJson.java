@@ -1,0 +1,81 @@
+package org.universis.racket.relay.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The one {@link ObjectMapper} every emitter and event of this class loader shares (it is
+ * thread-safe and costly to make), and the rules for decoding bodies.
+ *
+ * <p>Decoding is a tolerant reader: properties the class does not know are ignored, so a producer
+ * may add fields without breaking older consumers. What the class does declare must fit: a value of
+ * the wrong kind, or a missing or null value for a primitive, fails with the property's path.
+ */
+final class ClientJson {
+
+  static final ObjectMapper MAPPER = new ObjectMapper()
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  private ClientJson() {}
+
+  /**
+   * Encodes an emitted body.
+   *
+   * @throws IllegalArgumentException saying why the body cannot be encoded
+   */
+  static String encode(Object body) {
+    try {
+      return MAPPER.writeValueAsString(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot encode the event body (" + className(body)
+          + ") as JSON: " + e.getOriginalMessage()
+          + "; emit a Map, a record, a POJO with getters, or a String", e);
+    }
+  }
+
+  /**
+   * Decodes a body received as JSON text.
+   *
+   * @throws IllegalArgumentException saying where and why the body does not fit {@code type}
+   */
+  static <T> T decode(String json, Class<T> type, String what) {
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (JsonMappingException e) {
+      String path = e.getPathReference();
+      throw new IllegalArgumentException("the body of " + what + " does not fit "
+          + type.getName() + (path == null || path.isEmpty() ? "" : " at " + shortPath(path))
+          + ": " + e.getOriginalMessage(), e);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("the body of " + what + " is not valid JSON: "
+          + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** The number of bytes {@code s} takes in UTF-8, without encoding it. */
+  static int utf8Length(CharSequence s) {
+    int n = s.length();
+    int bytes = n;
+    for (int i = 0; i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x80) {
+        if (c < 0x800) bytes += 1;
+        else if (Character.isHighSurrogate(c)) { bytes += 2; i++; }
+        else bytes += 2;
+      }
+    }
+    return bytes;
+  }
+
+  // Jackson's path reference names the class of each level with its package; the field is what helps.
+  private static String shortPath(String path) {
+    return path.replaceAll("[\\w$.]+\\[", "[").replace("][", "].[");
+  }
+
+  private static String className(Object o) {
+    return o == null ? "null" : o.getClass().getName();
+  }
+}

@@ -1,0 +1,276 @@
+package org.universis.racket.relay.client;
+
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.universis.racket.RacketOptions;
+
+/**
+ * Keeps one emitter connected to its relay: connects (hosting the relay first when the mode says
+ * so, or when nothing answers in {@code auto} mode), says hello with the subscriptions' filter and
+ * the last id seen, and after welcome lets the {@link Outbox} send. When the connection drops it
+ * tries again with exponential backoff and jitter, for as long as the emitter is open.
+ */
+final class Connector {
+
+  static final int DEFAULT_MAX_EVENT_SIZE = 1 << 20;
+  // PROTOCOL.md: a frame holds at most max-event-size + 64 KiB.
+  private static final int FRAME_SLACK = 64 << 10;
+  private static final long FIRST_RETRY_MILLIS = 50;
+  private static final long MAX_RETRY_MILLIS = 2_000;
+  private static final long PING_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
+  private static final long DEAD_AFTER_NANOS = TimeUnit.SECONDS.toNanos(20);
+
+  private final RacketOptions options;
+  private final URI socketUri;
+  private final String originId;
+  private volatile String originJson; // made on the connect thread: the host name may need DNS
+  private final Outbox outbox;
+  private final Inbox inbox;
+  private final RelayHost host;
+  private final WireReader reader = new WireReader();
+  private final ScheduledThreadPoolExecutor scheduler;
+  private final ExecutorService network;
+  private final HttpClient http;
+
+  // Guarded by this.
+  private Link link;
+  private String types;
+  private String relay;
+  private int failures;
+  private String lastProblem;
+  private boolean closed;
+  private volatile long resumeId;
+  private volatile int maxEventSize = DEFAULT_MAX_EVENT_SIZE;
+
+  Connector(RacketOptions options, String originId, Outbox outbox, Inbox inbox) {
+    this.options = options;
+    this.originId = originId;
+    this.outbox = outbox;
+    this.inbox = inbox;
+    this.host = new RelayHost(options);
+    URI url = options.url();
+    this.socketUri = URI.create(("https".equals(url.getScheme()) ? "wss" : "ws") + "://"
+        + url.getRawAuthority() + (url.getRawPath() == null ? "" : url.getRawPath()) + "/ws");
+    this.scheduler = new ScheduledThreadPoolExecutor(1, new DaemonThreads("connect"));
+    this.scheduler.setRemoveOnCancelPolicy(true);
+    this.network = Executors.newCachedThreadPool(new DaemonThreads("ws"));
+    this.http = HttpClient.newBuilder().executor(network)
+        .connectTimeout(Duration.ofSeconds(5)).build();
+    this.types = inbox.relayFilter();
+  }
+
+  /** Starts connecting in the background. */
+  void start() {
+    scheduler.execute(this::connect);
+    scheduler.scheduleWithFixedDelay(this::checkAlive, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** The most bytes one event body may have, as the relay said. */
+  int maxEventSize() {
+    return maxEventSize;
+  }
+
+  /** The subscriptions' filter changed: tell the relay, if connected. */
+  void typesChanged() {
+    FrameWriter w = null;
+    String message;
+    synchronized (this) {
+      types = inbox.relayFilter();
+      message = "{\"op\":\"types\",\"types\":" + ClientJson.encode(types) + "}";
+      if (link != null) w = link.writer();
+    }
+    if (w != null) w.send(message);
+  }
+
+  private void connect() {
+    synchronized (this) {
+      if (closed || link != null) return;
+    }
+    if (originJson == null) originJson = originJson();
+    if (host.hostFirst()) host.tryStart();
+    Link attempt = new Link(this, reader);
+    WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (options.token() != null) builder.header("Authorization", "Bearer " + options.token());
+    try {
+      builder.buildAsync(socketUri, attempt).whenComplete((ws, error) -> {
+        if (error != null) execute(() -> connectFailed(error)); // hosting may bind: not here
+      });
+    } catch (RuntimeException e) {
+      connectFailed(e);
+    }
+  }
+
+  private void connectFailed(Throwable error) {
+    Throwable cause = error instanceof CompletionException && error.getCause() != null
+        ? error.getCause() : error;
+    if (cause instanceof ConnectException && host.allowed() && !host.hosting()) {
+      // Nothing listens: run for election. Winner or not, someone should answer now.
+      if (host.tryStart()) {
+        connect();
+        return;
+      }
+    }
+    retryLater(describe(cause));
+  }
+
+  /** Called by a link once its socket is open: say hello. */
+  void opened(Link opened) {
+    String hello;
+    synchronized (this) {
+      if (closed) {
+        opened.close();
+        return;
+      }
+      link = opened;
+      long resume = resumeId;
+      hello = "{\"op\":\"hello\",\"origin\":" + originJson + ",\"types\":" + ClientJson.encode(types)
+          + (resume > 0 ? ",\"lastEventId\":" + resume : "") + "}";
+    }
+    opened.writer().send(hello);
+  }
+
+  void welcomed(Link welcomed, RelayMessage welcome) {
+    boolean newRelay;
+    boolean reconnected;
+    synchronized (this) {
+      if (link != welcomed) return;
+      newRelay = relay != null && !relay.equals(welcome.relay());
+      reconnected = relay != null || failures > 0;
+      relay = welcome.relay();
+      failures = 0;
+      lastProblem = null;
+    }
+    if (welcome.maxEventSize() > 0) maxEventSize = welcome.maxEventSize();
+    welcomed.writer().limit(maxEventSize + FRAME_SLACK);
+    if (newRelay) inbox.newRelay();
+    // With nothing seen yet, everything after this point is ours: resume from here next time.
+    if (resumeId == 0) resumeId = welcome.lastId();
+    outbox.attach(welcomed.writer(), newRelay);
+    if (reconnected) {
+      Log.info("connected to the racket relay at " + options.url() + " (relay " + relay + ")");
+    }
+  }
+
+  void received(ReceivedEvent event) {
+    resumeId = event.id(); // a resync notice's id is the end of its gap: resuming there is safe
+    inbox.deliver(event);
+  }
+
+  void acked(long seq, long id) {
+    outbox.ack(seq, id);
+  }
+
+  void nacked(long seq, String error, String message) {
+    outbox.nack(seq, error, message);
+  }
+
+  /** Called once per link when it is gone: try again. */
+  void lost(Link lost, String why) {
+    boolean wasWelcomed;
+    synchronized (this) {
+      if (link != lost) return;
+      link = null;
+      wasWelcomed = lost.welcomed();
+    }
+    FrameWriter w = lost.writer();
+    if (w != null) outbox.detach(w);
+    if (wasWelcomed) Log.warn("lost the racket relay at " + options.url() + ": " + why + "; reconnecting");
+    retryLater(why);
+  }
+
+  private void retryLater(String problem) {
+    long delay;
+    synchronized (this) {
+      if (closed) return;
+      if (!problem.equals(lastProblem)) {
+        if (failures > 0 || relay == null) Log.warn("cannot reach the racket relay at "
+            + options.url() + ": " + problem + "; retrying");
+        lastProblem = problem;
+      }
+      long ceiling = Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(failures, 10));
+      failures++;
+      // Full jitter in the upper half, so that clients of a relay that died do not return in step.
+      delay = ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);
+    }
+    try {
+      scheduler.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  // A relay that vanished without closing the socket is noticed by silence: ping, then give up.
+  private void checkAlive() {
+    Link l;
+    synchronized (this) {
+      l = link;
+    }
+    if (l == null) return;
+    long silent = System.nanoTime() - l.lastHeardNanos();
+    if (silent > DEAD_AFTER_NANOS) {
+      l.abort("no answer from the relay for " + TimeUnit.NANOSECONDS.toSeconds(silent) + " s");
+    } else if (silent > PING_AFTER_NANOS && l.welcomed()) {
+      l.writer().send("{\"op\":\"ping\"}");
+    }
+  }
+
+  private void execute(Runnable task) {
+    try {
+      scheduler.execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  /** Closes the connection, the hosted relay (if any) and every thread. */
+  void close() {
+    Link l;
+    synchronized (this) {
+      if (closed) return;
+      closed = true;
+      l = link;
+      link = null;
+    }
+    scheduler.shutdownNow();
+    if (l != null) l.close();
+    host.close();
+    network.shutdown();
+    // HttpClient can be closed from Java 21 on; on 17 its selector thread ends once it is unreachable.
+    if ((Object) http instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        Log.debug("closing the HTTP client: " + e);
+      }
+    }
+  }
+
+  private String originJson() {
+    java.util.Map<String, Object> origin = new java.util.LinkedHashMap<>();
+    origin.put("id", originId);
+    origin.put("pid", ProcessHandle.current().pid());
+    origin.put("host", LocalHostName.get());
+    origin.put("name", options.name());
+    return ClientJson.encode(origin);
+  }
+
+  private static String describe(Throwable cause) {
+    if (cause instanceof WebSocketHandshakeException h) {
+      int status = h.getResponse().statusCode();
+      return "HTTP " + status + (status == 401 ? " (wrong or missing token: set the token option)" : "")
+          + (status == 503 ? " (the relay is full or shutting down)" : "");
+    }
+    if (cause instanceof ConnectException) return "connection refused";
+    return String.valueOf(cause);
+  }
+}

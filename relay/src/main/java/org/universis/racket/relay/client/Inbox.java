@@ -1,0 +1,84 @@
+package org.universis.racket.relay.client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.universis.racket.ProcessEvent;
+import org.universis.racket.Subscription;
+import org.universis.racket.spi.TypeFilter;
+
+/**
+ * The receiving side of one emitter: its subscriptions, the filter the relay is told (their union),
+ * and the hand-off of each arriving event, read once, to every subscription whose filter matches.
+ * Duplicates (see {@link Dedupe}) are dropped here, before any handler sees them.
+ */
+final class Inbox {
+
+  private final int queueCapacity;
+  private final Runnable onFilterChange;
+  private final CopyOnWriteArrayList<LocalSubscription> subscriptions = new CopyOnWriteArrayList<>();
+  private final Dedupe dedupe = new Dedupe();
+  // One thread per busy subscription at most: a slow handler holds only its own.
+  private final ExecutorService handlers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30,
+      TimeUnit.SECONDS, new SynchronousQueue<>(), new DaemonThreads("handler"));
+
+  Inbox(int queueCapacity, Runnable onFilterChange) {
+    this.queueCapacity = queueCapacity;
+    this.onFilterChange = onFilterChange;
+  }
+
+  Subscription subscribe(String filter, Consumer<? super ProcessEvent> handler) {
+    TypeFilter parsed = TypeFilter.parse(filter);
+    LocalSubscription s = new LocalSubscription(filter == null || filter.isBlank() ? ">" : filter,
+        parsed, handler, queueCapacity, handlers, this::remove);
+    subscriptions.add(s);
+    onFilterChange.run();
+    return s;
+  }
+
+  /**
+   * The filter to send to the relay: the union of the subscriptions' filters, or {@code null} (the
+   * relay sends nothing) when there is no subscription, so that an emit-only client costs nothing.
+   */
+  String relayFilter() {
+    List<TypeFilter> filters = new ArrayList<>();
+    for (LocalSubscription s : subscriptions) filters.add(s.typeFilter());
+    String union = TypeFilter.union(filters).toString();
+    return union.isEmpty() ? null : union;
+  }
+
+  /** Hands an event to the matching subscriptions; runs on the network thread. */
+  void deliver(ReceivedEvent event) {
+    if (event.isResync()) {
+      // Meant for this connection, whatever its filter: every subscription may have missed events.
+      for (LocalSubscription s : subscriptions) s.offer(event);
+      return;
+    }
+    if (!dedupe.firstTime(event.id(), event.origin().id(), event.seq())) return;
+    String type = event.type();
+    for (LocalSubscription s : subscriptions) {
+      if (s.typeFilter().matches(type)) s.offer(event);
+    }
+  }
+
+  /** A new relay instance took over. */
+  void newRelay() {
+    dedupe.newRelay();
+  }
+
+  /** Ends every subscription and its threads. */
+  void close() {
+    for (LocalSubscription s : subscriptions) s.cancel();
+    subscriptions.clear();
+    handlers.shutdown();
+  }
+
+  private void remove(LocalSubscription s) {
+    if (subscriptions.remove(s)) onFilterChange.run();
+  }
+}

@@ -1,0 +1,142 @@
+package org.universis.racket.relay.client;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.universis.racket.ProcessEvent;
+import org.universis.racket.Subscription;
+import org.universis.racket.spi.TypeFilter;
+
+/**
+ * One handler and its own bounded queue, drained in order by at most one pooled handler thread at a
+ * time: a slow handler delays only its own events. When the queue is full, arriving events are
+ * dropped and the handler later gets one {@code racket.resync} notice (reason {@code overflow}) in
+ * their place, before any event that came after them.
+ */
+final class LocalSubscription implements Subscription, Runnable {
+
+  // Events handled per turn on a pool thread, so that one busy subscription does not keep a thread.
+  private static final int BATCH = 256;
+
+  private final String filterText;
+  private final TypeFilter filter;
+  private final Consumer<? super ProcessEvent> handler;
+  private final int capacity;
+  private final Executor executor;
+  private final Consumer<LocalSubscription> onUnsubscribe;
+  private final ConcurrentLinkedQueue<ProcessEvent> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger size = new AtomicInteger();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private volatile boolean closed;
+  // The run of dropped events not yet reported (guarded by this).
+  private long dropped;
+  private long droppedFrom;
+  private long droppedTo;
+
+  LocalSubscription(String filterText, TypeFilter filter, Consumer<? super ProcessEvent> handler,
+      int capacity, Executor executor, Consumer<LocalSubscription> onUnsubscribe) {
+    this.filterText = filterText;
+    this.filter = filter;
+    this.handler = handler;
+    this.capacity = capacity;
+    this.executor = executor;
+    this.onUnsubscribe = onUnsubscribe;
+  }
+
+  TypeFilter typeFilter() {
+    return filter;
+  }
+
+  @Override
+  public String filter() {
+    return filterText;
+  }
+
+  /** Queues an event for the handler; called by one thread at a time (the connection's reader). */
+  void offer(ProcessEvent event) {
+    if (closed) return;
+    synchronized (this) {
+      if (size.get() >= capacity) {
+        if (dropped++ == 0) droppedFrom = event.id();
+        droppedTo = event.id();
+        return;
+      }
+      ProcessEvent notice = takeDropNotice();
+      if (notice != null) enqueue(notice);
+      enqueue(event);
+    }
+    schedule();
+  }
+
+  @Override
+  public void unsubscribe() {
+    if (closed) return;
+    closed = true;
+    queue.clear();
+    size.set(0);
+    onUnsubscribe.accept(this);
+  }
+
+  /** Drains a batch of events into the handler, on a handler thread. */
+  @Override
+  public void run() {
+    try {
+      for (int i = 0; i < BATCH && !closed; i++) {
+        ProcessEvent event = queue.poll();
+        if (event != null) {
+          size.decrementAndGet();
+        } else if ((event = takeDropNotice()) == null) {
+          break;
+        }
+        deliver(event);
+      }
+    } finally {
+      scheduled.set(false);
+      if (!closed && (!queue.isEmpty() || hasDropped())) schedule();
+    }
+  }
+
+  private void deliver(ProcessEvent event) {
+    try {
+      handler.accept(event);
+    } catch (RuntimeException | LinkageError | AssertionError e) {
+      Log.warn("handler for '" + filterText + "' threw on event " + event.id() + " ("
+          + event.type() + "); delivery goes on", e);
+    }
+  }
+
+  private void enqueue(ProcessEvent event) {
+    queue.add(event);
+    size.incrementAndGet();
+  }
+
+  private void schedule() {
+    if (closed || !scheduled.compareAndSet(false, true)) return;
+    try {
+      executor.execute(this);
+    } catch (RejectedExecutionException e) {
+      scheduled.set(false); // the emitter is closing
+    }
+  }
+
+  private synchronized boolean hasDropped() {
+    return dropped > 0;
+  }
+
+  private synchronized ProcessEvent takeDropNotice() {
+    if (dropped == 0) return null;
+    ProcessEvent notice = ReceivedEvent.overflowNotice(dropped, droppedFrom, droppedTo);
+    dropped = 0;
+    return notice;
+  }
+
+  /** Stops delivery without telling the connection (it is closing). */
+  void cancel() {
+    closed = true;
+    queue.clear();
+    size.set(0);
+  }
+}

@@ -1,0 +1,112 @@
+package org.universis.racket.relay.client;
+
+import java.time.Instant;
+import org.universis.racket.Origin;
+import org.universis.racket.ProcessEvent;
+
+/**
+ * An event as it arrived: the envelope's text, its header fields read once, and the body decoded
+ * lazily (once, shared by every subscription of this emitter) from its place inside the text.
+ */
+final class ReceivedEvent implements ProcessEvent {
+
+  private final String json;
+  private final long id;
+  private final String type;
+  private final long time;
+  private final Origin origin;
+  private final long seq;
+  private final int bodyStart;
+  private final int bodyEnd;
+  private volatile Object body;
+  private volatile boolean bodyDecoded;
+
+  ReceivedEvent(String json, long id, String type, long time, Origin origin, long seq,
+      int bodyStart, int bodyEnd) {
+    this.json = json;
+    this.id = id;
+    this.type = type;
+    this.time = time;
+    this.origin = origin;
+    this.seq = seq;
+    this.bodyStart = bodyStart;
+    this.bodyEnd = bodyEnd;
+  }
+
+  private static final Origin LOCAL =
+      new Origin("local", ProcessHandle.current().pid(), null, "racket-client");
+
+  /**
+   * The notice a subscription gets in place of events its full queue had to drop: the same shape as
+   * the relay's {@code racket.resync} with reason {@code overflow}, from this process.
+   */
+  static ReceivedEvent overflowNotice(long dropped, long from, long to) {
+    String prefix = "{\"id\":" + to + ",\"type\":\"" + RESYNC + "\",\"time\":"
+        + System.currentTimeMillis() + ",\"origin\":{\"id\":\"local\",\"pid\":" + LOCAL.pid()
+        + ",\"host\":null,\"name\":\"racket-client\"},\"seq\":0,\"body\":";
+    String body = "{\"reason\":\"overflow\",\"dropped\":" + dropped + ",\"from\":" + from
+        + ",\"to\":" + to + "}";
+    return new ReceivedEvent(prefix + body + "}", to, RESYNC, System.currentTimeMillis(), LOCAL, 0,
+        prefix.length(), prefix.length() + body.length());
+  }
+
+  @Override
+  public long id() {
+    return id;
+  }
+
+  @Override
+  public String type() {
+    return type;
+  }
+
+  @Override
+  public Instant time() {
+    return Instant.ofEpochMilli(time);
+  }
+
+  @Override
+  public Origin origin() {
+    return origin;
+  }
+
+  @Override
+  public long seq() {
+    return seq;
+  }
+
+  @Override
+  public Object body() {
+    if (!bodyDecoded) {
+      // Racing threads may both decode; they get equal trees and either one is kept.
+      body = ClientJson.decode(bodyText(), Object.class, describe());
+      bodyDecoded = true;
+    }
+    return body;
+  }
+
+  @Override
+  public <T> T body(Class<T> type) {
+    if (type == Object.class) return type.cast(body());
+    return ClientJson.decode(bodyText(), type, describe());
+  }
+
+  /** The body exactly as the relay sent it. */
+  String bodyText() {
+    return bodyStart < 0 ? "null" : json.substring(bodyStart, bodyEnd);
+  }
+
+  @Override
+  public String json() {
+    return json;
+  }
+
+  @Override
+  public String toString() {
+    return json;
+  }
+
+  private String describe() {
+    return "event " + id + " (" + type + ")";
+  }
+}

@@ -1,0 +1,85 @@
+package org.universis.racket.relay.client;
+
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.universis.racket.ProcessEvent;
+import org.universis.racket.RacketOptions;
+import org.universis.racket.Subscription;
+import org.universis.racket.spi.RacketConnection;
+import org.universis.racket.spi.TypeFilter;
+
+/**
+ * One emitter's link to its relay: a single WebSocket connection carrying every emit (through the
+ * {@link Outbox}) and every subscription (through the {@link Inbox}), kept up by the
+ * {@link Connector}.
+ */
+final class RelayConnection implements RacketConnection {
+
+  // close() waits this long for the relay to accept what was emitted just before.
+  private static final long CLOSE_DRAIN_MILLIS = 2_000;
+
+  private final RacketOptions options;
+  private final Outbox outbox;
+  private final Inbox inbox;
+  private final Connector connector;
+  private volatile boolean closed;
+
+  RelayConnection(RacketOptions options) {
+    this.options = options;
+    this.outbox = new Outbox(options.buffer(), options.url().toString());
+    Connector[] ref = new Connector[1];
+    this.inbox = new Inbox(options.queue(), () -> {
+      if (ref[0] != null) ref[0].typesChanged();
+    });
+    this.connector = ref[0] = new Connector(options, UUID.randomUUID().toString(), outbox, inbox);
+  }
+
+  void start() {
+    connector.start();
+  }
+
+  @Override
+  public CompletableFuture<Long> emit(String type, Object body) {
+    if (type != null) TypeFilter.checkType(type);
+    if (closed) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("the racket emitter for " + options.url() + " is closed"));
+    }
+    String json;
+    try {
+      json = ClientJson.encode(body);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    int limit = connector.maxEventSize();
+    // Cheap bound first: only bodies that might be too large are measured exactly.
+    if (json.length() > limit / 3 && ClientJson.utf8Length(json) > limit) {
+      return CompletableFuture.failedFuture(new IllegalArgumentException("the event body is "
+          + ClientJson.utf8Length(json) + " bytes; the relay at " + options.url()
+          + " accepts at most " + limit + " (its max-event-size)"));
+    }
+    return outbox.add(type, json);
+  }
+
+  @Override
+  public Subscription subscribe(String filter, Consumer<? super ProcessEvent> handler) {
+    if (closed) throw new IllegalStateException("the racket emitter for " + options.url() + " is closed");
+    return inbox.subscribe(filter, handler);
+  }
+
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    try {
+      outbox.awaitAcks(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_DRAIN_MILLIS));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    outbox.close();
+    connector.close();
+    inbox.close();
+  }
+}

@@ -1,0 +1,8 @@
+package org.universis.racket.relay.client;
+
+/**
+ * A message from the relay that is not an event ({@code welcome}, {@code ack}, {@code nack},
+ * {@code error}, {@code pong}); fields a message does not carry are 0 or {@code null}.
+ */
+record RelayMessage(String op, long seq, long id, String relay, long lastId, int maxEventSize,
+    String error, String message) {}

@@ -1,0 +1,276 @@
+package org.universis.racket.relay.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.universis.racket.ProcessEvent;
+import org.universis.racket.ProcessEventEmitter;
+import org.universis.racket.RacketOptions;
+import org.universis.racket.relay.server.Relay;
+import org.universis.racket.relay.server.RelayConfig;
+
+/** The client against a real relay in this JVM, on a free port. */
+class RelayClientTest {
+
+  record Invalidate(String cache, int key) {}
+
+  /** A plain bean, as many applications still write them. */
+  public static class Order {
+    private String id;
+    private List<String> items = new ArrayList<>();
+
+    public String getId() { return id; }
+    public void setId(String id) { this.id = id; }
+    public List<String> getItems() { return items; }
+    public void setItems(List<String> items) { this.items = items; }
+  }
+
+  private Relay relay;
+  private final List<ProcessEventEmitter> emitters = new ArrayList<>();
+
+  @BeforeEach
+  void startRelay() {
+    relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).build());
+  }
+
+  @AfterEach
+  void closeAll() {
+    emitters.forEach(ProcessEventEmitter::close);
+    if (relay != null) relay.close();
+  }
+
+  private ProcessEventEmitter emitter() {
+    return emitter(RacketOptions.builder().url("http://127.0.0.1:" + relay.port()).mode(RacketOptions.Mode.CLIENT));
+  }
+
+  private ProcessEventEmitter emitter(RacketOptions.Builder options) {
+    ProcessEventEmitter e = new ProcessEventEmitter(options.build());
+    emitters.add(e);
+    return e;
+  }
+
+  @Test
+  void recordsAndPojosRoundTripThroughEmitAndBody() throws Exception {
+    ProcessEventEmitter e = emitter();
+    List<ProcessEvent> got = new CopyOnWriteArrayList<>();
+    e.subscribe("cache.invalidate,order.placed", got::add);
+    Order order = new Order();
+    order.setId("o-1");
+    order.setItems(List.of("book", "pen"));
+    long first = e.emit("cache.invalidate", new Invalidate("users", 42)).get(10, TimeUnit.SECONDS);
+    long second = e.emit("order.placed", order).get(10, TimeUnit.SECONDS);
+    assertTrue(second > first);
+    Await.until(() -> got.size() == 2, 10, got::toString);
+
+    assertEquals(new Invalidate("users", 42), got.get(0).body(Invalidate.class));
+    assertEquals(Map.of("cache", "users", "key", 42), got.get(0).body());
+    assertEquals(first, got.get(0).id());
+    Order back = got.get(1).body(Order.class);
+    assertEquals("o-1", back.getId());
+    assertEquals(List.of("book", "pen"), back.getItems());
+    assertTrue(got.get(1).json().endsWith("\"body\":{\"id\":\"o-1\",\"items\":[\"book\",\"pen\"]}}"),
+        got.get(1).json());
+  }
+
+  @Test
+  void aBodyThatDoesNotFitTheClassSaysWhy() throws Exception {
+    ProcessEventEmitter e = emitter();
+    List<ProcessEvent> got = new CopyOnWriteArrayList<>();
+    e.subscribe(got::add);
+    e.emit("cache.invalidate", Map.of("cache", "users", "key", "forty-two")).get(10, TimeUnit.SECONDS);
+    e.emit("cache.invalidate", Map.of("cache", "users")).get(10, TimeUnit.SECONDS);
+    e.emit("cache.invalidate", List.of(1, 2)).get(10, TimeUnit.SECONDS);
+    Await.until(() -> got.size() == 3, 10, got::toString);
+
+    IllegalArgumentException wrongKind =
+        assertThrows(IllegalArgumentException.class, () -> got.get(0).body(Invalidate.class));
+    assertTrue(wrongKind.getMessage().contains("key") && wrongKind.getMessage().contains("forty-two")
+        && wrongKind.getMessage().contains(Invalidate.class.getName()), wrongKind.getMessage());
+    IllegalArgumentException missing =
+        assertThrows(IllegalArgumentException.class, () -> got.get(1).body(Invalidate.class));
+    assertTrue(missing.getMessage().contains("key"), missing.getMessage());
+    IllegalArgumentException array =
+        assertThrows(IllegalArgumentException.class, () -> got.get(2).body(Invalidate.class));
+    assertTrue(array.getMessage().contains("does not fit"), array.getMessage());
+  }
+
+  @Test
+  void typeFiltersAndWildcardsSelectPerSubscriptionOnOneConnection() throws Exception {
+    ProcessEventEmitter e = emitter();
+    List<String> star = new CopyOnWriteArrayList<>();
+    List<String> rest = new CopyOnWriteArrayList<>();
+    List<String> exact = new CopyOnWriteArrayList<>();
+    List<String> all = new CopyOnWriteArrayList<>();
+    e.subscribe("job.*.done", ev -> star.add(ev.type()));
+    e.subscribe("cache.>", ev -> rest.add(ev.type()));
+    e.subscribe("config.reloaded", ev -> exact.add(ev.type()));
+    e.subscribe(ev -> all.add(ev.type()));
+    List<String> types = List.of("job.7.done", "job.7.failed", "job.done", "cache", "cache.a",
+        "cache.a.b", "config.reloaded", "config", "message");
+    for (String t : types) e.emit(t, Map.of("t", t));
+    e.emit(Map.of("type", "job.8.done", "note", "type from the body")).get(10, TimeUnit.SECONDS);
+    e.emit(Map.of("body", "Hello World!")).get(10, TimeUnit.SECONDS);
+    Await.until(() -> all.size() == types.size() + 2, 10, all::toString);
+
+    assertEquals(List.of("job.7.done", "job.8.done"), star);
+    assertEquals(List.of("cache.a", "cache.a.b"), rest);
+    assertEquals(List.of("config.reloaded"), exact);
+    assertEquals("message", all.get(all.size() - 1));
+  }
+
+  @Test
+  void aThrowingHandlerIsLoggedAndDeliveryGoesOn() throws Exception {
+    ProcessEventEmitter e = emitter();
+    List<Long> handled = new CopyOnWriteArrayList<>();
+    e.subscribe("boom", ev -> {
+      handled.add(((Number) ev.body(Map.class).get("n")).longValue());
+      throw new IllegalStateException("handler failure on purpose");
+    });
+    for (int n = 1; n <= 5; n++) e.emit("boom", Map.of("n", n));
+    Await.until(() -> handled.size() == 5, 10, handled::toString);
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), handled);
+  }
+
+  @Test
+  void aSlowHandlerDoesNotHoldUpOtherSubscriptions() throws Exception {
+    ProcessEventEmitter e = emitter();
+    CountDownLatch release = new CountDownLatch(1);
+    List<Long> slow = new CopyOnWriteArrayList<>();
+    List<Long> fast = new CopyOnWriteArrayList<>();
+    List<String> threads = new CopyOnWriteArrayList<>();
+    e.subscribe("tick", ev -> {
+      try {
+        release.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+      }
+      slow.add(ev.id());
+    });
+    e.subscribe("tick", ev -> {
+      fast.add(ev.id());
+      threads.add(Thread.currentThread().getName());
+    });
+    for (int n = 0; n < 50; n++) e.emit("tick", Map.of("n", n));
+    Await.until(() -> fast.size() == 50, 10, fast::toString);
+    assertTrue(slow.isEmpty(), "the slow handler is still on its first event");
+    release.countDown();
+    Await.until(() -> slow.size() == 50, 10, slow::toString);
+    assertEquals(fast, slow, "each subscription sees its events in relay order");
+    assertTrue(threads.stream().allMatch(t -> t.startsWith("racket-handler-")), threads::toString);
+  }
+
+  @Test
+  void aFullSubscriptionQueueDropsAndSaysSoWithAResyncNotice() throws Exception {
+    ProcessEventEmitter e = emitter(RacketOptions.builder()
+        .url("http://127.0.0.1:" + relay.port()).mode(RacketOptions.Mode.CLIENT).queue(5));
+    CountDownLatch release = new CountDownLatch(1);
+    List<ProcessEvent> got = new CopyOnWriteArrayList<>();
+    e.subscribe("tick", ev -> {
+      try {
+        release.await(30, TimeUnit.SECONDS);
+      } catch (InterruptedException ex) {
+        Thread.currentThread().interrupt();
+      }
+      got.add(ev);
+    });
+    List<Long> ids = new ArrayList<>();
+    for (int n = 0; n < 50; n++) ids.add(e.emit("tick", Map.of("n", n)).get(10, TimeUnit.SECONDS));
+    release.countDown();
+    Await.until(() -> got.stream().anyMatch(ProcessEvent::isResync), 10, got::toString);
+    ProcessEvent notice = got.stream().filter(ProcessEvent::isResync).findFirst().orElseThrow();
+    Map<?, ?> body = notice.body(Map.class);
+    assertEquals("overflow", body.get("reason"));
+    long dropped = ((Number) body.get("dropped")).longValue();
+    Await.until(() -> got.size() == 50 - dropped + 1, 10, got::toString);
+    assertTrue(dropped > 0 && dropped < 50, body::toString);
+  }
+
+  @Test
+  void emitsMadeWhileNoRelayListensAreSentInOrderOnceOneDoes() throws Exception {
+    int port = relay.port();
+    relay.close();
+    relay = null;
+    ProcessEventEmitter e = emitter(RacketOptions.builder()
+        .url("http://127.0.0.1:" + port).mode(RacketOptions.Mode.CLIENT));
+    List<Integer> got = new CopyOnWriteArrayList<>();
+    e.subscribe("queued", ev -> got.add((Integer) ev.body(Map.class).get("n")));
+    List<java.util.concurrent.CompletableFuture<Long>> acks = new ArrayList<>();
+    for (int n = 0; n < 20; n++) acks.add(e.emit("queued", Map.of("n", n)));
+    assertTrue(acks.stream().noneMatch(java.util.concurrent.CompletableFuture::isDone));
+
+    relay = Relay.start(RelayConfig.builder().port(port).daemonThreads(true).build());
+    List<Long> ids = new ArrayList<>();
+    for (var ack : acks) ids.add(ack.get(20, TimeUnit.SECONDS));
+    assertEquals(ids.stream().sorted().collect(Collectors.toList()), ids, "accepted in emit order");
+    Await.until(() -> got.size() == 20, 10, got::toString);
+    assertEquals(java.util.stream.IntStream.range(0, 20).boxed().collect(Collectors.toList()), got);
+  }
+
+  @Test
+  void pastTheBufferAnEmitFailsNamingTheBufferOption() {
+    ProcessEventEmitter e = emitter(RacketOptions.builder()
+        .url("http://127.0.0.1:" + freePortAfterClosing()).mode(RacketOptions.Mode.CLIENT).buffer(3));
+    for (int n = 0; n < 3; n++) e.emit("held", Map.of("n", n));
+    ExecutionException full = assertThrows(ExecutionException.class,
+        () -> e.emit("held", Map.of("n", 3)).get(5, TimeUnit.SECONDS));
+    assertInstanceOf(IllegalStateException.class, full.getCause());
+    assertTrue(full.getCause().getMessage().contains("buffer"), full.getCause().getMessage());
+  }
+
+  @Test
+  void badTypesAndUnencodableBodiesAreRefusedClearly() {
+    ProcessEventEmitter e = emitter();
+    IllegalArgumentException badType =
+        assertThrows(IllegalArgumentException.class, () -> e.emit("not a type!", Map.of()));
+    assertTrue(badType.getMessage().contains("not a type!"), badType.getMessage());
+    ExecutionException unencodable = assertThrows(ExecutionException.class,
+        () -> e.emit("x", new Object()).get(5, TimeUnit.SECONDS));
+    assertInstanceOf(IllegalArgumentException.class, unencodable.getCause());
+    assertTrue(unencodable.getCause().getMessage().contains("java.lang.Object"),
+        unencodable.getCause().getMessage());
+    ExecutionException refused = assertThrows(ExecutionException.class,
+        () -> e.emit(Map.of("type", "bad type")).get(10, TimeUnit.SECONDS));
+    assertTrue(refused.getCause().getMessage().contains("refused"), refused.getCause().getMessage());
+  }
+
+  @Test
+  void everyClientThreadIsADaemonAndCloseLeavesNoneRunning() throws Exception {
+    ProcessEventEmitter e = emitter();
+    List<ProcessEvent> got = new CopyOnWriteArrayList<>();
+    e.subscribe(got::add);
+    e.emit("x", Map.of()).get(10, TimeUnit.SECONDS);
+    Await.until(() -> got.size() == 1, 10, got::toString);
+    List<Thread> racket = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().startsWith("racket-")).collect(Collectors.toList());
+    assertTrue(racket.stream().anyMatch(t -> t.getName().startsWith("racket-handler-")), racket::toString);
+    assertTrue(racket.stream().allMatch(Thread::isDaemon), racket::toString);
+
+    e.close();
+    Await.until(() -> clientThreads().isEmpty(), 10, () -> clientThreads().toString());
+  }
+
+  private static List<String> clientThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+        .filter(n -> n.matches("racket-(connect|ws|handler)-\\d+")).collect(Collectors.toList());
+  }
+
+  private int freePortAfterClosing() {
+    int port = relay.port();
+    relay.close();
+    relay = null;
+    return port;
+  }
+}
