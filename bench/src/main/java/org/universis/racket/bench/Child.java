@@ -127,6 +127,18 @@ final class Child implements AutoCloseable {
     return new long[] {rss, hwm};
   }
 
+  /** CPU time the process has used so far (user + system), from /proc; -1 when gone. */
+  long cpuNanos() {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux)
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   private static long kib(String statusLine) {
     return Long.parseLong(statusLine.replaceAll("[^0-9]", ""));
   }

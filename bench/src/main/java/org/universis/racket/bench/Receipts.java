@@ -6,7 +6,8 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * What one subscriber received: measured events, events seen out of order or twice, end-to-end
+ * What one subscriber received: distinct measured events, events seen out of order (a later
+ * number came first: possible when concurrent POSTs race each other) or twice, end-to-end
  * latency. The transport calls {@link #tick} on its delivery thread; the worker reads the totals
  * from its main thread, hence the lock (uncontended, so cheap).
  */
@@ -15,8 +16,11 @@ final class Receipts implements Tick.TickSink {
   static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final Histogram latency = new Histogram(HIGHEST_NANOS, 3);
+  /** Which measured events arrived; a lost one is a clear bit. Grows to the count sent. */
+  private final java.util.BitSet seen = new java.util.BitSet();
   private long count;
   private long disordered;
+  private long duplicates;
   private long warm;
   private long lastN = -1;
   private long lastNanos;
@@ -31,11 +35,13 @@ final class Receipts implements Tick.TickSink {
       warm++;
       return;
     }
-    if (n <= lastN) {
-      disordered++;
+    if (n > Integer.MAX_VALUE || seen.get((int) n)) {
+      duplicates++;
       return;
     }
-    lastN = n;
+    seen.set((int) n);
+    if (n < lastN) disordered++;
+    lastN = Math.max(lastN, n);
     lastNanos = now;
     count++;
     long l = Math.max(0, Math.min(now - sentNanos, HIGHEST_NANOS));
@@ -45,8 +51,8 @@ final class Receipts implements Tick.TickSink {
 
   /** For the worker's log: how it went, in one line. */
   synchronized String summary() {
-    return String.format(java.util.Locale.ROOT, "received %d (+%d warm-up, %d out of order); latency µs"
-        + " p50 %.0f p99 %.0f max %.0f (event %d)", count, warm, disordered, latency.getValueAtPercentile(50) / 1e3,
+    return String.format(java.util.Locale.ROOT, "received %d (+%d warm-up, %d out of order, %d twice); latency µs"
+        + " p50 %.0f p99 %.0f max %.0f (event %d)", count, warm, disordered, duplicates, latency.getValueAtPercentile(50) / 1e3,
         latency.getValueAtPercentile(99) / 1e3, latency.getMaxValue() / 1e3, worstN);
   }
 
@@ -67,7 +73,8 @@ final class Receipts implements Tick.TickSink {
     ByteBuffer buffer = ByteBuffer.allocate(latency.getNeededByteBufferCapacity());
     int length = latency.encodeIntoCompressedByteBuffer(buffer);
     String histogram = Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length));
-    return "{\"count\":" + count + ",\"disordered\":" + disordered + ",\"warm\":" + warm
+    return "{\"count\":" + count + ",\"disordered\":" + disordered + ",\"duplicates\":" + duplicates
+        + ",\"warm\":" + warm
         + ",\"lastNanos\":" + lastNanos + ",\"histogram\":\"" + histogram + "\"}";
   }
 

@@ -49,8 +49,8 @@ final class Report {
   private void throughput(StringBuilder b) {
     b.append("### Throughput: the publisher sends as fast as its client allows (").append(config.throughputSeconds())
         .append(" s at most), 256-byte JSON events\n\n")
-        .append("| system | S | events/s per subscriber | slowest subscriber | publisher events/s | lost | out of order | server peak RSS |\n")
-        .append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        .append("| system | S | events/s per subscriber | slowest subscriber | publisher events/s | lost | out of order | twice | server peak RSS | CPU µs/event: server, publisher, each subscriber |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Transport.Kind kind : config.systems()) {
       for (int s : config.subscribers()) {
         List<Scenario.Outcome> os = select(kind, s, false);
@@ -61,7 +61,9 @@ final class Report {
             .append(" | ").append(count(median(os, Scenario.Outcome::publisherRate)))
             .append(" | ").append(percent(median(os, Scenario.Outcome::lossRatio)))
             .append(" | ").append(count(median(os, o -> o.disordered())))
-            .append(" | ").append(mib(median(os, o -> o.serverPeakKiB()))).append(" |\n");
+            .append(" | ").append(count(median(os, o -> o.duplicates())))
+            .append(" | ").append(mib(median(os, o -> o.serverPeakKiB())))
+            .append(" | ").append(cpu(os)).append(" |\n");
       }
     }
   }
@@ -69,7 +71,8 @@ final class Report {
   private void latency(StringBuilder b) {
     b.append("\n### Latency: ").append(count(config.rate())).append(" events/s for ").append(config.latencySeconds())
         .append(" s after a ").append(config.warmupSeconds()).append(" s warm-up; send to receipt, µs, all subscribers\n\n")
-        .append("| system | S | p50 | p99 | p99.9 | max | lost |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        .append("| system | S | p50 | p99 | p99.9 | max | lost | CPU µs/event: server, publisher, each subscriber |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|---|\n");
     for (Transport.Kind kind : config.systems()) {
       for (int s : config.subscribers()) {
         List<Scenario.Outcome> os = select(kind, s, true);
@@ -78,7 +81,8 @@ final class Report {
         for (double q : new double[] {50, 99, 99.9, 100}) {
           b.append(" | ").append(micros(median(os, o -> o.latency().getValueAtPercentile(q))));
         }
-        b.append(" | ").append(percent(median(os, Scenario.Outcome::lossRatio))).append(" |\n");
+        b.append(" | ").append(percent(median(os, Scenario.Outcome::lossRatio)))
+            .append(" | ").append(cpu(os)).append(" |\n");
       }
     }
   }
@@ -145,6 +149,12 @@ final class Report {
   static double median(List<Scenario.Outcome> os, ToDoubleFunction<Scenario.Outcome> f) {
     double[] v = os.stream().mapToDouble(f).sorted().toArray();
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  /** CPU per event of each process, medians: robust to a busy machine where rates are not. */
+  private static String cpu(List<Scenario.Outcome> os) {
+    return String.format(Locale.ROOT, "%.1f, %.1f, %.1f", median(os, Scenario.Outcome::serverCpuMicros),
+        median(os, Scenario.Outcome::publisherCpuMicros), median(os, Scenario.Outcome::subscriberCpuMicros));
   }
 
   private static String count(double v) {

@@ -15,12 +15,17 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
 
   /** What one scenario measured. Rates in events per second, sizes in KiB. */
   record Outcome(Scenario scenario, long sent, double publisherRate, double meanSubscriberRate,
-      double minSubscriberRate, long lost, long disordered, Histogram latency, long serverIdleKiB,
-      long serverPeakKiB) {
+      double minSubscriberRate, long lost, long disordered, long duplicates, Histogram latency, long serverIdleKiB,
+      long serverPeakKiB, double serverCpuMicros, double publisherCpuMicros, double subscriberCpuMicros) {
 
     double lossRatio() {
       return sent == 0 ? 0 : (double) lost / (sent * scenario.subscribers);
     }
+  }
+
+  /** CPU microseconds per event. */
+  private static double perEvent(long cpuNanos, long events) {
+    return events == 0 ? Double.NaN : cpuNanos / 1e3 / events;
   }
 
   String name() {
@@ -48,6 +53,7 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
       pub.send("GO");
       pub.await("WARM", config.warmupSeconds() + 60L, TimeUnit.SECONDS);
       for (Child sub : children.subList(0, subscribers)) sub.await("WARMED", 90, TimeUnit.SECONDS);
+      long serverCpu = server.cpuNanos();
       pub.send("MEASURE");
       JsonNode sent = Tick.decodeTree(pub.await("RESULT", config.warmupSeconds() + seconds + 120L, TimeUnit.SECONDS));
       long count = sent.get("sent").asLong();
@@ -58,6 +64,9 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
       double min = Double.MAX_VALUE;
       long lost = 0;
       long disordered = 0;
+      long duplicates = 0;
+      long subscriberCpu = 0;
+      long received = 0;
       for (Child sub : children.subList(0, subscribers)) sub.send("END " + count);
       for (Child sub : children.subList(0, subscribers)) {
         JsonNode r = Tick.decodeTree(sub.await("RESULT", 90, TimeUnit.SECONDS));
@@ -67,10 +76,14 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
         min = Math.min(min, rate);
         lost += count - got;
         disordered += r.get("disordered").asLong();
+        duplicates += r.get("duplicates").asLong();
+        subscriberCpu += r.get("cpuNanos").asLong();
+        received += got;
         merged.add(Receipts.histogram(r.get("histogram").asText()));
       }
-      return new Outcome(this, count, count / elapsed, sum / subscribers, min, lost, disordered,
-          merged, idle, server.rssKiB()[1]);
+      return new Outcome(this, count, count / elapsed, sum / subscribers, min, lost, disordered, duplicates,
+          merged, idle, server.rssKiB()[1], perEvent(server.cpuNanos() - serverCpu, count),
+          perEvent(sent.get("cpuNanos").asLong(), count), perEvent(subscriberCpu, received));
     } finally {
       children.forEach(Child::close);
     }

@@ -68,6 +68,10 @@ final class Server implements AutoCloseable {
     return child.rssKiB();
   }
 
+  long cpuNanos() {
+    return child.cpuNanos();
+  }
+
   @Override
   public void close() {
     child.close();

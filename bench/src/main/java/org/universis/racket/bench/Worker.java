@@ -53,14 +53,16 @@ public final class Worker {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
       }
       say("WARMED " + receipts.warm());
+      long cpu = cpuNanos();
       long expected = awaitEnd();
       long end = System.nanoTime() + END_LIMIT_NANOS;
       while (receipts.count() < expected && System.nanoTime() < end
           && System.nanoTime() - receipts.lastActivity() < QUIET_NANOS) {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
       }
+      cpu = cpuNanos() - cpu;
       System.err.println(receipts.summary());
-      say("RESULT " + receipts.toJson());
+      say("RESULT " + receipts.toJson().replaceFirst("^\\{", "{\"cpuNanos\":" + cpu + ","));
     }
   }
 
@@ -74,13 +76,16 @@ public final class Worker {
       sender.drain();
       say("WARM");
       expect("MEASURE");
+      long cpu = cpuNanos();
       long start = System.nanoTime();
       long sent = latency
           ? paced(sender, 0, Math.min(maxCount, (long) seconds * rate), rate)
           : flat(sender, maxCount, start + TimeUnit.SECONDS.toNanos(seconds));
       sender.drain();
       long end = System.nanoTime();
-      say("RESULT {\"sent\":" + sent + ",\"startNanos\":" + start + ",\"endNanos\":" + end + "}");
+      cpu = cpuNanos() - cpu;
+      say("RESULT {\"sent\":" + sent + ",\"startNanos\":" + start + ",\"endNanos\":" + end
+          + ",\"cpuNanos\":" + cpu + "}");
     }
   }
 
@@ -107,6 +112,12 @@ public final class Worker {
       sender.send(Tick.stamp(n++));
     }
     return n;
+  }
+
+  /** CPU time this JVM has used, all threads: what one event costs, whatever the machine's load. */
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   long awaitEnd() throws IOException {
