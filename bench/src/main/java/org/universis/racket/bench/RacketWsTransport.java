@@ -41,6 +41,7 @@ final class RacketWsTransport implements Transport {
   public AutoCloseable subscribe(String url, Tick.TickSink sink) {
     ProcessEventEmitter emitter = new ProcessEventEmitter(options(url));
     Subscription subscription = emitter.subscribe(Tick.TYPE, event -> {
+      if (event.isResync()) return; // events dropped for this slow reader: they count as loss
       Map<?, ?> body = (Map<?, ?>) event.body();
       sink.tick(((Number) body.get("n")).longValue(), ((Number) body.get("t")).longValue());
     });

@@ -1,5 +1,6 @@
 package org.universis.racket.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -86,7 +87,9 @@ final class SseTransport implements Transport {
     Stream stream = open(client(), url, new Stream.DataSink() {
       @Override
       public void data(String line) {
-        Tick.accept(Tick.decodeTree(line).get("body"), sink);
+        JsonNode envelope = Tick.decodeTree(line);
+        // racket.resync notices (the relay dropped events for this slow reader) count as loss
+        if (Tick.TYPE.equals(envelope.path("type").asText())) Tick.accept(envelope.get("body"), sink);
       }
     });
     stream.awaitOpen();
