@@ -38,7 +38,7 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
     List<Transport.Kind> systems = List.of(Transport.Kind.values());
     List<Integer> subscribers = List.of(1, 4);
     int runs = 2;
-    int warmup = 2;
+    int warmup = 3;
     int throughputSeconds = 5;
     int latencySeconds = 10;
     int rate = 10_000;

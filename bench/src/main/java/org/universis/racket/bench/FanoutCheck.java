@@ -20,11 +20,22 @@ final class FanoutCheck {
   static final long IDLE_SETTLE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   /** Sizes in KiB; counts of connections. */
-  record Result(long idleKiB, int connections, int open, int errors, int complete, long events,
+  record Result(long idleKiB, long idleTunedKiB, int connections, int open, int errors, int complete, long events,
       int postFailures, long connectedKiB, long peakKiB) {}
+
+  /** JVM options that keep an idle relay small (measured: see docs/PERFORMANCE.md). */
+  static final List<String> LEAN_JVM = List.of("-XX:+UseSerialGC", "-Xms8m");
 
   static Result run(Config config) throws Exception {
     Path logs = config.logs().resolve("fanout");
+    long tuned;
+    Config lean = new Config(config.systems(), config.subscribers(), config.runs(), config.warmupSeconds(),
+        config.throughputSeconds(), config.throughputMax(), config.latencySeconds(), config.rate(),
+        config.fanout(), config.relayJar(), LEAN_JVM, config.workerJvmArgs(), config.write(), config.logs());
+    try (Server relay = Server.start(Transport.Kind.RACKET_SSE, lean, logs, "lean-server")) {
+      LockSupport.parkNanos(IDLE_SETTLE_NANOS);
+      tuned = relay.rssKiB()[0];
+    }
     try (Server relay = Server.start(Transport.Kind.RACKET_SSE, config, logs, "server")) {
       LockSupport.parkNanos(IDLE_SETTLE_NANOS); // idle means started and left alone for a while
       long idle = relay.rssKiB()[0];
@@ -35,7 +46,7 @@ final class FanoutCheck {
         worker.send("END " + EVENTS);
         JsonNode r = Tick.decodeTree(worker.await("RESULT", 120, TimeUnit.SECONDS));
         long[] rss = relay.rssKiB();
-        return new Result(idle, r.get("connections").asInt(), ready.get("open").asInt(),
+        return new Result(idle, tuned, r.get("connections").asInt(), ready.get("open").asInt(),
             r.get("errors").asInt(), r.get("complete").asInt(), r.get("events").asLong(), failures,
             rss[0], rss[1]);
       }

@@ -8,14 +8,14 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * One measurement: a fresh server, S subscriber JVMs, one publisher JVM, for throughput or for
- * latency. Everything it starts is stopped before {@link #run} returns.
+ * One measurement against a running server: S subscriber JVMs, one publisher JVM, for
+ * throughput or for latency. The JVMs it starts are stopped before {@link #run} returns.
  */
 record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round) {
 
   /** What one scenario measured. Rates in events per second, sizes in KiB. */
   record Outcome(Scenario scenario, long sent, double publisherRate, double meanSubscriberRate,
-      double minSubscriberRate, long lost, long disordered, long duplicates, Histogram latency, long serverIdleKiB,
+      double minSubscriberRate, long lost, long disordered, long duplicates, Histogram latency,
       long serverPeakKiB, double serverCpuMicros, double publisherCpuMicros, double subscriberCpuMicros) {
 
     double lossRatio() {
@@ -32,12 +32,12 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
     return kind.label + "-s" + subscribers + (latency ? "-latency" : "-throughput") + "-r" + round;
   }
 
-  Outcome run(Config config) throws Exception {
+  /** Runs against {@code server}, which the caller started for this system and round. */
+  Outcome run(Config config, Server server) throws Exception {
     Path logs = config.logs().resolve(name());
     List<Child> children = new ArrayList<>();
     long warmup = (long) config.warmupSeconds() * config.rate();
-    try (Server server = Server.start(kind, config, logs, "server")) {
-      long idle = server.rssKiB()[0];
+    try {
       for (int i = 0; i < subscribers; i++) {
         children.add(Child.worker("sub" + i, config.workerJvmArgs(),
             List.of("sub", kind.label, server.url, Long.toString(warmup)), logs));
@@ -82,7 +82,7 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
         merged.add(Receipts.histogram(r.get("histogram").asText()));
       }
       return new Outcome(this, count, count / elapsed, sum / subscribers, min, lost, disordered, duplicates,
-          merged, idle, server.rssKiB()[1], perEvent(server.cpuNanos() - serverCpu, count),
+          merged, server.rssKiB()[1], perEvent(server.cpuNanos() - serverCpu, count),
           perEvent(sent.get("cpuNanos").asLong(), count), perEvent(subscriberCpu, received));
     } finally {
       children.forEach(Child::close);
