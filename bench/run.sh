@@ -16,7 +16,7 @@ if ! command -v redis-server >/dev/null || ! { command -v nats-server || test -x
 fi
 
 if [ -z "${BENCH_NO_BUILD:-}" ]; then
-  echo "[bench] building relay and bench (mvn -Pbench -pl bench -am package)" >&2
+  echo "[bench] building relay and bench (mvn -Pbench -pl relay,bench -am package)" >&2
   mvn -B -q -Pbench -pl relay,bench -am package -DskipTests
 fi
 
