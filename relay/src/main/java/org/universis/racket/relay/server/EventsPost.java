@@ -21,6 +21,8 @@ import org.universis.racket.relay.codec.RawEvent;
  */
 final class EventsPost implements HttpHandler {
 
+  private static final int PARSE_ON_IO_THREAD = 64 * 1024;
+
   private final Sequencer sequencer;
   private final Responses responses;
   private final int maxEventSize;
@@ -51,6 +53,15 @@ final class EventsPost implements HttpHandler {
   }
 
   private void accept(HttpServerExchange exchange, byte[] body) {
+    if (body.length > PARSE_ON_IO_THREAD && exchange.isInIoThread()) {
+      // A large body takes a few milliseconds to parse: not on the IO thread other clients share.
+      exchange.dispatch(() -> publish(exchange, body));
+    } else {
+      publish(exchange, body);
+    }
+  }
+
+  private void publish(HttpServerExchange exchange, byte[] body) {
     List<RawEvent> events;
     try {
       events = EventBatchReader.read(body, query(exchange, "type"));

@@ -23,6 +23,8 @@ public final class Relay implements AutoCloseable {
 
   /** What a WebSocket frame may carry beyond {@code max-event-size}: envelopes and batching. */
   static final int FRAME_SLACK = 64 * 1024;
+  /** Sockets beyond max-connections for plain requests (POST, status pages, refusals). */
+  private static final int EXTRA_SOCKETS = 256;
 
   private final RelayConfig config;
   private final String epoch;
@@ -53,8 +55,13 @@ public final class Relay implements AutoCloseable {
     this.undertow = Undertow.builder()
         .setWorker(worker)
         .addHttpListener(config.port(), config.host())
+        // Filters like ?types=cache.> arrive unescaped from curl.
         .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
-        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
+        // Idle keep-alive connections go after a minute; streams are requests in progress.
+        .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+        // A hard cap on sockets: subscribers past max-connections get a 503 before this is hit.
+        .setSocketOption(Options.CONNECTION_HIGH_WATER, config.maxConnections() + EXTRA_SOCKETS)
+        .setSocketOption(Options.CONNECTION_LOW_WATER, config.maxConnections() + EXTRA_SOCKETS)
         .setHandler(routes)
         .build();
     try {

@@ -96,12 +96,12 @@ final class RelayCommandLine {
     StringBuilder out = new StringBuilder("Usage: java -jar racket-relay.jar [options]\n\n"
         + "The racket relay: receives events (POST /events, GET /ws) and sends each to every\n"
         + "subscriber whose filter matches (GET /events as Server-Sent Events, GET /ws).\n\n"
-        + "Options (command line, else the environment variable, else the default):\n");
+        + "Options: --name value or --name=value, else the environment variable, else the default.\n");
     for (Option o : OPTIONS) {
-      out.append(String.format("  --%-16s %-24s default: %s%n      %s%n", o.name() + " <value>",
-          o.env(), o.defaultValue().isEmpty() ? "(none)" : o.defaultValue(), o.help()));
+      out.append(String.format("  --%-17s %-24s default: %s%n      %s%n", o.name(), o.env(),
+          o.defaultValue().isEmpty() ? "(none)" : o.defaultValue(), o.help()));
     }
-    out.append("  --help                 print this help\n");
+    out.append("  --help              print this help\n");
     return out.toString();
   }
 

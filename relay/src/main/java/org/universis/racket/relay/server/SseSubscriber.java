@@ -4,6 +4,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.protocol.http.HttpServerConnection;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.concurrent.RejectedExecutionException;
 import java.nio.charset.StandardCharsets;
 import org.universis.racket.spi.TypeFilter;
 import org.xnio.IoUtils;
@@ -57,7 +58,11 @@ final class SseSubscriber extends Subscriber {
 
   @Override
   void execute(Runnable task) {
-    sink.getIoThread().execute(task);
+    try {
+      sink.getIoThread().execute(task);
+    } catch (RejectedExecutionException e) {
+      // The relay is closing and its IO threads with it; the connection goes with them.
+    }
   }
 
   @Override

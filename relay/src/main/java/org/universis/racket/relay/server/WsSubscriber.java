@@ -5,6 +5,7 @@ import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import java.nio.ByteBuffer;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.universis.racket.spi.TypeFilter;
 import org.xnio.IoUtils;
@@ -28,7 +29,11 @@ final class WsSubscriber extends Subscriber {
 
   @Override
   void execute(Runnable task) {
-    channel.getIoThread().execute(task);
+    try {
+      channel.getIoThread().execute(task);
+    } catch (RejectedExecutionException e) {
+      // The relay is closing and its IO threads with it; the connection goes with them.
+    }
   }
 
   @Override
@@ -70,7 +75,11 @@ final class WsSubscriber extends Subscriber {
   /** Sends a close frame, then closes the socket even if the peer never answers. */
   void closeWith(int code, String reason) {
     WebSockets.sendClose(code, reason, channel, null);
-    channel.getIoThread().executeAfter(() -> IoUtils.safeClose(channel), 2, TimeUnit.SECONDS);
+    try {
+      channel.getIoThread().executeAfter(() -> IoUtils.safeClose(channel), 2, TimeUnit.SECONDS);
+    } catch (RejectedExecutionException e) {
+      IoUtils.safeClose(channel);
+    }
   }
 
   @Override

@@ -51,7 +51,7 @@ class RelayCommandLineTest {
     String help = RelayCommandLine.help();
     for (String option : new String[] {"host", "port", "token", "max-event-size", "history-size",
         "history-bytes", "queue-size", "queue-bytes", "overflow", "max-connections", "heartbeat", "log-level"}) {
-      assertTrue(help.contains("--" + option + " "), option);
+      assertTrue(help.contains("  --" + option + " "), option);
       assertTrue(help.contains("RACKET_" + option.replace('-', '_').toUpperCase()), option);
     }
   }

@@ -110,6 +110,36 @@ class RelayFanOutIT {
     }
   }
 
+  @Test
+  void aWebSocketFilterUpdateAppliesToLaterEventsAndClientsListsEveryone() throws Exception {
+    String base = relay.url();
+    try (Ws ws = new Ws(base); Sse sse = new Sse(base + "/events?types=presence.>", null)) {
+      ws.hello("first", null);
+      TestClients.await("both listed", 10, () -> TestClients.get(base + "/clients").body().contains("presence.>")
+          && TestClients.get(base + "/clients").body().contains("\"types\":\"first\""));
+      JsonNode clients = TestClients.JSON.readTree(TestClients.get(base + "/clients").body()).get("clients");
+      JsonNode wsEntry = null;
+      for (JsonNode c : clients) if (c.get("types").asText().equals("first")) wsEntry = c;
+      assertEquals("ws", wsEntry.get("transport").asText());
+      assertEquals("t", wsEntry.get("origin").get("name").asText());
+      assertTrue(wsEntry.get("address").asText().startsWith("127.0.0.1:"));
+      long first = TestClients.emit(base, "{\"type\":\"first\"}").get(0);
+      assertEquals(first, ws.take(1, 10, Ws::isEvent).get(0).get("id").asLong());
+      ws.send("{\"op\":\"types\",\"types\":\"second\"}");
+      ws.send("{\"op\":\"ping\"}");
+      assertEquals("pong", ws.take(1, 10, m -> m.has("op")).get(0).get("op").asText());
+      List<Long> ids = TestClients.emit(base, "[{\"type\":\"first\"},{\"type\":\"second\"}]");
+      assertEquals(ids.get(1), ws.take(1, 10, Ws::isEvent).get(0).get("id").asLong());
+      ws.send("{\"op\":\"types\",\"types\":null}");
+      ws.send("{\"op\":\"ping\"}");
+      ws.take(1, 10, m -> m.has("op"));
+      TestClients.emit(base, "{\"type\":\"second\"}");
+      ws.send("{\"op\":\"ping\"}");
+      ws.take(1, 10, m -> m.has("op"));
+      assertTrue(ws.messages.stream().noneMatch(Ws::isEvent), "a null filter receives nothing");
+    }
+  }
+
   private static int count(List<String> sent, String... types) {
     return (int) sent.stream().filter(t -> List.of(types).contains(t)).count();
   }

@@ -44,6 +44,9 @@ class SlowSubscriberIT {
       List<Long> ids = publish(base, normal, 160);
 
       assertTrue(TestClients.metric(base, "racket_events_dropped_total") > 0, "drops are counted");
+      for (JsonNode c : TestClients.JSON.readTree(TestClients.get(base + "/clients").body()).get("clients")) {
+        assertTrue(c.get("queued").asInt() <= 1000, "every queue within its bound: " + c);
+      }
       assertEquals(0, TestClients.metric(base, "racket_subscribers_disconnected_total"));
       assertEquals("ok", TestClients.JSON.readTree(TestClients.get(base + "/health").body())
           .get("status").asText());
@@ -65,12 +68,15 @@ class SlowSubscriberIT {
         Socket slow = stalledSse(relay.port);
         Sse normal = new Sse(relay.url() + "/events?types=slow", null)) {
       String base = relay.url();
-      TestClients.await("subscribers", 10, () -> TestClients.metric(base, "racket_subscribers") == 2);
+      WebSocket stalledWs = stalledWebSocket(base);
+      TestClients.await("subscribers", 10, () -> TestClients.metric(base, "racket_subscribers") == 3);
       publish(base, normal, 40);
-      assertTrue(TestClients.metric(base, "racket_subscribers_disconnected_total") >= 1);
+      assertEquals(2, TestClients.metric(base, "racket_subscribers_disconnected_total"),
+          "the stalled SSE and WebSocket subscribers");
       assertEquals(0, TestClients.metric(base, "racket_events_dropped_total"));
-      TestClients.await("the slow subscriber to be gone", 10,
+      TestClients.await("the slow subscribers to be gone", 10,
           () -> TestClients.metric(base, "racket_subscribers") == 1);
+      stalledWs.abort();
     }
   }
 
