@@ -31,7 +31,7 @@ final class ClientJson {
       return MAPPER.writeValueAsString(body);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("cannot encode the event body (" + className(body)
-          + ") as JSON: " + e.getOriginalMessage()
+          + ") as JSON: " + withoutJacksonHint(e.getOriginalMessage())
           + "; emit a Map, a record, a POJO with getters, or a String", e);
     }
   }
@@ -48,7 +48,7 @@ final class ClientJson {
       String path = e.getPathReference();
       throw new IllegalArgumentException("the body of " + what + " does not fit "
           + type.getName() + (path == null || path.isEmpty() ? "" : " at " + shortPath(path))
-          + ": " + e.getOriginalMessage(), e);
+          + ": " + missingOrNull(withoutJacksonHint(e.getOriginalMessage())), e);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("the body of " + what + " is not valid JSON: "
           + e.getOriginalMessage(), e);
@@ -68,6 +68,20 @@ final class ClientJson {
       }
     }
     return bytes;
+  }
+
+  // Jackson suggests turning its own features off: settings a racket user cannot reach.
+  private static String withoutJacksonHint(String message) {
+    int hint = message.indexOf(" (set DeserializationConfig");
+    if (hint < 0) hint = message.indexOf(" (to avoid exception, disable");
+    return hint < 0 ? message : message.substring(0, hint);
+  }
+
+  private static String missingOrNull(String message) {
+    return message.startsWith("Cannot map `null` into type")
+        ? message + ": the value is missing or null (declare it with a wrapper type, such as"
+            + " Integer, if it is optional)"
+        : message;
   }
 
   // Jackson's path reference names the class of each level with its package; the field is what helps.

@@ -83,13 +83,18 @@ final class Connector {
   /** The subscriptions' filter changed: tell the relay, if connected. */
   void typesChanged() {
     FrameWriter w = null;
-    String message;
     synchronized (this) {
-      types = inbox.relayFilter();
-      message = "{\"op\":\"types\",\"types\":" + ClientJson.encode(types) + "}";
-      if (link != null) w = link.writer();
+      String union = inbox.relayFilter();
+      if (java.util.Objects.equals(union, types)) return;
+      types = union;
+      String message = "{\"op\":\"types\",\"types\":" + ClientJson.encode(types) + "}";
+      // Queued under the lock, so it cannot overtake the hello of a link opening right now.
+      if (link != null) {
+        w = link.writer();
+        w.enqueue(message);
+      }
     }
-    if (w != null) w.send(message);
+    if (w != null) w.flush();
   }
 
   private void connect() {
@@ -135,8 +140,9 @@ final class Connector {
       long resume = resumeId;
       hello = "{\"op\":\"hello\",\"origin\":" + originJson + ",\"types\":" + ClientJson.encode(types)
           + (resume > 0 ? ",\"lastEventId\":" + resume : "") + "}";
+      opened.writer().enqueue(hello);
     }
-    opened.writer().send(hello);
+    opened.writer().flush();
   }
 
   void welcomed(Link welcomed, RelayMessage welcome) {
@@ -245,13 +251,27 @@ final class Connector {
     if (l != null) l.close();
     host.close();
     network.shutdown();
-    // HttpClient can be closed from Java 21 on; on 17 its selector thread ends once it is unreachable.
-    if ((Object) http instanceof AutoCloseable closeable) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        Log.debug("closing the HTTP client: " + e);
-      }
+    shutdownHttpClient();
+  }
+
+  // From Java 21 on, HttpClient can be shut down (its selector thread ends); shutdownNow() rather
+  // than close(), which would wait for exchanges. On 17 the thread ends once the client is collected.
+  private void shutdownHttpClient() {
+    if (SHUTDOWN_NOW == null) return;
+    try {
+      SHUTDOWN_NOW.invoke(http);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      Log.debug("shutting the HTTP client down: " + e);
+    }
+  }
+
+  private static final java.lang.reflect.Method SHUTDOWN_NOW = shutdownNowMethod();
+
+  private static java.lang.reflect.Method shutdownNowMethod() {
+    try {
+      return HttpClient.class.getMethod("shutdownNow");
+    } catch (NoSuchMethodException e) {
+      return null;
     }
   }
 

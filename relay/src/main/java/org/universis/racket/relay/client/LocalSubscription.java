@@ -5,6 +5,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.universis.racket.ProcessEvent;
 import org.universis.racket.Subscription;
@@ -20,6 +21,8 @@ final class LocalSubscription implements Subscription, Runnable {
 
   // Events handled per turn on a pool thread, so that one busy subscription does not keep a thread.
   private static final int BATCH = 256;
+  // Beside the count (queue option): 10,000 queued events of 1 MiB each must not pin 10 GiB.
+  static final long MAX_QUEUED_CHARS = 64L << 20;
 
   private final String filterText;
   private final TypeFilter filter;
@@ -29,6 +32,7 @@ final class LocalSubscription implements Subscription, Runnable {
   private final Consumer<LocalSubscription> onUnsubscribe;
   private final ConcurrentLinkedQueue<ProcessEvent> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger size = new AtomicInteger();
+  private final AtomicLong queuedChars = new AtomicLong();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile boolean closed;
   // The run of dropped events not yet reported (guarded by this).
@@ -59,7 +63,7 @@ final class LocalSubscription implements Subscription, Runnable {
   void offer(ProcessEvent event) {
     if (closed) return;
     synchronized (this) {
-      if (size.get() >= capacity) {
+      if (size.get() >= capacity || queuedChars.get() + event.json().length() > MAX_QUEUED_CHARS) {
         if (dropped++ == 0) droppedFrom = event.id();
         droppedTo = event.id();
         return;
@@ -77,6 +81,7 @@ final class LocalSubscription implements Subscription, Runnable {
     closed = true;
     queue.clear();
     size.set(0);
+    queuedChars.set(0);
     onUnsubscribe.accept(this);
   }
 
@@ -88,6 +93,7 @@ final class LocalSubscription implements Subscription, Runnable {
         ProcessEvent event = queue.poll();
         if (event != null) {
           size.decrementAndGet();
+          queuedChars.addAndGet(-event.json().length());
         } else if ((event = takeDropNotice()) == null) {
           break;
         }
@@ -111,6 +117,7 @@ final class LocalSubscription implements Subscription, Runnable {
   private void enqueue(ProcessEvent event) {
     queue.add(event);
     size.incrementAndGet();
+    queuedChars.addAndGet(event.json().length());
   }
 
   private void schedule() {
@@ -138,5 +145,6 @@ final class LocalSubscription implements Subscription, Runnable {
     closed = true;
     queue.clear();
     size.set(0);
+    queuedChars.set(0);
   }
 }

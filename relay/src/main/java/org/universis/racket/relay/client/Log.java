@@ -19,10 +19,6 @@ final class Log {
 
   private Log() {}
 
-  static void error(String message, Throwable cause) {
-    log(ERROR, "ERROR", message, cause);
-  }
-
   static void warn(String message) {
     log(WARN, "WARN", message, null);
   }
@@ -33,10 +29,6 @@ final class Log {
 
   static void info(String message) {
     log(INFO, "INFO", message, null);
-  }
-
-  static boolean debugEnabled() {
-    return LEVEL >= DEBUG;
   }
 
   static void debug(String message) {

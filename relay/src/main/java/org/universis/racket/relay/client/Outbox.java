@@ -7,22 +7,34 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The emits of one emitter, numbered by seq: those the relay has not acknowledged (bounded by the
- * {@code buffer} option; re-sent on every reconnect), and those it acknowledged in the last
- * {@value #RECENT_MILLIS} ms (re-sent when a new relay instance took over, since the old one may
- * have died before delivering them; PROTOCOL.md, Takeover). While connected, emits go straight on
- * to the relay, in seq order.
+ * The emits of one emitter, numbered by seq, from {@code emit} until the relay accepts them.
+ *
+ * <p>While connected, at most {@value #WINDOW} emits are in flight (sent, not yet acknowledged);
+ * the rest wait here. The window keeps the relay's queue of acks (and events) for this connection
+ * far below its bound however fast the application emits, so a burst never gets the connection
+ * closed as too slow. The acknowledged emits of the last {@value #RECENT_MILLIS} ms are kept too:
+ * when a new relay instance took over they are sent again, since the old one may have died before
+ * delivering them (PROTOCOL.md, Takeover). Everything goes out in seq order.
  */
 final class Outbox {
 
   static final long RECENT_MILLIS = 10_000;
+  static final int WINDOW = 1024;
+  // Byte-ish bounds beside the counts: 10,000 emits of 1 MiB each must not pin 10 GiB.
+  static final long MAX_PENDING_CHARS = 64L << 20;
+  static final long MAX_RECENT_CHARS = 16L << 20;
 
+  /** One emit; {@code future} is null for an acknowledged emit re-sent after a takeover. */
   private record Emit(long seq, String message, CompletableFuture<Long> future, long ackedAt) {}
 
   private final int capacity;
   private final String relayUrl;
-  private final ArrayDeque<Emit> unacked = new ArrayDeque<>();
+  private final ArrayDeque<Emit> waiting = new ArrayDeque<>();
+  private final ArrayDeque<Emit> inFlight = new ArrayDeque<>();
   private final ArrayDeque<Emit> recent = new ArrayDeque<>();
+  private int pending; // emits whose future is not complete: the ones the buffer bounds
+  private long pendingChars;
+  private long recentChars;
   private long nextSeq = 1;
   private FrameWriter writer; // null while disconnected
   private boolean closed;
@@ -33,7 +45,7 @@ final class Outbox {
   }
 
   /**
-   * Numbers an emit and sends it when connected, else holds it.
+   * Numbers an emit and sends it when connected and the window allows, else holds it.
    *
    * @param type the checked type, or {@code null} to let the relay take it from the body
    * @param body the body as JSON text
@@ -46,9 +58,10 @@ final class Outbox {
         return CompletableFuture.failedFuture(new IllegalStateException(
             "the racket emitter for " + relayUrl + " is closed"));
       }
-      if (unacked.size() >= capacity) {
+      if (pending >= capacity || pendingChars + body.length() > MAX_PENDING_CHARS) {
         return CompletableFuture.failedFuture(new IllegalStateException("racket buffer is full: "
-            + capacity + " emits are waiting for the relay at " + relayUrl + " to accept them"
+            + pending + " emits (" + (pendingChars >> 20) + " Mi characters) are waiting for the"
+            + " relay at " + relayUrl + " to accept them"
             + " (unreachable or slow); raise the buffer option (racket.buffer, RACKET_BUFFER,"
             + " RacketOptions.builder().buffer(n)) or emit less"));
       }
@@ -56,29 +69,47 @@ final class Outbox {
       String message = type == null
           ? "{\"op\":\"emit\",\"seq\":" + seq + ",\"body\":" + body + "}"
           : "{\"op\":\"emit\",\"seq\":" + seq + ",\"type\":\"" + type + "\",\"body\":" + body + "}";
-      unacked.add(new Emit(seq, message, future, 0));
+      Emit emit = new Emit(seq, message, future, 0);
+      pending++;
+      pendingChars += message.length();
       w = writer;
-      if (w != null) w.enqueue(message);
+      if (w != null && waiting.isEmpty() && inFlight.size() < WINDOW) {
+        inFlight.add(emit);
+        w.enqueue(message);
+      } else {
+        waiting.add(emit);
+        w = null;
+      }
     }
     if (w != null) w.flush();
     return future;
   }
 
   /**
-   * Connected to a relay: re-sends what it may not have (in seq order), then sends new emits
-   * straight on.
+   * Connected to a relay: sends again what the last connection left unacknowledged, then the rest,
+   * in seq order.
    *
    * @param newRelay whether this relay instance replaced the one the emitter talked to before
    */
   void attach(FrameWriter w, boolean newRelay) {
     synchronized (this) {
       if (closed) return;
+      // In flight on the lost connection: first in line again. Re-sent acknowledged ones are
+      // dropped here; `recent` still holds them.
+      for (Iterator<Emit> it = inFlight.descendingIterator(); it.hasNext(); ) {
+        Emit e = it.next();
+        if (e.future != null) waiting.addFirst(e);
+      }
+      inFlight.clear();
       if (newRelay) {
         trimRecent(System.currentTimeMillis());
-        for (Emit e : recent) w.enqueue(e.message);
+        for (Iterator<Emit> it = recent.descendingIterator(); it.hasNext(); ) {
+          Emit e = it.next();
+          waiting.addFirst(new Emit(e.seq, e.message, null, e.ackedAt));
+        }
       }
-      for (Emit e : unacked) w.enqueue(e.message);
       writer = w;
+      pump();
     }
     w.flush();
   }
@@ -90,42 +121,49 @@ final class Outbox {
 
   /** The relay accepted the emit with {@code seq} as event {@code id}. */
   void ack(long seq, long id) {
-    Emit done = null;
+    Emit done;
+    FrameWriter w;
     synchronized (this) {
-      Emit head = unacked.peek();
-      // Acks come in seq order; one for a seq no longer waiting is for a re-sent, acked emit.
-      if (head != null && head.seq == seq) {
-        done = unacked.poll();
-      } else if (head != null && head.seq < seq) {
-        done = remove(seq);
-      }
-      if (done != null) {
+      done = removeInFlight(seq);
+      if (done != null && done.future != null) {
         long now = System.currentTimeMillis();
         recent.add(new Emit(seq, done.message, null, now));
+        recentChars += done.message.length();
         trimRecent(now);
-        if (unacked.isEmpty()) notifyAll();
+        pending--;
+        pendingChars -= done.message.length();
+        if (pending == 0) notifyAll();
       }
+      w = pump();
     }
-    if (done != null) done.future.complete(id);
+    if (w != null) w.flush();
+    if (done != null && done.future != null) done.future.complete(id);
   }
 
   /** The relay refused the emit with {@code seq}. */
   void nack(long seq, String error, String message) {
     Emit refused;
+    FrameWriter w;
     synchronized (this) {
-      refused = remove(seq);
-      if (unacked.isEmpty()) notifyAll();
+      refused = removeInFlight(seq);
+      if (refused != null && refused.future != null) {
+        pending--;
+        pendingChars -= refused.message.length();
+        if (pending == 0) notifyAll();
+      }
+      w = pump();
     }
-    if (refused != null) {
+    if (w != null) w.flush();
+    if (refused != null && refused.future != null) {
       String text = "the relay at " + relayUrl + " refused the event (" + error + "): " + message;
       refused.future.completeExceptionally("bad_request".equals(error) || "payload_too_large".equals(error)
           ? new IllegalArgumentException(text) : new IllegalStateException(text));
     }
   }
 
-  /** Waits until every emit is acknowledged, or the deadline passes. */
+  /** Waits until every emit is acknowledged, or the deadline passes, or the relay is away. */
   synchronized void awaitAcks(long deadlineNanos) throws InterruptedException {
-    while (!unacked.isEmpty() && writer != null) {
+    while (pending > 0 && writer != null) {
       long left = deadlineNanos - System.nanoTime();
       if (left <= 0) return;
       wait(Math.max(1, left / 1_000_000));
@@ -134,13 +172,18 @@ final class Outbox {
 
   /** Fails every waiting emit and refuses new ones. */
   void close() {
-    List<Emit> failed;
+    List<Emit> failed = new ArrayList<>();
     synchronized (this) {
       closed = true;
       writer = null;
-      failed = new ArrayList<>(unacked);
-      unacked.clear();
+      for (Emit e : inFlight) if (e.future != null) failed.add(e);
+      for (Emit e : waiting) if (e.future != null) failed.add(e);
+      inFlight.clear();
+      waiting.clear();
       recent.clear();
+      pending = 0;
+      pendingChars = 0;
+      recentChars = 0;
       notifyAll();
     }
     for (Emit e : failed) {
@@ -149,22 +192,35 @@ final class Outbox {
     }
   }
 
-  private Emit remove(long seq) {
-    for (Iterator<Emit> it = unacked.iterator(); it.hasNext(); ) {
+  // Moves waiting emits into the window; returns the writer to flush, if any was given work.
+  private FrameWriter pump() {
+    if (writer == null || waiting.isEmpty() || inFlight.size() >= WINDOW) return null;
+    while (!waiting.isEmpty() && inFlight.size() < WINDOW) {
+      Emit e = waiting.poll();
+      inFlight.add(e);
+      writer.enqueue(e.message);
+    }
+    return writer;
+  }
+
+  // Acks come in the order emits were sent: the one acknowledged is nearly always the head.
+  private Emit removeInFlight(long seq) {
+    Emit head = inFlight.peek();
+    if (head != null && head.seq == seq) return inFlight.poll();
+    for (Iterator<Emit> it = inFlight.iterator(); it.hasNext(); ) {
       Emit e = it.next();
       if (e.seq == seq) {
         it.remove();
         return e;
       }
-      if (e.seq > seq) break;
     }
     return null;
   }
 
   private void trimRecent(long now) {
-    while (!recent.isEmpty()
-        && (recent.size() > capacity || recent.peek().ackedAt < now - RECENT_MILLIS)) {
-      recent.poll();
+    while (!recent.isEmpty() && (recent.size() > capacity || recentChars > MAX_RECENT_CHARS
+        || recent.peek().ackedAt < now - RECENT_MILLIS)) {
+      recentChars -= recent.poll().message.length();
     }
   }
 }

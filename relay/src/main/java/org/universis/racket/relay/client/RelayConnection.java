@@ -1,6 +1,8 @@
 package org.universis.racket.relay.client;
 
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -19,6 +21,9 @@ final class RelayConnection implements RacketConnection {
 
   // close() waits this long for the relay to accept what was emitted just before.
   private static final long CLOSE_DRAIN_MILLIS = 2_000;
+
+  private static final int MAX_CHECKED_TYPES = 4096;
+  private static final Map<String, Boolean> checkedTypes = new ConcurrentHashMap<>();
 
   private final RacketOptions options;
   private final Outbox outbox;
@@ -42,7 +47,11 @@ final class RelayConnection implements RacketConnection {
 
   @Override
   public CompletableFuture<Long> emit(String type, Object body) {
-    if (type != null) TypeFilter.checkType(type);
+    if (type != null && !checkedTypes.containsKey(type)) {
+      TypeFilter.checkType(type);
+      // Applications emit a handful of types: checking each once keeps the regex off the hot path.
+      if (checkedTypes.size() < MAX_CHECKED_TYPES) checkedTypes.put(type, Boolean.TRUE);
+    }
     if (closed) {
       return CompletableFuture.failedFuture(
           new IllegalStateException("the racket emitter for " + options.url() + " is closed"));

@@ -62,6 +62,8 @@ final class RelayHost implements AutoCloseable {
     } catch (UncheckedIOException e) {
       if (!(e.getCause() instanceof BindException)) {
         Log.warn("cannot host the racket relay at " + url + ": " + e.getMessage());
+      } else if (hostFirst()) {
+        Log.warn("mode=relay, but another process listens at " + url + "; connecting to it");
       }
       return false;
     } catch (RuntimeException e) {

@@ -125,10 +125,6 @@ final class ChildJvm implements AutoCloseable {
     }
   }
 
-  Process process() {
-    return process;
-  }
-
   private volatile boolean outputEnded;
 
   private void readOutput() {
