@@ -1,0 +1,92 @@
+package org.universis.racket.bench;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What one benchmark run does, from the command line. Every loop it drives is bounded by these
+ * counts and seconds.
+ *
+ * @param systems the systems compared, in table order
+ * @param subscribers the subscriber counts (S)
+ * @param runs scenarios are repeated this often, interleaved across systems; the table shows medians
+ * @param warmupSeconds each publisher first sends this long at {@code rate}, unmeasured
+ * @param throughputSeconds the throughput phase stops after this long...
+ * @param throughputMax ...or after this many events
+ * @param latencySeconds the latency phase lasts this long at {@code rate}
+ * @param rate events per second in the latency phase and the warm-up
+ * @param fanout SSE connections held on one relay for the many-subscribers check; 0 skips it
+ * @param relayJar racket's relay, started as {@code java -jar relayJar --port 0}
+ * @param relayJvmArgs JVM options for the relay (none by default: as users start it)
+ * @param workerJvmArgs JVM options for publishers and subscribers, the same for every system
+ * @param write where to write the report (between its markers), or null
+ * @param logs where the processes' output goes
+ */
+record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs, int warmupSeconds,
+    int throughputSeconds, long throughputMax, int latencySeconds, int rate, int fanout,
+    Path relayJar, List<String> relayJvmArgs, List<String> workerJvmArgs, Path write, Path logs) {
+
+  static final String USAGE = """
+      usage: java -jar bench/target/racket-bench.jar [--quick] [--runs N] [--systems a,b]
+                 [--subscribers 1,4] [--rate N] [--seconds N] [--fanout N] [--write docs/PERFORMANCE.md]
+                 [--relay-jar relay/target/racket-relay.jar] [--relay-jvm-args '...'] [--worker-jvm-args '...']
+        systems: racket-ws, racket-sse, racket-sse-batch, redis, nats (default: all)""";
+
+  static Config parse(String... args) {
+    List<Transport.Kind> systems = List.of(Transport.Kind.values());
+    List<Integer> subscribers = List.of(1, 4);
+    int runs = 2;
+    int warmup = 3;
+    int throughputSeconds = 5;
+    int latencySeconds = 10;
+    int rate = 10_000;
+    int fanout = 1_000;
+    Path relayJar = Path.of("relay/target/racket-relay.jar");
+    List<String> relayJvm = List.of();
+    List<String> workerJvm = List.of("-Xms256m", "-Xmx512m");
+    Path write = null;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--quick" -> {
+          runs = 1;
+          warmup = 1;
+          throughputSeconds = 2;
+          latencySeconds = 3;
+          fanout = Math.min(fanout, 1_000);
+        }
+        case "--runs" -> runs = positive(a, args[++i]);
+        case "--systems" -> systems = Arrays.stream(args[++i].split(",")).map(Transport.Kind::of).toList();
+        case "--subscribers" -> subscribers = Arrays.stream(args[++i].split(",")).map(s -> positive(a, s)).toList();
+        case "--rate" -> rate = positive(a, args[++i]);
+        case "--seconds" -> latencySeconds = throughputSeconds = positive(a, args[++i]);
+        case "--fanout" -> fanout = Integer.parseInt(args[++i]);
+        case "--write" -> write = Path.of(args[++i]);
+        case "--relay-jar" -> relayJar = Path.of(args[++i]);
+        case "--relay-jvm-args" -> relayJvm = split(args[++i]);
+        case "--worker-jvm-args" -> workerJvm = split(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+      }
+    }
+    return new Config(systems, subscribers, runs, warmup, throughputSeconds, 2_000_000L * throughputSeconds,
+        latencySeconds, rate, fanout, relayJar, relayJvm, workerJvm, write, Path.of("bench/target/logs"));
+  }
+
+  boolean quick() {
+    return latencySeconds < 10;
+  }
+
+  private static List<String> split(String s) {
+    List<String> out = new ArrayList<>();
+    for (String p : s.trim().split("\\s+")) if (!p.isEmpty()) out.add(p);
+    return out;
+  }
+
+  private static int positive(String option, String value) {
+    int v = Integer.parseInt(value.trim());
+    if (v < 1) throw new IllegalArgumentException(option + " must be at least 1, not " + v);
+    return v;
+  }
+}

@@ -1,0 +1,191 @@
+package org.universis.racket.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+/** Renders the outcomes as markdown: medians over runs, then the targets as same-run ratios. */
+final class Report {
+
+  static final String BEGIN = "<!-- bench:results:begin -->";
+  static final String END = "<!-- bench:results:end -->";
+
+  private final Config config;
+  private final List<Scenario.Outcome> outcomes;
+  private final List<String> failures;
+  private final FanoutCheck.Result fanout;
+
+  Report(Config config, List<Scenario.Outcome> outcomes, List<String> failures, FanoutCheck.Result fanout) {
+    this.config = config;
+    this.outcomes = outcomes;
+    this.failures = failures;
+    this.fanout = fanout;
+  }
+
+  String markdown(String command) {
+    StringBuilder b = new StringBuilder();
+    b.append("Measured ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
+        .append(" on ").append(Machine.describe()).append(".\n")
+        .append("Command: `").append(command).append("`").append(config.quick() ? " (quick mode)" : "")
+        .append("; every value is the median of ").append(config.runs()).append(" run(s).\n\n");
+    throughput(b);
+    latency(b);
+    targets(b);
+    if (!failures.isEmpty()) {
+      b.append("\nScenarios that failed:\n\n");
+      failures.forEach(f -> b.append("- ").append(f.replace('\n', ' ')).append('\n'));
+    }
+    return b.toString();
+  }
+
+  private void throughput(StringBuilder b) {
+    b.append("### Throughput: the publisher sends as fast as its client allows (").append(config.throughputSeconds())
+        .append(" s at most), 256-byte JSON events\n\n")
+        .append("| system | S | events/s per subscriber | slowest subscriber | publisher events/s | lost | out of order | twice | server peak RSS | CPU µs/event: server, publisher, each subscriber |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for (Transport.Kind kind : config.systems()) {
+      for (int s : config.subscribers()) {
+        List<Scenario.Outcome> os = select(kind, s, false);
+        if (os.isEmpty()) continue;
+        b.append("| ").append(kind.label).append(" | ").append(s)
+            .append(" | ").append(count(median(os, Scenario.Outcome::meanSubscriberRate)))
+            .append(" | ").append(count(median(os, Scenario.Outcome::minSubscriberRate)))
+            .append(" | ").append(count(median(os, Scenario.Outcome::publisherRate)))
+            .append(" | ").append(percent(median(os, Scenario.Outcome::lossRatio)))
+            .append(" | ").append(count(median(os, o -> o.disordered())))
+            .append(" | ").append(count(median(os, o -> o.duplicates())))
+            .append(" | ").append(mib(median(os, o -> o.serverPeakKiB())))
+            .append(" | ").append(cpu(os)).append(" |\n");
+      }
+    }
+  }
+
+  private void latency(StringBuilder b) {
+    b.append("\n### Latency: ").append(count(config.rate())).append(" events/s for ").append(config.latencySeconds())
+        .append(" s after a ").append(config.warmupSeconds()).append(" s warm-up; send to receipt, µs, all subscribers\n\n")
+        .append("| system | S | sent/s | p50 | p99 | p99.9 | max | lost | CPU µs/event: server, publisher, each subscriber |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for (Transport.Kind kind : config.systems()) {
+      for (int s : config.subscribers()) {
+        List<Scenario.Outcome> os = select(kind, s, true);
+        if (os.isEmpty()) continue;
+        // A publisher that cannot keep up with the rate shows here: its latency is at a lower load.
+        b.append("| ").append(kind.label).append(" | ").append(s)
+            .append(" | ").append(count(median(os, Scenario.Outcome::publisherRate)));
+        for (double q : new double[] {50, 99, 99.9, 100}) {
+          b.append(" | ").append(micros(median(os, o -> o.latency().getValueAtPercentile(q))));
+        }
+        b.append(" | ").append(percent(median(os, Scenario.Outcome::lossRatio)))
+            .append(" | ").append(cpu(os)).append(" |\n");
+      }
+    }
+  }
+
+  private void targets(StringBuilder b) {
+    int s = config.subscribers().stream().mapToInt(Integer::intValue).max().orElse(1);
+    b.append("\n### Targets (S = ").append(s).append(", ratios within this run)\n\n")
+        .append("| target | measured | met |\n|---|---|---|\n");
+    ratio(b, "racket-ws throughput per subscriber ≥ NATS core's",
+        rate(Transport.Kind.RACKET_WS, s), rate(Transport.Kind.NATS, s), 1, true, "ev/s");
+    ratio(b, "racket-ws p99 latency ≤ Redis pub/sub's",
+        p99(Transport.Kind.RACKET_WS, s), p99(Transport.Kind.REDIS, s), 1, false, "µs");
+    ratio(b, "racket-sse p99 latency ≤ Redis pub/sub's (for reference)",
+        p99(Transport.Kind.RACKET_SSE, s), p99(Transport.Kind.REDIS, s), 1, false, "µs");
+    ratio(b, "racket-sse throughput ≥ half of racket-ws's",
+        rate(Transport.Kind.RACKET_SSE, s), rate(Transport.Kind.RACKET_WS, s), 0.5, true, "ev/s");
+    if (fanout != null) {
+      double idle = fanout.idleKiB() / 1024.0;
+      double tuned = fanout.idleTunedKiB() / 1024.0;
+      b.append("| relay RSS idle < 64 MiB | ").append(String.format(Locale.ROOT,
+              "%.1f MiB as `java -jar`; %.1f MiB with `%s`", idle, tuned, String.join(" ", FanoutCheck.LEAN_JVM)))
+          .append(" | ").append(idle < 64 ? "yes" : tuned < 64 ? "with those options" : "**no**").append(" |\n");
+      boolean ok = fanout.open() == fanout.connections() && fanout.errors() == 0
+          && fanout.complete() == fanout.connections() && fanout.postFailures() == 0;
+      b.append("| ").append(count(fanout.connections())).append(" concurrent SSE subscribers without errors | ")
+          .append(fanout.open()).append(" opened, ").append(fanout.errors()).append(" errors, ")
+          .append(fanout.complete()).append(" received all ").append(FanoutCheck.EVENTS).append(" events (")
+          .append(count(fanout.events())).append(" deliveries), ").append(fanout.postFailures())
+          .append(" POSTs refused; relay RSS ").append(mib(fanout.connectedKiB())).append(" (peak ")
+          .append(mib(fanout.peakKiB())).append(") | ").append(ok ? "yes" : "**no**").append(" |\n");
+    }
+  }
+
+  private static void ratio(StringBuilder b, String what, double ours, double theirs, double bound,
+      boolean atLeast, String unit) {
+    if (Double.isNaN(ours) || Double.isNaN(theirs) || theirs == 0) {
+      b.append("| ").append(what).append(" | not measured in this run | - |\n");
+      return;
+    }
+    double r = ours / theirs;
+    boolean met = atLeast ? r >= bound : r <= bound;
+    b.append("| ").append(what).append(" | ").append(String.format(Locale.ROOT, "%.2f× (%s vs %s %s)", r,
+            "µs".equals(unit) ? micros(ours) : count(ours), "µs".equals(unit) ? micros(theirs) : count(theirs), unit))
+        .append(" | ").append(met ? "yes" : "**no**").append(" |\n");
+  }
+
+  private double rate(Transport.Kind kind, int s) {
+    List<Scenario.Outcome> os = select(kind, s, false);
+    return os.isEmpty() ? Double.NaN : median(os, Scenario.Outcome::meanSubscriberRate);
+  }
+
+  private double p99(Transport.Kind kind, int s) {
+    List<Scenario.Outcome> os = select(kind, s, true);
+    return os.isEmpty() ? Double.NaN : median(os, o -> o.latency().getValueAtPercentile(99));
+  }
+
+  private List<Scenario.Outcome> select(Transport.Kind kind, int s, boolean latency) {
+    List<Scenario.Outcome> out = new ArrayList<>();
+    for (Scenario.Outcome o : outcomes) {
+      Scenario sc = o.scenario();
+      if (sc.kind() == kind && sc.subscribers() == s && sc.latency() == latency) out.add(o);
+    }
+    return out;
+  }
+
+  static double median(List<Scenario.Outcome> os, ToDoubleFunction<Scenario.Outcome> f) {
+    double[] v = os.stream().mapToDouble(f).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  /** CPU per event of each process, medians: robust to a busy machine where rates are not. */
+  private static String cpu(List<Scenario.Outcome> os) {
+    return String.format(Locale.ROOT, "%.1f, %.1f, %.1f", median(os, Scenario.Outcome::serverCpuMicros),
+        median(os, Scenario.Outcome::publisherCpuMicros), median(os, Scenario.Outcome::subscriberCpuMicros));
+  }
+
+  private static String count(double v) {
+    return String.format(Locale.ROOT, "%,.0f", v);
+  }
+
+  private static String micros(double nanos) {
+    return String.format(Locale.ROOT, "%,.0f", nanos / 1000);
+  }
+
+  private static String percent(double ratio) {
+    return ratio == 0 ? "0" : String.format(Locale.ROOT, "%.2f%%", ratio * 100);
+  }
+
+  private static String mib(double kib) {
+    return kib < 0 ? "?" : String.format(Locale.ROOT, "%.0f MiB", kib / 1024);
+  }
+
+  /** Replaces what lies between the markers in {@code file} (or appends them) with {@code text}. */
+  static void write(Path file, String text) throws IOException {
+    String old = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "# Performance\n\n";
+    int begin = old.indexOf(BEGIN);
+    int end = old.indexOf(END);
+    String block = BEGIN + "\n" + text + END;
+    String updated = begin >= 0 && end > begin
+        ? old.substring(0, begin) + block + old.substring(end + END.length())
+        : old + "\n" + block + "\n";
+    Files.writeString(file, updated, StandardCharsets.UTF_8);
+  }
+}

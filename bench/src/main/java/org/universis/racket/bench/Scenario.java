@@ -1,0 +1,91 @@
+package org.universis.racket.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * One measurement against a running server: S subscriber JVMs, one publisher JVM, for
+ * throughput or for latency. The JVMs it starts are stopped before {@link #run} returns.
+ */
+record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round) {
+
+  /** What one scenario measured. Rates in events per second, sizes in KiB. */
+  record Outcome(Scenario scenario, long sent, double publisherRate, double meanSubscriberRate,
+      double minSubscriberRate, long lost, long disordered, long duplicates, Histogram latency,
+      long serverPeakKiB, double serverCpuMicros, double publisherCpuMicros, double subscriberCpuMicros) {
+
+    double lossRatio() {
+      return sent == 0 ? 0 : (double) lost / (sent * scenario.subscribers);
+    }
+  }
+
+  /** CPU microseconds per event. */
+  private static double perEvent(long cpuNanos, long events) {
+    return events == 0 ? Double.NaN : cpuNanos / 1e3 / events;
+  }
+
+  String name() {
+    return kind.label + "-s" + subscribers + (latency ? "-latency" : "-throughput") + "-r" + round;
+  }
+
+  /** Runs against {@code server}, which the caller started for this system and round. */
+  Outcome run(Config config, Server server) throws Exception {
+    Path logs = config.logs().resolve(name());
+    List<Child> children = new ArrayList<>();
+    long warmup = (long) config.warmupSeconds() * config.rate();
+    try {
+      for (int i = 0; i < subscribers; i++) {
+        children.add(Child.worker("sub" + i, config.workerJvmArgs(),
+            List.of("sub", kind.label, server.url, Long.toString(warmup)), logs));
+      }
+      for (Child sub : children) sub.await("READY", 60, TimeUnit.SECONDS);
+      int seconds = latency ? config.latencySeconds() : config.throughputSeconds();
+      Child pub = Child.worker("pub", config.workerJvmArgs(), List.of("pub", kind.label, server.url,
+          latency ? "latency" : "throughput", Integer.toString(config.warmupSeconds()),
+          Integer.toString(seconds), Integer.toString(config.rate()),
+          Long.toString(config.throughputMax())), logs);
+      children.add(pub);
+      pub.await("READY", 60, TimeUnit.SECONDS);
+      pub.send("GO");
+      pub.await("WARM", config.warmupSeconds() + 60L, TimeUnit.SECONDS);
+      for (Child sub : children.subList(0, subscribers)) sub.await("WARMED", 90, TimeUnit.SECONDS);
+      long serverCpu = server.cpuNanos();
+      pub.send("MEASURE");
+      JsonNode sent = Tick.decodeTree(pub.await("RESULT", config.warmupSeconds() + seconds + 120L, TimeUnit.SECONDS));
+      long count = sent.get("sent").asLong();
+      long start = sent.get("startNanos").asLong();
+      double elapsed = (sent.get("endNanos").asLong() - start) / 1e9;
+      Histogram merged = new Histogram(Receipts.HIGHEST_NANOS, 3);
+      double sum = 0;
+      double min = Double.MAX_VALUE;
+      long lost = 0;
+      long disordered = 0;
+      long duplicates = 0;
+      long subscriberCpu = 0;
+      long received = 0;
+      for (Child sub : children.subList(0, subscribers)) sub.send("END " + count);
+      for (Child sub : children.subList(0, subscribers)) {
+        JsonNode r = Tick.decodeTree(sub.await("RESULT", 90, TimeUnit.SECONDS));
+        long got = r.get("count").asLong();
+        double rate = got == 0 ? 0 : got / ((r.get("lastNanos").asLong() - start) / 1e9);
+        sum += rate;
+        min = Math.min(min, rate);
+        lost += count - got;
+        disordered += r.get("disordered").asLong();
+        duplicates += r.get("duplicates").asLong();
+        subscriberCpu += r.get("cpuNanos").asLong();
+        received += got;
+        merged.add(Receipts.histogram(r.get("histogram").asText()));
+      }
+      return new Outcome(this, count, count / elapsed, sum / subscribers, min, lost, disordered, duplicates,
+          merged, server.rssKiB()[1], perEvent(server.cpuNanos() - serverCpu, count),
+          perEvent(sent.get("cpuNanos").asLong(), count), perEvent(subscriberCpu, received));
+    } finally {
+      children.forEach(Child::close);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package org.universis.racket.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+
+/**
+ * The benchmark's event: 256 bytes of JSON once encoded, carrying its number and the
+ * {@link System#nanoTime()} at which it was sent. On Linux every process reads the same monotonic
+ * clock, so a subscriber in another JVM subtracts {@code t} from its own {@code nanoTime()}.
+ *
+ * @param type always {@code bench}: racket and the HTTP surface take the event's type from it
+ * @param n 0, 1, 2... for measured events; negative for warm-up events, which no statistic counts
+ * @param t the sender's {@code System.nanoTime()} just before the send
+ * @param pad filler that brings the encoded event to {@link #SIZE} bytes
+ */
+record Tick(String type, long n, long t, String pad) {
+
+  static final int SIZE = 256;
+  static final String TYPE = "bench";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  /** {"type":"bench","n":,"t":,"pad":""} without the numbers and the filler. */
+  private static final int FRAME = 35;
+  private static final String[] PADS = new String[SIZE];
+
+  static {
+    for (int i = 0; i < SIZE; i++) PADS[i] = "x".repeat(i);
+  }
+
+  /** A tick stamped now, padded so that its JSON is exactly {@link #SIZE} bytes. */
+  static Tick stamp(long n) {
+    long t = System.nanoTime();
+    int digits = stringSize(n) + stringSize(t);
+    return new Tick(TYPE, n, t, PADS[SIZE - FRAME - digits]);
+  }
+
+  byte[] toJson() {
+    try {
+      return JSON.writeValueAsBytes(this);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot encode " + this, e);
+    }
+  }
+
+  /** Reads {@code n} and {@code t} out of an event's JSON, the way a subscriber of that system would. */
+  static void decode(byte[] json, TickSink sink) {
+    try {
+      accept(JSON.readTree(json), sink);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a tick: " + new String(json), e);
+    }
+  }
+
+  static void decode(String json, TickSink sink) {
+    try {
+      accept(JSON.readTree(json), sink);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a tick: " + json, e);
+    }
+  }
+
+  static JsonNode decodeTree(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not JSON: " + json, e);
+    }
+  }
+
+  static void accept(JsonNode tick, TickSink sink) {
+    sink.tick(tick.get("n").asLong(), tick.get("t").asLong());
+  }
+
+  private static int stringSize(long v) {
+    return Long.toString(v).length();
+  }
+
+  /** Receives what a subscriber decoded. */
+  @FunctionalInterface
+  interface TickSink {
+    void tick(long n, long sentNanos);
+  }
+}

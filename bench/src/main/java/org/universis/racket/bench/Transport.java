@@ -1,0 +1,74 @@
+package org.universis.racket.bench;
+
+import java.util.Locale;
+
+/**
+ * One system under test, seen from a client process: how its users publish and subscribe.
+ * Implementations live next to this interface, one per system.
+ */
+interface Transport {
+
+  /**
+   * Opens a publisher. {@code latency} tells whether the caller paces its sends (then each send
+   * should leave at once) or sends as fast as it can (then the client may batch as it allows).
+   */
+  Sender sender(String url, boolean latency) throws Exception;
+
+  /**
+   * Subscribes to the benchmark's events; returns once the system has registered the
+   * subscription as far as its client can tell.
+   */
+  AutoCloseable subscribe(String url, Tick.TickSink sink) throws Exception;
+
+  /** Publishes ticks. */
+  interface Sender extends AutoCloseable {
+    void send(Tick tick) throws Exception;
+
+    /** Waits until the system has accepted everything sent so far. */
+    void drain() throws Exception;
+  }
+
+  /** The systems, by the names the command line and the table use. */
+  enum Kind {
+    RACKET_WS("racket-ws", "racket, JVM client over WebSocket"),
+    RACKET_SSE("racket-sse", "racket, POST /events in, SSE out (one event per POST)"),
+    RACKET_SSE_BATCH("racket-sse-batch", "racket, POST /events batches of 64 in, SSE out"),
+    REDIS("redis", "Redis pub/sub (Jedis, pipelined PUBLISH)"),
+    NATS("nats", "NATS core (jnats)");
+
+    final String label;
+    final String description;
+
+    Kind(String label, String description) {
+      this.label = label;
+      this.description = description;
+    }
+
+    boolean isRacket() {
+      return this == RACKET_WS || this == RACKET_SSE || this == RACKET_SSE_BATCH;
+    }
+
+    /** Batched POSTs only make sense for throughput: a batch waits to fill up. */
+    boolean measuresLatency() {
+      return this != RACKET_SSE_BATCH;
+    }
+
+    Transport transport() {
+      return switch (this) {
+        case RACKET_WS -> new RacketWsTransport();
+        case RACKET_SSE -> new SseTransport(1);
+        case RACKET_SSE_BATCH -> new SseTransport(64);
+        case REDIS -> new RedisTransport();
+        case NATS -> new NatsTransport();
+      };
+    }
+
+    static Kind of(String label) {
+      for (Kind k : values()) {
+        if (k.label.equals(label.trim().toLowerCase(Locale.ROOT))) return k;
+      }
+      throw new IllegalArgumentException("unknown system '" + label + "'; known: racket-ws,"
+          + " racket-sse, racket-sse-batch, redis, nats");
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package org.universis.racket.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The main of the child JVMs the launcher spawns. It talks to the launcher by lines: it prints
+ * {@code READY} once connected and {@code RESULT <json>} at the end. The publisher, told
+ * {@code GO}, sends its warm-up events, prints {@code WARM} and waits for {@code MEASURE}, which
+ * the launcher sends once every subscriber printed {@code WARMED} (it received the warm-up, so no
+ * cold-start backlog leaks into the measurement). A subscriber reads {@code END <count>}: the
+ * publisher sent that many measured events.
+ *
+ * <pre>
+ * Worker sub SYSTEM URL WARMUP_EVENTS
+ * Worker pub SYSTEM URL throughput|latency WARMUP_SECONDS SECONDS RATE MAX_COUNT
+ * Worker fanout URL CONNECTIONS
+ * </pre>
+ */
+public final class Worker {
+
+  /** A subscriber stops waiting once nothing arrived for this long after END. */
+  static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(3);
+  static final long END_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  private final BufferedReader in =
+      new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+
+  public static void main(String[] args) throws Exception {
+    Worker w = new Worker();
+    switch (args[0]) {
+      case "sub" -> w.subscribe(Transport.Kind.of(args[1]), args[2], Long.parseLong(args[3]));
+      case "pub" -> w.publish(Transport.Kind.of(args[1]), args[2], "latency".equals(args[3]),
+          Integer.parseInt(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]),
+          Long.parseLong(args[7]));
+      case "fanout" -> new Fanout(args[1], Integer.parseInt(args[2])).run(w);
+      default -> throw new IllegalArgumentException("unknown role " + args[0]);
+    }
+    System.exit(0); // clients may leave non-daemon threads behind
+  }
+
+  private void subscribe(Transport.Kind kind, String url, long warmup) throws Exception {
+    Receipts receipts = new Receipts();
+    try (AutoCloseable subscription = kind.transport().subscribe(url, receipts)) {
+      say("READY");
+      long warmEnd = System.nanoTime() + END_LIMIT_NANOS;
+      while (receipts.warm() < warmup && System.nanoTime() < warmEnd
+          && (receipts.warm() == 0 || System.nanoTime() - receipts.lastActivity() < QUIET_NANOS)) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      }
+      say("WARMED " + receipts.warm());
+      long cpu = cpuNanos();
+      long expected = awaitEnd();
+      long end = System.nanoTime() + END_LIMIT_NANOS;
+      while (receipts.count() < expected && System.nanoTime() < end
+          && System.nanoTime() - receipts.lastActivity() < QUIET_NANOS) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      }
+      cpu = cpuNanos() - cpu;
+      System.err.println(receipts.summary());
+      say("RESULT " + receipts.toJson().replaceFirst("^\\{", "{\"cpuNanos\":" + cpu + ","));
+    }
+  }
+
+  private void publish(Transport.Kind kind, String url, boolean latency, int warmupSeconds,
+      int seconds, int rate, long maxCount) throws Exception {
+    try (Transport.Sender sender = kind.transport().sender(url, latency)) {
+      say("READY");
+      expect("GO");
+      long warm = (long) warmupSeconds * rate;
+      paced(sender, -warm, warm, rate);
+      sender.drain();
+      say("WARM");
+      expect("MEASURE");
+      long cpu = cpuNanos();
+      long start = System.nanoTime();
+      long sent = latency
+          ? paced(sender, 0, Math.min(maxCount, (long) seconds * rate), rate)
+          : flat(sender, maxCount, start + TimeUnit.SECONDS.toNanos(seconds));
+      sender.drain();
+      long end = System.nanoTime();
+      cpu = cpuNanos() - cpu;
+      say("RESULT {\"sent\":" + sent + ",\"startNanos\":" + start + ",\"endNanos\":" + end
+          + ",\"cpuNanos\":" + cpu + "}");
+    }
+  }
+
+  /**
+   * Sends {@code count} ticks numbered from {@code first} at {@code rate} per second. It parks
+   * rather than spins (the machine is small), then sends every tick that has come due.
+   */
+  private static long paced(Transport.Sender sender, long first, long count, int rate) throws Exception {
+    long start = System.nanoTime();
+    double interval = 1e9 / rate;
+    for (long i = 0; i < count; i++) {
+      long due = start + (long) (i * interval);
+      long wait = due - System.nanoTime();
+      if (wait > 0) LockSupport.parkNanos(wait);
+      sender.send(Tick.stamp(first + i));
+    }
+    return count;
+  }
+
+  /** Sends as fast as the client takes them, until {@code max} ticks or the deadline. */
+  private static long flat(Transport.Sender sender, long max, long deadline) throws Exception {
+    long n = 0;
+    while (n < max && ((n & 255) != 0 || System.nanoTime() < deadline)) {
+      sender.send(Tick.stamp(n++));
+    }
+    return n;
+  }
+
+  /** CPU time this JVM has used, all threads: what one event costs, whatever the machine's load. */
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
+
+  long awaitEnd() throws IOException {
+    String line = expect("END ");
+    return Long.parseLong(line.substring(4).trim());
+  }
+
+  String expect(String prefix) throws IOException {
+    String line = in.readLine();
+    if (line == null || !line.startsWith(prefix)) {
+      throw new IllegalStateException("expected '" + prefix + "' from the launcher, got " + line);
+    }
+    return line;
+  }
+
+  static void say(String line) {
+    System.out.println(line);
+    System.out.flush();
+  }
+}
