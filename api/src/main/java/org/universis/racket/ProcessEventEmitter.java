@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.universis.racket.spi.RacketConnection;
+import org.universis.racket.spi.TypeFilter;
 
 /**
  * A client of one racket relay: emits events to it and receives the events every process emits.
@@ -63,7 +64,8 @@ public final class ProcessEventEmitter implements AutoCloseable {
    * @throws IllegalArgumentException when the type is malformed
    */
   public CompletableFuture<Long> emit(String type, Object body) {
-    return connection.emit(Objects.requireNonNull(type, "type"), body);
+    // Checked here, whatever the implementation, so a bad type always throws at the call site.
+    return connection.emit(TypeFilter.checkType(Objects.requireNonNull(type, "type")), body);
   }
 
   /** Delivers every event to {@code handler}. */

@@ -198,7 +198,12 @@ public final class RacketOptions {
 
     /** The relay's token; {@code null} for none. */
     public Builder token(String token) {
-      this.token = blankToNull(token);
+      String t = blankToNull(token);
+      // It travels in an HTTP header: a line break or a control character would break the request.
+      if (t != null && !t.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+        throw new IllegalArgumentException("token must be printable ASCII without spaces");
+      }
+      this.token = t;
       return this;
     }
 

@@ -65,6 +65,8 @@ class RacketOptionsTest {
         .getMessage().contains("http://host:port"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> b.set("buffer", "0"))
         .getMessage().contains("at least 1"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> b.set("token", "a\r\nX-Evil: 1"))
+        .getMessage().contains("printable ASCII"));
   }
 
   @Test

@@ -1,8 +1,8 @@
 package org.universis.racket.spi;
 
-import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A set of type patterns with NATS-style wildcards: tokens are separated by dots, {@code *} matches
@@ -16,6 +16,9 @@ public final class TypeFilter {
 
   /** The longest type or pattern accepted. */
   public static final int MAX_LENGTH = 256;
+
+  /** The most patterns one filter may have. */
+  public static final int MAX_PATTERNS = 256;
 
   private final List<String[]> patterns;
   private final String text;
@@ -31,31 +34,39 @@ public final class TypeFilter {
   }
 
   /**
-   * Parses a comma-separated list of patterns; blank or {@code null} means every type.
+   * Parses a comma-separated list of at most {@value #MAX_PATTERNS} patterns; blank or {@code null}
+   * means every type. Repeated patterns count once.
    *
    * @throws IllegalArgumentException naming the bad pattern and why
    */
   public static TypeFilter parse(String filter) {
     if (filter == null || filter.isBlank()) return ALL;
-    List<String[]> patterns = new ArrayList<>();
+    Map<String, String[]> patterns = new LinkedHashMap<>();
     for (String pattern : filter.split(",")) {
       String p = pattern.trim();
-      if (p.isEmpty()) continue;
-      patterns.add(parsePattern(p));
+      if (p.isEmpty() || patterns.containsKey(p)) continue;
+      // Every pattern is tried against every event under the relay's lock: bound them.
+      if (patterns.size() == MAX_PATTERNS) {
+        throw new IllegalArgumentException("filter has more than " + MAX_PATTERNS + " patterns;"
+            + " use wildcards, like cache.>");
+      }
+      patterns.put(p, parsePattern(p));
     }
-    return patterns.isEmpty() ? ALL : new TypeFilter(List.copyOf(patterns));
+    return patterns.isEmpty() ? ALL : new TypeFilter(List.copyOf(patterns.values()));
   }
 
-  /** The union of several filters. */
+  /**
+   * The union of several filters. A union of more than {@value #MAX_PATTERNS} patterns is
+   * {@link #ALL}: a client that matches again locally may ask for more than it needs.
+   */
   public static TypeFilter union(Iterable<TypeFilter> filters) {
-    List<String[]> all = new ArrayList<>();
+    Map<String, String[]> all = new LinkedHashMap<>();
     for (TypeFilter f : filters) {
       if (f.matchesEverything()) return ALL;
-      for (String[] p : f.patterns) {
-        if (all.stream().noneMatch(q -> Arrays.equals(p, q))) all.add(p);
-      }
+      for (String[] p : f.patterns) all.putIfAbsent(String.join(".", p), p);
+      if (all.size() > MAX_PATTERNS) return ALL;
     }
-    return all.isEmpty() ? none() : new TypeFilter(List.copyOf(all));
+    return all.isEmpty() ? none() : new TypeFilter(List.copyOf(all.values()));
   }
 
   /** The filter that matches nothing. */

@@ -76,4 +76,16 @@ class TypeFilterTest {
       assertThrows(IllegalArgumentException.class, () -> TypeFilter.checkType(bad), bad);
     }
   }
+
+  @Test
+  void filtersAreBoundedAndRepeatsCountOnce() {
+    assertEquals("a,b", TypeFilter.parse("a,b,a").toString());
+    String many = String.join(",", java.util.stream.IntStream.range(0, TypeFilter.MAX_PATTERNS + 1)
+        .mapToObj(i -> "t" + i).toList());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> TypeFilter.parse(many))
+        .getMessage().contains("more than 256 patterns"));
+    List<TypeFilter> filters = java.util.stream.IntStream.range(0, TypeFilter.MAX_PATTERNS + 1)
+        .mapToObj(i -> TypeFilter.parse("t" + i)).toList();
+    assertTrue(TypeFilter.union(filters).matchesEverything(), "too large a union asks for everything");
+  }
 }

@@ -102,12 +102,14 @@ final class Connector {
     synchronized (this) {
       if (closed || link != null) return;
     }
-    if (originJson == null) originJson = originJson();
-    if (host.hostFirst()) host.tryStart();
-    Link attempt = new Link(this, reader);
-    WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
-    if (options.token() != null) builder.header("Authorization", "Bearer " + options.token());
+    // Everything inside the try: a task that throws on the scheduler is swallowed, and nothing
+    // would ever connect again.
     try {
+      if (originJson == null) originJson = originJson();
+      if (host.hostFirst()) host.tryStart();
+      Link attempt = new Link(this, reader);
+      WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+      if (options.token() != null) builder.header("Authorization", "Bearer " + options.token());
       builder.buildAsync(socketUri, attempt).whenComplete((ws, error) -> {
         if (error != null) execute(() -> connectFailed(error)); // hosting may bind: not here
       });
@@ -218,6 +220,15 @@ final class Connector {
 
   // A relay that vanished without closing the socket is noticed by silence: ping, then give up.
   private void checkAlive() {
+    try {
+      pingOrAbortSilentLink();
+    } catch (RuntimeException e) {
+      // A periodic task that throws is cancelled for good: log, and check again next second.
+      Log.warn("racket connection check failed", e);
+    }
+  }
+
+  private void pingOrAbortSilentLink() {
     Link l;
     synchronized (this) {
       l = link;

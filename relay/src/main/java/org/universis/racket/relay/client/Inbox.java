@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -23,9 +23,19 @@ final class Inbox {
   private final Runnable onFilterChange;
   private final CopyOnWriteArrayList<LocalSubscription> subscriptions = new CopyOnWriteArrayList<>();
   private final Dedupe dedupe = new Dedupe();
-  // One thread per busy subscription at most: a slow handler holds only its own.
-  private final ExecutorService handlers = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30,
-      TimeUnit.SECONDS, new SynchronousQueue<>(), new DaemonThreads("handler"));
+  // One thread per busy subscription, up to MAX_HANDLER_THREADS: a slow handler holds only its own
+  // subscription, and a thousand busy subscriptions (the agent subscribes every instance with
+  // @OnProcessEvent methods) cannot start a thousand threads. Past the cap, busy subscriptions wait
+  // their turn; each is queued at most once, so the queue is bounded by the subscription count.
+  private static final int MAX_HANDLER_THREADS = 64;
+  private final ExecutorService handlers = handlerPool();
+
+  private static ExecutorService handlerPool() {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_HANDLER_THREADS, MAX_HANDLER_THREADS, 30,
+        TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new DaemonThreads("handler"));
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
 
   Inbox(int queueCapacity, Runnable onFilterChange) {
     this.queueCapacity = queueCapacity;
