@@ -118,7 +118,7 @@ final class EventsPost implements HttpHandler {
 
   private static Origin origin(HttpServerExchange exchange) {
     InetSocketAddress peer = exchange.getSourceAddress();
-    String address = peer == null ? "unknown" : peer.getAddress().getHostAddress();
+    String address = peer == null ? "unknown" : peer.getHostString(); // never resolves a name
     String id = exchange.getRequestHeaders().getFirst("Racket-Origin");
     if (id == null || id.isEmpty()) id = "http-" + address;
     if (id.length() > 256) throw new IllegalArgumentException("Racket-Origin is over 256 characters");

@@ -72,8 +72,9 @@ public final class Relay implements AutoCloseable {
     }
     this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
     long heartbeat = config.heartbeatSeconds();
+    // Scanning twice per period keeps every idle stream's gap between heartbeats at most one period.
     worker.getIoThread().executeAtInterval(() -> heartbeat(TimeUnit.SECONDS.toNanos(heartbeat)),
-        heartbeat, TimeUnit.SECONDS);
+        heartbeat * 500, TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -5,6 +5,9 @@ import io.undertow.websockets.core.CloseMessage;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.xnio.IoUtils;
 
 /** {@code GET /ws} after the handshake: wires a connection's inbound and outbound sides. */
 final class WsEndpoint implements WebSocketConnectionCallback {
@@ -31,6 +34,12 @@ final class WsEndpoint implements WebSocketConnectionCallback {
     // HttpRoutes answered 503 when full; this catches the race between that check and here.
     if (!connections.tryAcquire()) {
       WebSockets.sendClose(1013, connections.refusal(), channel, null);
+      // The close frame asks; this makes sure the socket goes even if the client never answers.
+      try {
+        channel.getIoThread().executeAfter(() -> IoUtils.safeClose(channel), 2, TimeUnit.SECONDS);
+      } catch (RejectedExecutionException e) {
+        IoUtils.safeClose(channel);
+      }
       return;
     }
     SubscriberInfo info = new SubscriberInfo("ws", Connections.address(channel.getSourceAddress()),
