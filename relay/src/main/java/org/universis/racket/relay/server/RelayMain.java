@@ -39,6 +39,10 @@ public final class RelayMain {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(relay::close, "racket-relay-shutdown"));
+    // Start-up garbage (class loading, Undertow's set-up) stays resident until the first
+    // collection; one now lets the heap shrink: idle RSS 65 -> 55 MiB on a 24 GiB machine.
+    // Only the standalone process does this: an embedded relay never collects its app's heap.
+    System.gc();
     System.out.println("racket relay listening on http://" + config.host() + ":" + relay.port());
     System.out.flush();
   }
