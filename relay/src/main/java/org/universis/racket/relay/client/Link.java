@@ -68,8 +68,11 @@ final class Link implements WebSocket.Listener, WireReader.Sink {
     if (partial.capacity() > 1 << 20) partial.trimToSize();
     try {
       reader.read(text, this);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      // Never the line itself: it may carry an event body.
       Log.warn("ignored a malformed message from the relay: " + e.getMessage());
+    } catch (RuntimeException e) {
+      Log.warn("racket failed to handle a message from the relay", e);
     }
     return null;
   }

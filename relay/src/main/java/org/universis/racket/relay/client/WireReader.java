@@ -48,7 +48,7 @@ final class WireReader {
   private void readLine(String line, Sink sink) throws IOException {
     if (line.isBlank()) return;
     try (JsonParser p = JSON.createParser(line)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("not a JSON object: " + line);
+      if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("not a JSON object (" + line.length() + " characters)");
       if (p.nextToken() == JsonToken.FIELD_NAME && "op".equals(p.currentName())) {
         sink.message(readMessage(p));
       } else {
@@ -85,7 +85,7 @@ final class WireReader {
       }
       if (t == null) break;
     }
-    if (id == 0 || type == null) throw new IOException("an event without id or type: " + line);
+    if (id == 0 || type == null) throw new IOException("an event without id or type (" + line.length() + " characters)");
     if (origin == null) origin = new Origin("unknown", 0, null, null);
     return new ReceivedEvent(line, id, type, time, origin, seq, bodyStart, bodyEnd);
   }
