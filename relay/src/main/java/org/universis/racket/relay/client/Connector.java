@@ -173,8 +173,8 @@ final class Connector {
     inbox.deliver(event);
   }
 
-  void acked(long seq, long id, int count) {
-    outbox.ack(seq, id, count);
+  void acked(long seq, long id) {
+    outbox.ack(seq, id);
   }
 
   void nacked(long seq, String error, String message) {

@@ -86,7 +86,7 @@ final class Link implements WebSocket.Listener, WireReader.Sink {
         welcomed = true;
         connector.welcomed(this, m);
       }
-      case "ack" -> connector.acked(m.seq(), m.id(), m.count());
+      case "ack" -> connector.acked(m.seq(), m.id());
       case "nack" -> connector.nacked(m.seq(), m.error(), m.message());
       case "pong" -> { }
       case "error" -> Log.warn("the relay reported " + m.error() + ": " + m.message());

@@ -119,46 +119,22 @@ final class Outbox {
     if (writer == w) writer = null;
   }
 
-  /**
-   * The relay accepted {@code count} emits as consecutive events: the last is the emit with
-   * {@code seq}, event {@code id}; the ones before it are the emits sent just before it, events
-   * {@code id - count + 1} onwards (see PROTOCOL.md, "ack").
-   */
-  void ack(long seq, long id, int count) {
-    List<Emit> done;
+  /** The relay accepted the emit with {@code seq} as event {@code id}. */
+  void ack(long seq, long id) {
+    Emit done;
     FrameWriter w;
     synchronized (this) {
-      done = settleRun(seq, count);
-      long now = System.currentTimeMillis();
-      for (Emit e : done) {
-        if (e.future == null) continue;
-        recent.add(new Emit(e.seq, e.message, null, now));
-        recentChars += e.message.length();
+      done = settle(seq);
+      if (done != null && done.future != null) {
+        long now = System.currentTimeMillis();
+        recent.add(new Emit(seq, done.message, null, now));
+        recentChars += done.message.length();
+        trimRecent(now);
       }
-      trimRecent(now);
       w = pump();
     }
     if (w != null) w.flush();
-    long first = id - done.size() + 1;
-    for (int i = 0; i < done.size(); i++) {
-      Emit e = done.get(i);
-      if (e.future != null) e.future.complete(first + i);
-    }
-  }
-
-  // Takes the run of count emits ending with seq out of the window, in send order. The relay
-  // answers in send order, so they are the emits before seq that are still in flight.
-  private List<Emit> settleRun(long seq, int count) {
-    List<Emit> upTo = new ArrayList<>();
-    for (Emit e : inFlight) {
-      upTo.add(e);
-      if (e.seq == seq) break;
-    }
-    if (upTo.isEmpty() || upTo.get(upTo.size() - 1).seq != seq) return List.of();
-    List<Emit> run = upTo.subList(Math.max(0, upTo.size() - Math.max(1, count)), upTo.size());
-    List<Emit> out = new ArrayList<>(run.size());
-    for (Emit e : run) out.add(settle(e.seq));
-    return out;
+    if (done != null && done.future != null) done.future.complete(id);
   }
 
   /** The relay refused the emit with {@code seq}. */

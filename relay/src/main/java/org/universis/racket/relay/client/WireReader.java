@@ -127,7 +127,6 @@ final class WireReader {
     String message = null;
     long seq = 0;
     long id = 0;
-    int count = 1;
     long lastId = 0;
     int maxEventSize = 0;
     for (JsonToken t = p.currentToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
@@ -137,7 +136,6 @@ final class WireReader {
         case "op" -> op = p.getText();
         case "seq" -> seq = p.getValueAsLong();
         case "id" -> id = p.getValueAsLong();
-        case "count" -> count = p.getValueAsInt();
         case "relay" -> relay = p.getValueAsString();
         case "lastId" -> lastId = p.getValueAsLong();
         case "maxEventSize" -> maxEventSize = p.getValueAsInt();
@@ -146,6 +144,6 @@ final class WireReader {
         default -> p.skipChildren();
       }
     }
-    return new RelayMessage(op, seq, id, count, relay, lastId, maxEventSize, error, message);
+    return new RelayMessage(op, seq, id, relay, lastId, maxEventSize, error, message);
   }
 }

@@ -50,8 +50,7 @@ final class Sequencer {
    * Numbers and fans out events, in the given order.
    *
    * @param origin the origin object's JSON
-   * @param ackTo the emitter's connection, which gets one ack after the events, or {@code null}:
-   *     the ids are consecutive (one lock), so the last seq and id and a count name them all
+   * @param ackTo the emitter's connection, which gets an ack after each event, or {@code null}
    * @return the ids assigned
    */
   long[] publish(List<Emit> emits, byte[] origin, Subscriber ackTo) {
@@ -67,12 +66,10 @@ final class Sequencer {
         for (Subscriber s : subscribers) {
           if (s.filter().matches(event.type) && !s.offer(event)) subscribers.remove(s);
         }
+        if (ackTo != null) ackTo.offerControl(ack(emit.seq(), id));
         ids[i] = id;
       }
       lastId = nextId - 1;
-      if (ackTo != null && ids.length > 0) {
-        ackTo.offerControl(ack(emits.get(ids.length - 1).seq(), lastId, ids.length));
-      }
     }
     metrics.published.add(ids.length);
     return ids;
@@ -141,8 +138,8 @@ final class Sequencer {
     }
   }
 
-  private static byte[] ack(long seq, long id, int count) {
-    return ("{\"op\":\"ack\",\"seq\":" + seq + ",\"id\":" + id + ",\"count\":" + count + "}")
+  private static byte[] ack(long seq, long id) {
+    return ("{\"op\":\"ack\",\"seq\":" + seq + ",\"id\":" + id + "}")
         .getBytes(StandardCharsets.US_ASCII);
   }
 }

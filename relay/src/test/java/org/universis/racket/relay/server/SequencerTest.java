@@ -165,27 +165,6 @@ class SequencerTest {
   }
 
   @Test
-  void aBatchOfEmitsGetsOneAckNamingItsLastSeqAndIdAndCountAfterAllItsEvents() {
-    Sequencer s = sequencer(100);
-    RecordingSubscriber emitter = subscriber(">", 100, RelayConfig.Overflow.DROP_OLDEST);
-    s.subscribe(emitter, null, null);
-    List<Emit> emits = new ArrayList<>();
-    for (long seq = 11; seq <= 14; seq++) emits.add(new Emit("x", "1".getBytes(StandardCharsets.US_ASCII), seq));
-    long[] ids = s.publish(emits, ORIGIN, emitter);
-    emitter.drainAll();
-    assertEquals(5, emitter.received.size(), "four events, then one ack");
-    for (int i = 0; i < 4; i++) {
-      assertEquals(ids[0] + i, ids[i], "one batch gets consecutive ids");
-      assertEquals(ids[i], emitter.received.get(i).get("id").asLong());
-    }
-    JsonNode ack = emitter.received.get(4);
-    assertEquals("ack", ack.get("op").asText());
-    assertEquals(14, ack.get("seq").asLong());
-    assertEquals(ids[3], ack.get("id").asLong());
-    assertEquals(4, ack.get("count").asInt());
-  }
-
-  @Test
   void queuedEventsGoOutInOneFrame() {
     Sequencer s = sequencer(100);
     RecordingSubscriber sub = subscriber(">", 100, RelayConfig.Overflow.DROP_OLDEST);
