@@ -2,9 +2,11 @@ package org.universis.racket.relay.server;
 
 import io.undertow.websockets.core.AbstractReceiveListener;
 import io.undertow.websockets.core.BufferedBinaryMessage;
-import io.undertow.websockets.core.BufferedTextMessage;
 import io.undertow.websockets.core.CloseMessage;
+import io.undertow.websockets.core.StreamSourceFrameChannel;
+import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,11 +39,52 @@ final class WsSession extends AbstractReceiveListener {
     return config.maxEventSize() + Relay.FRAME_SLACK;
   }
 
+  /**
+   * Reads a text frame as the bytes it arrived as: Undertow's text path would decode it into a
+   * String char by char only for us to encode it back. The frame channel has already checked the
+   * UTF-8 (an invalid frame closes the connection with 1007, as before), and the size limit is
+   * enforced the same way (close 1009 past it).
+   */
   @Override
-  protected void onFullTextMessage(WebSocketChannel channel, BufferedTextMessage message) {
+  protected void onText(WebSocketChannel channel, StreamSourceFrameChannel frame) {
+    new BufferedBinaryMessage(getMaxTextBufferSize(), true).read(frame, new WebSocketCallback<>() {
+      @Override
+      public void complete(WebSocketChannel c, BufferedBinaryMessage message) {
+        onFrame(bytes(message));
+      }
+
+      @Override
+      public void onError(WebSocketChannel c, BufferedBinaryMessage message, Throwable error) {
+        message.getData().close();
+        WsSession.this.onError(c, error);
+      }
+    });
+  }
+
+  // Copies the pooled buffers into one array (the parser slices bodies from it) and frees them.
+  private static byte[] bytes(BufferedBinaryMessage message) {
+    var data = message.getData();
+    try {
+      ByteBuffer[] buffers = data.getResource();
+      int size = 0;
+      for (ByteBuffer b : buffers) size += b.remaining();
+      byte[] out = new byte[size];
+      int at = 0;
+      for (ByteBuffer b : buffers) {
+        int n = b.remaining();
+        b.get(out, at, n);
+        at += n;
+      }
+      return out;
+    } finally {
+      data.free();
+    }
+  }
+
+  private void onFrame(byte[] frame) {
     List<WsMessage> messages;
     try {
-      messages = WsMessage.parseFrame(message.getData().getBytes(StandardCharsets.UTF_8));
+      messages = WsMessage.parseFrame(frame);
     } catch (MalformedEventException e) {
       fail(e.getMessage());
       return;
