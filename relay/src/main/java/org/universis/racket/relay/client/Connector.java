@@ -7,6 +7,7 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -74,6 +75,11 @@ final class Connector {
   void start() {
     scheduler.execute(this::connect);
     scheduler.scheduleWithFixedDelay(this::checkAlive, 1, 1, TimeUnit.SECONDS);
+  }
+
+  /** The threads that send frames: the connection's own daemon threads. */
+  Executor senders() {
+    return network;
   }
 
   /** The most bytes one event body may have, as the relay said. */

@@ -3,31 +3,39 @@ package org.universis.racket.relay.client;
 import java.net.http.WebSocket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
  * The single writer in front of a {@link WebSocket}, which allows one pending send at a time:
- * messages queue up while a frame is in flight and the next frame carries all of them, one per
- * line (NDJSON), up to the relay's frame limit. Under load this batches by itself; idle, a message
- * leaves at once on the caller's thread, with no hop.
+ * messages queue up and a sender thread sends them, as many per frame as are queued, one per line
+ * (NDJSON), up to the relay's frame limit. The hop to the sender is what fills frames: the JDK's
+ * {@code sendText} usually completes before it returns, so sending on the caller's thread put
+ * every emit of a busy publisher in a frame of its own (about 3 per frame, measured), and the
+ * relay pays per frame.
  */
 final class FrameWriter {
 
   private final WebSocket socket;
+  private final Executor sender;
   private volatile int maxFrameBytes;
   private final Consumer<Throwable> onFailure;
   private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+  /** Whether a sender runs or is about to: at most one at a time. */
   private final AtomicBoolean sending = new AtomicBoolean();
   private final StringBuilder frame = new StringBuilder(4096); // used only while holding `sending`
   private volatile boolean failed;
 
   /**
+   * @param sender runs the sends (the connection's daemon threads)
    * @param maxFrameBytes the most one frame may hold; a single larger message still goes alone
    * @param onFailure told once when a send fails: the connection is broken
    */
-  FrameWriter(WebSocket socket, int maxFrameBytes, Consumer<Throwable> onFailure) {
+  FrameWriter(WebSocket socket, Executor sender, int maxFrameBytes, Consumer<Throwable> onFailure) {
     this.socket = socket;
+    this.sender = sender;
     this.maxFrameBytes = maxFrameBytes;
     this.onFailure = onFailure;
   }
@@ -48,9 +56,21 @@ final class FrameWriter {
     flush();
   }
 
-  /** Starts sending what is queued, unless a frame is in flight (its completion sends the rest). */
+  /** Has what is queued sent, unless a sender runs already (it sends the rest). Never blocks. */
   void flush() {
-    while (!failed && !queue.isEmpty() && sending.compareAndSet(false, true)) {
+    if (failed || queue.isEmpty() || !sending.compareAndSet(false, true)) return;
+    try {
+      sender.execute(this::drain);
+    } catch (RejectedExecutionException e) {
+      sending.set(false);
+      fail(e); // the connection is closing
+    }
+  }
+
+  // On a sender thread, holding `sending`: sends frames until the queue is empty. What is queued
+  // while one frame is being sent rides in the next.
+  private void drain() {
+    while (!failed && !queue.isEmpty()) {
       CompletableFuture<WebSocket> sent;
       try {
         sent = socket.sendText(nextFrame(), true);
@@ -59,17 +79,20 @@ final class FrameWriter {
         fail(e);
         return;
       }
-      if (sent.isDone() && !sent.isCompletedExceptionally()) {
-        sending.set(false); // finished at once: loop rather than recurse
-        continue;
+      if (!sent.isDone() || sent.isCompletedExceptionally()) {
+        sent.whenComplete((ws, error) -> {
+          if (error != null) {
+            sending.set(false);
+            fail(error);
+          } else {
+            drain();
+          }
+        });
+        return;
       }
-      sent.whenComplete((ws, error) -> {
-        sending.set(false);
-        if (error != null) fail(error);
-        else flush();
-      });
-      return;
     }
+    sending.set(false);
+    flush(); // a message queued after the loop's last look
   }
 
   private String nextFrame() {

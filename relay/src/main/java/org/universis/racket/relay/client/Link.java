@@ -47,7 +47,7 @@ final class Link implements WebSocket.Listener, WireReader.Sink {
   @Override
   public void onOpen(WebSocket webSocket) {
     socket = webSocket;
-    writer = new FrameWriter(webSocket, Connector.DEFAULT_MAX_EVENT_SIZE, this::fail);
+    writer = new FrameWriter(webSocket, connector.senders(), Connector.DEFAULT_MAX_EVENT_SIZE, this::fail);
     webSocket.request(Long.MAX_VALUE); // handled synchronously below, so demand needs no pacing
     connector.opened(this);
   }
