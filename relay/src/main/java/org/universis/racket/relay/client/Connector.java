@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.universis.racket.RacketOptions;
 import org.universis.racket.relay.server.Log;
+import org.universis.racket.relay.server.Relay;
 
 /**
  * Keeps one emitter connected to its relay: connects (hosting the relay first when the mode says
@@ -25,8 +26,6 @@ import org.universis.racket.relay.server.Log;
 final class Connector {
 
   static final int DEFAULT_MAX_EVENT_SIZE = 1 << 20;
-  // PROTOCOL.md: a frame holds at most max-event-size + 64 KiB.
-  private static final int FRAME_SLACK = 64 << 10;
   private static final long FIRST_RETRY_MILLIS = 50;
   private static final long MAX_RETRY_MILLIS = 2_000;
   private static final long PING_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
@@ -166,7 +165,7 @@ final class Connector {
       lastProblem = null;
     }
     if (welcome.maxEventSize() > 0) maxEventSize = welcome.maxEventSize();
-    welcomed.writer().limit(maxEventSize + FRAME_SLACK);
+    welcomed.writer().limit(maxEventSize + Relay.FRAME_SLACK);
     if (newRelay) inbox.newRelay();
     // With nothing seen yet, everything after this point is ours: resume from here next time.
     if (resumeId == 0) resumeId = welcome.lastId();

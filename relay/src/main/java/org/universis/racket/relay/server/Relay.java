@@ -21,8 +21,11 @@ import org.xnio.XnioWorker;
  */
 public final class Relay implements AutoCloseable {
 
-  /** What a WebSocket frame may carry beyond {@code max-event-size}: envelopes and batching. */
-  static final int FRAME_SLACK = 64 * 1024;
+  /**
+   * What a WebSocket frame may carry beyond {@code max-event-size}, in either direction: envelopes
+   * and batching (PROTOCOL.md). Relay and client frame by the same bound.
+   */
+  public static final int FRAME_SLACK = 64 * 1024;
   /** Sockets beyond max-connections for plain requests (POST, status pages, refusals). */
   private static final int EXTRA_SOCKETS = 256;
 
@@ -102,10 +105,6 @@ public final class Relay implements AutoCloseable {
   /** The last id assigned; below the first id this relay will assign before any event. */
   public long lastId() {
     return sequencer.lastId();
-  }
-
-  public RelayConfig config() {
-    return config;
   }
 
   /** Closes every connection and stops every thread; idempotent. */
