@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.function.Supplier;
 
 /**
  * The one {@link ObjectMapper} every emitter and event of this class loader shares (it is
@@ -22,7 +24,7 @@ final class ClientJson {
   private ClientJson() {}
 
   /**
-   * Encodes an emitted body.
+   * Encodes a value as JSON text (control messages).
    *
    * @throws IllegalArgumentException saying why the body cannot be encoded
    */
@@ -30,44 +32,52 @@ final class ClientJson {
     try {
       return MAPPER.writeValueAsString(body);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot encode the event body (" + className(body)
-          + ") as JSON: " + withoutJacksonHint(e.getOriginalMessage())
-          + "; emit a Map, a record, a POJO with getters, or a String", e);
+      throw cannotEncode(body, e);
     }
   }
 
   /**
-   * Decodes a body received as JSON text.
+   * Encodes an emitted body as UTF-8.
    *
-   * @throws IllegalArgumentException saying where and why the body does not fit {@code type}
+   * @throws IllegalArgumentException saying why the body cannot be encoded
    */
-  static <T> T decode(String json, Class<T> type, String what) {
+  static byte[] encodeBytes(Object body) {
     try {
-      return MAPPER.readValue(json, type);
-    } catch (JsonMappingException e) {
-      String path = e.getPathReference();
-      throw new IllegalArgumentException("the body of " + what + " does not fit "
-          + type.getName() + (path == null || path.isEmpty() ? "" : " at " + shortPath(path))
-          + ": " + missingOrNull(withoutJacksonHint(e.getOriginalMessage())), e);
+      return MAPPER.writeValueAsBytes(body);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("the body of " + what + " is not valid JSON: "
-          + e.getOriginalMessage(), e);
+      throw cannotEncode(body, e);
     }
   }
 
-  /** The number of bytes {@code s} takes in UTF-8, without encoding it. */
-  static int utf8Length(CharSequence s) {
-    int n = s.length();
-    int bytes = n;
-    for (int i = 0; i < n; i++) {
-      char c = s.charAt(i);
-      if (c >= 0x80) {
-        if (c < 0x800) bytes += 1;
-        else if (Character.isHighSurrogate(c)) { bytes += 2; i++; }
-        else bytes += 2;
-      }
+  /**
+   * Decodes a body received as UTF-8 JSON.
+   *
+   * @param what names the event in an error (made only then: this runs for every event)
+   * @throws IllegalArgumentException saying where and why the body does not fit {@code type}
+   */
+  static <T> T decode(byte[] json, int offset, int length, Class<T> type, Supplier<String> what) {
+    try {
+      return MAPPER.readValue(json, offset, length, type);
+    } catch (IOException e) {
+      throw cannotDecode(e, type, what.get());
     }
-    return bytes;
+  }
+
+  private static IllegalArgumentException cannotEncode(Object body, JsonProcessingException e) {
+    return new IllegalArgumentException("cannot encode the event body (" + className(body)
+        + ") as JSON: " + withoutJacksonHint(e.getOriginalMessage())
+        + "; emit a Map, a record, a POJO with getters, or a String", e);
+  }
+
+  private static IllegalArgumentException cannotDecode(IOException error, Class<?> type, String what) {
+    if (error instanceof JsonMappingException e) {
+      String path = e.getPathReference();
+      return new IllegalArgumentException("the body of " + what + " does not fit "
+          + type.getName() + (path == null || path.isEmpty() ? "" : " at " + shortPath(path))
+          + ": " + missingOrNull(withoutJacksonHint(e.getOriginalMessage())), e);
+    }
+    String detail = error instanceof JsonProcessingException e ? e.getOriginalMessage() : String.valueOf(error);
+    return new IllegalArgumentException("the body of " + what + " is not valid JSON: " + detail, error);
   }
 
   // Jackson suggests turning its own features off: settings a racket user cannot reach.

@@ -1,12 +1,8 @@
 package org.universis.racket.relay.client;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
-import java.time.Duration;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +26,9 @@ final class Connector {
   private static final long MAX_RETRY_MILLIS = 2_000;
   private static final long PING_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final long DEAD_AFTER_NANOS = TimeUnit.SECONDS.toNanos(20);
+  private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+  // A relay frame holds at most max-event-size + 64 KiB; anything far larger is not a relay.
+  private static final int MAX_MESSAGE_BYTES = 64 << 20;
 
   private final RacketOptions options;
   private final URI socketUri;
@@ -38,10 +37,8 @@ final class Connector {
   private final Outbox outbox;
   private final Inbox inbox;
   private final RelayHost host;
-  private final WireReader reader = new WireReader();
   private final ScheduledThreadPoolExecutor scheduler;
   private final ExecutorService network;
-  private final HttpClient http;
 
   // Guarded by this.
   private Link link;
@@ -65,8 +62,6 @@ final class Connector {
     this.scheduler = new ScheduledThreadPoolExecutor(1, new DaemonThreads("connect"));
     this.scheduler.setRemoveOnCancelPolicy(true);
     this.network = Executors.newCachedThreadPool(new DaemonThreads("ws"));
-    this.http = HttpClient.newBuilder().executor(network)
-        .connectTimeout(Duration.ofSeconds(5)).build();
     this.types = inbox.relayFilter();
   }
 
@@ -76,7 +71,7 @@ final class Connector {
     scheduler.scheduleWithFixedDelay(this::checkAlive, 1, 1, TimeUnit.SECONDS);
   }
 
-  /** The threads that send frames: the connection's own daemon threads. */
+  /** The threads that read and send frames: the connection's own daemon threads. */
   Executor senders() {
     return network;
   }
@@ -112,20 +107,20 @@ final class Connector {
     try {
       if (originJson == null) originJson = originJson();
       if (host.hostFirst()) host.tryStart();
-      Link attempt = new Link(this, reader);
-      WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
-      if (options.token() != null) builder.header("Authorization", "Bearer " + options.token());
-      builder.buildAsync(socketUri, attempt).whenComplete((ws, error) -> {
-        if (error != null) execute(() -> connectFailed(error)); // hosting may bind: not here
-      });
-    } catch (RuntimeException e) {
+      RelaySocket socket = RelaySocket.open(socketUri, options.token(), CONNECT_TIMEOUT_MILLIS,
+          MAX_MESSAGE_BYTES);
+      Link attempt = new Link(this, socket);
+      try {
+        network.execute(attempt::run);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        socket.abort(); // closing
+      }
+    } catch (IOException | RuntimeException e) {
       connectFailed(e);
     }
   }
 
-  private void connectFailed(Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null
-        ? error.getCause() : error;
+  private void connectFailed(Exception cause) {
     if (cause instanceof ConnectException && host.allowed() && !host.hosting()) {
       // Nothing listens: run for election. Winner or not, someone should answer now.
       if (host.tryStart()) {
@@ -247,14 +242,6 @@ final class Connector {
     }
   }
 
-  private void execute(Runnable task) {
-    try {
-      scheduler.execute(task);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // closing
-    }
-  }
-
   /** Closes the connection, the hosted relay (if any) and every thread. */
   void close() {
     Link l;
@@ -268,28 +255,6 @@ final class Connector {
     if (l != null) l.close();
     host.close();
     network.shutdown();
-    shutdownHttpClient();
-  }
-
-  // From Java 21 on, HttpClient can be shut down (its selector thread ends); shutdownNow() rather
-  // than close(), which would wait for exchanges. On 17 the thread ends once the client is collected.
-  private void shutdownHttpClient() {
-    if (SHUTDOWN_NOW == null) return;
-    try {
-      SHUTDOWN_NOW.invoke(http);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      Log.debug("shutting the HTTP client down: " + e);
-    }
-  }
-
-  private static final java.lang.reflect.Method SHUTDOWN_NOW = shutdownNowMethod();
-
-  private static java.lang.reflect.Method shutdownNowMethod() {
-    try {
-      return HttpClient.class.getMethod("shutdownNow");
-    } catch (NoSuchMethodException e) {
-      return null;
-    }
   }
 
   private String originJson() {
@@ -301,9 +266,9 @@ final class Connector {
     return ClientJson.encode(origin);
   }
 
-  private static String describe(Throwable cause) {
-    if (cause instanceof WebSocketHandshakeException h) {
-      int status = h.getResponse().statusCode();
+  private static String describe(Exception cause) {
+    if (cause instanceof RelaySocket.HandshakeException h) {
+      int status = h.status;
       return "HTTP " + status + (status == 401 ? " (wrong or missing token: set the token option)" : "")
           + (status == 503 ? " (the relay is full or shutting down)" : "");
     }

@@ -1,7 +1,8 @@
 package org.universis.racket.relay.client;
 
-import java.net.http.WebSocket;
-import java.util.concurrent.CompletableFuture;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -9,23 +10,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * The single writer in front of a {@link WebSocket}, which allows one pending send at a time:
- * messages queue up and a sender thread sends them, as many per frame as are queued, one per line
- * (NDJSON), up to the relay's frame limit. The hop to the sender is what fills frames: the JDK's
- * {@code sendText} usually completes before it returns, so sending on the caller's thread put
- * every emit of a busy publisher in a frame of its own (about 3 per frame, measured), and the
- * relay pays per frame.
+ * The single writer in front of a {@link RelaySocket}: messages (UTF-8 JSON, one line each) queue
+ * up and a sender thread sends them, as many per frame as are queued (NDJSON), up to the relay's
+ * frame limit. The hop to the sender is what fills frames: a send to a socket with room returns at
+ * once, so sending on the caller's thread put every emit of a busy publisher in a frame of its own
+ * (about 3 per frame, measured), and the relay pays per frame.
  */
 final class FrameWriter {
 
-  private final WebSocket socket;
+  private static final int INITIAL_FRAME = 16 << 10;
+  private static final int KEPT_FRAME = 1 << 20;
+
+  private final RelaySocket socket;
   private final Executor sender;
   private volatile int maxFrameBytes;
   private final Consumer<Throwable> onFailure;
-  private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
   /** Whether a sender runs or is about to: at most one at a time. */
   private final AtomicBoolean sending = new AtomicBoolean();
-  private final StringBuilder frame = new StringBuilder(4096); // used only while holding `sending`
+  // Used only while holding `sending`; the header goes in front of the payload.
+  private byte[] frame = new byte[RelaySocket.HEADER_ROOM + INITIAL_FRAME];
   private volatile boolean failed;
 
   /**
@@ -33,7 +37,7 @@ final class FrameWriter {
    * @param maxFrameBytes the most one frame may hold; a single larger message still goes alone
    * @param onFailure told once when a send fails: the connection is broken
    */
-  FrameWriter(WebSocket socket, Executor sender, int maxFrameBytes, Consumer<Throwable> onFailure) {
+  FrameWriter(RelaySocket socket, Executor sender, int maxFrameBytes, Consumer<Throwable> onFailure) {
     this.socket = socket;
     this.sender = sender;
     this.maxFrameBytes = maxFrameBytes;
@@ -45,14 +49,19 @@ final class FrameWriter {
     this.maxFrameBytes = maxFrameBytes;
   }
 
+  /** Queues a message (UTF-8, no line break); {@link #flush()} sends it. */
+  void enqueue(byte[] message) {
+    queue.add(message);
+  }
+
   /** Queues a message; {@link #flush()} sends it. */
   void enqueue(String message) {
-    queue.add(message);
+    enqueue(message.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Queues and sends. */
   void send(String message) {
-    queue.add(message);
+    enqueue(message);
     flush();
   }
 
@@ -68,61 +77,45 @@ final class FrameWriter {
   }
 
   // On a sender thread, holding `sending`: sends frames until the queue is empty. What is queued
-  // while one frame is being sent rides in the next.
+  // while one frame is being written rides in the next.
   private void drain() {
-    while (!failed && !queue.isEmpty()) {
-      CompletableFuture<WebSocket> sent;
-      try {
-        sent = socket.sendText(nextFrame(), true);
-      } catch (RuntimeException e) {
-        sending.set(false);
-        fail(e);
-        return;
+    try {
+      while (!failed && !queue.isEmpty()) {
+        int length = nextFrame(); // may grow `frame`: read it only after
+        socket.sendText(frame, length);
       }
-      if (!sent.isDone() || sent.isCompletedExceptionally()) {
-        sent.whenComplete((ws, error) -> {
-          if (error != null) {
-            sending.set(false);
-            fail(error);
-          } else {
-            drain();
-          }
-        });
-        return;
-      }
+    } catch (IOException | RuntimeException e) {
+      sending.set(false);
+      fail(e);
+      return;
+    }
+    if (frame.length > RelaySocket.HEADER_ROOM + KEPT_FRAME) {
+      frame = new byte[RelaySocket.HEADER_ROOM + INITIAL_FRAME]; // do not pin one big batch
     }
     sending.set(false);
     flush(); // a message queued after the loop's last look
   }
 
-  private String nextFrame() {
-    String first = queue.poll();
-    String next = queue.peek();
-    if (next == null) return first;
-    frame.setLength(0);
-    frame.append(first);
-    // A char takes at most 3 bytes in UTF-8: count with that bound, exactly only once it matters.
+  // Copies queued messages, one per line, into the frame after its header room; returns the length.
+  private int nextFrame() {
+    byte[] first = queue.poll();
+    int length = append(0, first, false);
     int max = maxFrameBytes;
-    boolean exact = false;
-    long bytes = first.length() * 3L;
-    while (next != null) {
-      long size = exact ? ClientJson.utf8Length(next) : next.length() * 3L;
-      if (!exact && bytes + 1 + size > max) {
-        exact = true;
-        bytes = ClientJson.utf8Length(frame);
-        size = ClientJson.utf8Length(next);
-      }
-      if (bytes + 1 + size > max) break;
-      frame.append('\n').append(queue.poll());
-      bytes += 1 + size;
-      next = queue.peek();
+    for (byte[] next = queue.peek(); next != null && length + 1 + next.length <= max; next = queue.peek()) {
+      queue.poll();
+      length = append(length, next, true);
     }
-    String text = frame.toString();
-    if (frame.capacity() > 1 << 20) {
-      frame.setLength(0);
-      frame.trimToSize(); // do not pin a huge buffer after one big batch
-    }
-    return text;
+    return length;
+  }
+
+  // Appends a message after `at` payload bytes, on a line of its own if asked; returns the new length.
+  private int append(int at, byte[] message, boolean newLine) {
+    int from = RelaySocket.HEADER_ROOM + at;
+    int end = from + (newLine ? 1 : 0) + message.length;
+    if (end > frame.length) frame = Arrays.copyOf(frame, Math.max(end, frame.length * 2));
+    if (newLine) frame[from++] = '\n';
+    System.arraycopy(message, 0, frame, from, message.length);
+    return end - RelaySocket.HEADER_ROOM;
   }
 
   private void fail(Throwable error) {

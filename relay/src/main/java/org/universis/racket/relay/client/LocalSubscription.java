@@ -23,7 +23,7 @@ final class LocalSubscription implements Subscription, Runnable {
   // Events handled per turn on a pool thread, so that one busy subscription does not keep a thread.
   private static final int BATCH = 256;
   // Beside the count (queue option): 10,000 queued events of 1 MiB each must not pin 10 GiB.
-  static final long MAX_QUEUED_CHARS = 64L << 20;
+  static final long MAX_QUEUED_BYTES = 64L << 20;
 
   private final String filterText;
   private final TypeFilter filter;
@@ -31,9 +31,9 @@ final class LocalSubscription implements Subscription, Runnable {
   private final int capacity;
   private final Executor executor;
   private final Consumer<LocalSubscription> onUnsubscribe;
-  private final ConcurrentLinkedQueue<ProcessEvent> queue = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<ReceivedEvent> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger size = new AtomicInteger();
-  private final AtomicLong queuedChars = new AtomicLong();
+  private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile boolean closed;
   // The run of dropped events not yet reported (guarded by this).
@@ -61,15 +61,15 @@ final class LocalSubscription implements Subscription, Runnable {
   }
 
   /** Queues an event for the handler; called by one thread at a time (the connection's reader). */
-  void offer(ProcessEvent event) {
+  void offer(ReceivedEvent event) {
     if (closed) return;
     synchronized (this) {
-      if (size.get() >= capacity || queuedChars.get() + event.json().length() > MAX_QUEUED_CHARS) {
+      if (size.get() >= capacity || queuedBytes.get() + event.size() > MAX_QUEUED_BYTES) {
         if (dropped++ == 0) droppedFrom = event.id();
         droppedTo = event.id();
         return;
       }
-      ProcessEvent notice = takeDropNotice();
+      ReceivedEvent notice = takeDropNotice();
       if (notice != null) enqueue(notice);
       enqueue(event);
     }
@@ -88,10 +88,10 @@ final class LocalSubscription implements Subscription, Runnable {
   public void run() {
     try {
       for (int i = 0; i < BATCH && !closed; i++) {
-        ProcessEvent event = queue.poll();
+        ReceivedEvent event = queue.poll();
         if (event != null) {
           size.decrementAndGet();
-          queuedChars.addAndGet(-event.json().length());
+          queuedBytes.addAndGet(-event.size());
         } else if ((event = takeDropNotice()) == null) {
           break;
         }
@@ -112,10 +112,10 @@ final class LocalSubscription implements Subscription, Runnable {
     }
   }
 
-  private void enqueue(ProcessEvent event) {
+  private void enqueue(ReceivedEvent event) {
     queue.add(event);
     size.incrementAndGet();
-    queuedChars.addAndGet(event.json().length());
+    queuedBytes.addAndGet(event.size());
   }
 
   private void schedule() {
@@ -131,9 +131,9 @@ final class LocalSubscription implements Subscription, Runnable {
     return dropped > 0;
   }
 
-  private synchronized ProcessEvent takeDropNotice() {
+  private synchronized ReceivedEvent takeDropNotice() {
     if (dropped == 0) return null;
-    ProcessEvent notice = ReceivedEvent.overflowNotice(dropped, droppedFrom, droppedTo);
+    ReceivedEvent notice = ReceivedEvent.overflowNotice(dropped, droppedFrom, droppedTo);
     dropped = 0;
     return notice;
   }
@@ -143,6 +143,6 @@ final class LocalSubscription implements Subscription, Runnable {
     closed = true;
     queue.clear();
     size.set(0);
-    queuedChars.set(0);
+    queuedBytes.set(0);
   }
 }

@@ -1,7 +1,9 @@
 package org.universis.racket.relay.client;
 
 import java.util.ArrayDeque;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -20,12 +22,15 @@ final class Outbox {
 
   static final long RECENT_MILLIS = 10_000;
   static final int WINDOW = 1024;
-  // Byte-ish bounds beside the counts: 10,000 emits of 1 MiB each must not pin 10 GiB.
-  static final long MAX_PENDING_CHARS = 64L << 20;
-  static final long MAX_RECENT_CHARS = 16L << 20;
+  // Byte bounds beside the counts: 10,000 emits of 1 MiB each must not pin 10 GiB.
+  static final long MAX_PENDING_BYTES = 64L << 20;
+  static final long MAX_RECENT_BYTES = 16L << 20;
 
-  /** One emit; {@code future} is null for an acknowledged emit re-sent after a takeover. */
-  private record Emit(long seq, String message, CompletableFuture<Long> future, long ackedAt) {}
+  /**
+   * One emit, as the line sent (UTF-8); {@code future} is null for an acknowledged emit re-sent
+   * after a takeover.
+   */
+  private record Emit(long seq, byte[] message, CompletableFuture<Long> future, long ackedAt) {}
 
   private final int capacity;
   private final String relayUrl;
@@ -33,8 +38,8 @@ final class Outbox {
   private final ArrayDeque<Emit> inFlight = new ArrayDeque<>();
   private final ArrayDeque<Emit> recent = new ArrayDeque<>();
   private int pending; // emits whose future is not complete: the ones the buffer bounds
-  private long pendingChars;
-  private long recentChars;
+  private long pendingBytes;
+  private long recentBytes;
   private long nextSeq = 1;
   private FrameWriter writer; // null while disconnected
   private boolean closed;
@@ -48,9 +53,9 @@ final class Outbox {
    * Numbers an emit and sends it when connected and the window allows, else holds it.
    *
    * @param type the checked type, or {@code null} to let the relay take it from the body
-   * @param body the body as JSON text
+   * @param body the body as UTF-8 JSON
    */
-  CompletableFuture<Long> add(String type, String body) {
+  CompletableFuture<Long> add(String type, byte[] body) {
     CompletableFuture<Long> future = new CompletableFuture<>();
     FrameWriter w;
     synchronized (this) {
@@ -58,20 +63,18 @@ final class Outbox {
         return CompletableFuture.failedFuture(new IllegalStateException(
             "the racket emitter for " + relayUrl + " is closed"));
       }
-      if (pending >= capacity || pendingChars + body.length() > MAX_PENDING_CHARS) {
+      if (pending >= capacity || pendingBytes + body.length > MAX_PENDING_BYTES) {
         return CompletableFuture.failedFuture(new IllegalStateException("racket buffer is full: "
-            + pending + " emits (" + (pendingChars >> 20) + " Mi characters) are waiting for the"
+            + pending + " emits (" + (pendingBytes >> 20) + " MiB) are waiting for the"
             + " relay at " + relayUrl + " to accept them"
             + " (unreachable or slow); raise the buffer option (racket.buffer, RACKET_BUFFER,"
             + " RacketOptions.builder().buffer(n)) or emit less"));
       }
       long seq = nextSeq++;
-      String message = type == null
-          ? "{\"op\":\"emit\",\"seq\":" + seq + ",\"body\":" + body + "}"
-          : "{\"op\":\"emit\",\"seq\":" + seq + ",\"type\":\"" + type + "\",\"body\":" + body + "}";
+      byte[] message = emitLine(seq, type, body);
       Emit emit = new Emit(seq, message, future, 0);
       pending++;
-      pendingChars += message.length();
+      pendingBytes += message.length;
       w = writer;
       if (w != null && waiting.isEmpty() && inFlight.size() < WINDOW) {
         inFlight.add(emit);
@@ -128,7 +131,7 @@ final class Outbox {
       if (done != null && done.future != null) {
         long now = System.currentTimeMillis();
         recent.add(new Emit(seq, done.message, null, now));
-        recentChars += done.message.length();
+        recentBytes += done.message.length;
         trimRecent(now);
       }
       w = pump();
@@ -174,8 +177,8 @@ final class Outbox {
       waiting.clear();
       recent.clear();
       pending = 0;
-      pendingChars = 0;
-      recentChars = 0;
+      pendingBytes = 0;
+      recentBytes = 0;
       notifyAll();
     }
     for (Emit e : failed) {
@@ -200,7 +203,7 @@ final class Outbox {
     Emit e = removeInFlight(seq);
     if (e != null && e.future != null) {
       pending--;
-      pendingChars -= e.message.length();
+      pendingBytes -= e.message.length;
       if (pending == 0) notifyAll();
     }
     return e;
@@ -220,10 +223,22 @@ final class Outbox {
     return null;
   }
 
+  // {"op":"emit","seq":N,"type":"T","body":B}: the body's bytes are copied in, never re-encoded.
+  // A checked type needs no escaping (TypeFilter.checkType allows no quote, backslash or control).
+  private static byte[] emitLine(long seq, String type, byte[] body) {
+    String head = type == null ? "{\"op\":\"emit\",\"seq\":" + seq + ",\"body\":"
+        : "{\"op\":\"emit\",\"seq\":" + seq + ",\"type\":\"" + type + "\",\"body\":";
+    byte[] headBytes = head.getBytes(StandardCharsets.UTF_8);
+    byte[] line = Arrays.copyOf(headBytes, headBytes.length + body.length + 1);
+    System.arraycopy(body, 0, line, headBytes.length, body.length);
+    line[line.length - 1] = '}';
+    return line;
+  }
+
   private void trimRecent(long now) {
-    while (!recent.isEmpty() && (recent.size() > capacity || recentChars > MAX_RECENT_CHARS
+    while (!recent.isEmpty() && (recent.size() > capacity || recentBytes > MAX_RECENT_BYTES
         || recent.peek().ackedAt < now - RECENT_MILLIS)) {
-      recentChars -= recent.poll().message.length();
+      recentBytes -= recent.poll().message.length;
     }
   }
 }

@@ -1,16 +1,18 @@
 package org.universis.racket.relay.client;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.universis.racket.Origin;
 import org.universis.racket.ProcessEvent;
 
 /**
- * An event as it arrived: the envelope's text, its header fields read once, and the body decoded
- * lazily (once, shared by every subscription of this emitter) from its place inside the text.
+ * An event as it arrived: the envelope's UTF-8 bytes, its header fields read once, and the body
+ * decoded lazily (once, shared by every subscription of this emitter) from its place inside them;
+ * the envelope becomes a String only if {@link #json()} is called.
  */
 final class ReceivedEvent implements ProcessEvent {
 
-  private final String json;
+  private final byte[] envelope;
   private final long id;
   private final String type;
   private final long time;
@@ -20,10 +22,11 @@ final class ReceivedEvent implements ProcessEvent {
   private final int bodyEnd;
   private volatile Object body;
   private volatile boolean bodyDecoded;
+  private volatile String json;
 
-  ReceivedEvent(String json, long id, String type, long time, Origin origin, long seq,
+  ReceivedEvent(byte[] envelope, long id, String type, long time, Origin origin, long seq,
       int bodyStart, int bodyEnd) {
-    this.json = json;
+    this.envelope = envelope;
     this.id = id;
     this.type = type;
     this.time = time;
@@ -46,7 +49,7 @@ final class ReceivedEvent implements ProcessEvent {
         + ",\"host\":null,\"name\":\"racket-client\"},\"seq\":0,\"body\":";
     String body = "{\"reason\":\"overflow\",\"dropped\":" + dropped + ",\"from\":" + from
         + ",\"to\":" + to + "}";
-    return new ReceivedEvent(prefix + body + "}", to, RESYNC, System.currentTimeMillis(), LOCAL, 0,
+    return new ReceivedEvent((prefix + body + "}").getBytes(StandardCharsets.UTF_8), to, RESYNC, System.currentTimeMillis(), LOCAL, 0,
         prefix.length(), prefix.length() + body.length());
   }
 
@@ -79,7 +82,7 @@ final class ReceivedEvent implements ProcessEvent {
   public Object body() {
     if (!bodyDecoded) {
       // Racing threads may both decode; they get equal trees and either one is kept.
-      body = ClientJson.decode(bodyText(), Object.class, describe());
+      body = decodeBody(Object.class);
       bodyDecoded = true;
     }
     return body;
@@ -88,22 +91,31 @@ final class ReceivedEvent implements ProcessEvent {
   @Override
   public <T> T body(Class<T> type) {
     if (type == Object.class) return type.cast(body());
-    return ClientJson.decode(bodyText(), type, describe());
+    return decodeBody(type);
   }
 
-  /** The body exactly as the relay sent it. */
-  String bodyText() {
-    return bodyStart < 0 ? "null" : json.substring(bodyStart, bodyEnd);
+  private <T> T decodeBody(Class<T> type) {
+    return bodyStart < 0 ? ClientJson.decode(NULL, 0, NULL.length, type, this::describe)
+        : ClientJson.decode(envelope, bodyStart, bodyEnd - bodyStart, type, this::describe);
+  }
+
+  private static final byte[] NULL = "null".getBytes(StandardCharsets.US_ASCII);
+
+  /** The bytes the envelope takes. */
+  int size() {
+    return envelope.length;
   }
 
   @Override
   public String json() {
-    return json;
+    String text = json;
+    if (text == null) json = text = new String(envelope, StandardCharsets.UTF_8);
+    return text;
   }
 
   @Override
   public String toString() {
-    return json;
+    return json();
   }
 
   private String describe() {

@@ -47,17 +47,16 @@ final class RelayConnection implements RacketConnection {
       return CompletableFuture.failedFuture(
           new IllegalStateException("the racket emitter for " + options.url() + " is closed"));
     }
-    String json;
+    byte[] json;
     try {
-      json = ClientJson.encode(body);
+      json = ClientJson.encodeBytes(body);
     } catch (IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
     int limit = connector.maxEventSize();
-    // Cheap bound first: only bodies that might be too large are measured exactly.
-    if (json.length() > limit / 3 && ClientJson.utf8Length(json) > limit) {
+    if (json.length > limit) {
       return CompletableFuture.failedFuture(new IllegalArgumentException("the event body is "
-          + ClientJson.utf8Length(json) + " bytes; the relay at " + options.url()
+          + json.length + " bytes; the relay at " + options.url()
           + " accepts at most " + limit + " (its max-event-size)"));
     }
     return outbox.add(type, json);

@@ -4,13 +4,17 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.universis.racket.Origin;
 
 /**
- * Reads what the relay sends, one NDJSON line at a time, with Jackson's streaming parser: an event's
- * header fields are read once and its body is not parsed at all (its place in the line is kept for
+ * Reads what the relay sends, one NDJSON line at a time, with Jackson's streaming parser over the
+ * UTF-8 bytes: an event's header fields are read once and its body is not parsed at all (its place in the line is kept for
  * {@link ReceivedEvent#body()}). This runs on the network thread for every event.
  */
 final class WireReader {
@@ -33,33 +37,51 @@ final class WireReader {
     void message(RelayMessage message);
   }
 
-  /** Splits a text message into its lines and reads each one. */
-  void read(String text, Sink sink) throws IOException {
+  /** Splits a text message (UTF-8) into its lines and reads each one. */
+  void read(byte[] text, int length, Sink sink) throws IOException {
     int start = 0;
-    int n = text.length();
-    while (start < n) {
-      int end = text.indexOf('\n', start);
-      if (end < 0) end = n;
-      if (end > start) readLine(text.substring(start, end), sink);
+    while (start < length) {
+      int end = lineEnd(text, start, length);
+      if (end > start) readLine(text, start, end, sink);
       start = end + 1;
     }
   }
 
-  private void readLine(String line, Sink sink) throws IOException {
-    if (line.isBlank()) return;
-    try (JsonParser p = JSON.createParser(line)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("not a JSON object (" + line.length() + " characters)");
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+
+  // The index of the next '\n' (never inside a UTF-8 sequence or a JSON string), or `length`.
+  // Eight bytes at a time: this scan touches every byte the relay sends.
+  static int lineEnd(byte[] text, int from, int length) {
+    int i = from;
+    for (; i + 8 <= length; i += 8) {
+      long x = (long) LONGS.get(text, i) ^ NEWLINES; // a zero byte where text has '\n'
+      long found = (x - ONES) & ~x & (ONES << 7);
+      if (found != 0) return i + (Long.numberOfTrailingZeros(found) >>> 3);
+    }
+    while (i < length && text[i] != '\n') i++;
+    return i;
+  }
+
+  private void readLine(byte[] text, int from, int to, Sink sink) throws IOException {
+    try (JsonParser p = JSON.createParser(text, from, to - from)) {
+      JsonToken first = p.nextToken();
+      if (first == null) return; // a blank line
+      if (first != JsonToken.START_OBJECT) throw new IOException("not a JSON object (" + (to - from) + " bytes)");
       if (p.nextToken() == JsonToken.FIELD_NAME && "op".equals(p.currentName())) {
         sink.message(readMessage(p));
       } else {
-        sink.event(readEvent(p, line));
+        sink.event(readEvent(p, text, from, to));
       }
     }
   }
 
   // The parser stands on the first field name. The envelope's fields come in a fixed order with
-  // body last (PROTOCOL.md), so the body runs from its first character to the final '}'.
-  private ReceivedEvent readEvent(JsonParser p, String line) throws IOException {
+  // body last (PROTOCOL.md), so the body runs from its first byte to the final '}'. The line is
+  // copied out of the message buffer, which the socket reuses.
+  private ReceivedEvent readEvent(JsonParser p, byte[] text, int from, int to) throws IOException {
     long id = 0;
     long time = 0;
     long seq = 0;
@@ -77,17 +99,25 @@ final class WireReader {
         case "seq" -> seq = p.getLongValue();
         case "origin" -> origin = readOrigin(p);
         case "body" -> {
-          bodyStart = (int) p.currentTokenLocation().getCharOffset();
-          bodyEnd = line.lastIndexOf('}');
+          // Offsets count from the start of the parsed range, that is of the line.
+          bodyStart = (int) p.currentTokenLocation().getByteOffset();
+          bodyEnd = lastBrace(text, from, to) - from;
           t = null;
         }
         default -> p.skipChildren();
       }
       if (t == null) break;
     }
-    if (id == 0 || type == null) throw new IOException("an event without id or type (" + line.length() + " characters)");
+    if (id == 0 || type == null) throw new IOException("an event without id or type (" + (to - from) + " bytes)");
     if (origin == null) origin = new Origin("unknown", 0, null, null);
-    return new ReceivedEvent(line, id, type, time, origin, seq, bodyStart, bodyEnd);
+    return new ReceivedEvent(Arrays.copyOfRange(text, from, to), id, type, time, origin, seq,
+        bodyStart, bodyEnd);
+  }
+
+  private static int lastBrace(byte[] text, int from, int to) {
+    int i = to - 1;
+    while (i > from && text[i] != '}') i--;
+    return i;
   }
 
   private Origin readOrigin(JsonParser p) throws IOException {

@@ -1,0 +1,356 @@
+package org.universis.racket.relay.client;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * One WebSocket connection to the relay (RFC 6455, client side) over a plain blocking socket,
+ * working in bytes both ways: frames are read into a byte array that {@link WireReader} parses as
+ * UTF-8 JSON, and written from the bytes {@link FrameWriter} assembled. The JDK's WebSocket
+ * decoded every message to chars and re-encoded every send, which cost the client more than
+ * anything else it did (docs/PERFORMANCE.md), and its HTTP client starts java.util.logging inside
+ * the application.
+ *
+ * <p>One thread reads ({@link #read}); sends may come from any thread, one frame at a time.
+ */
+final class RelaySocket {
+
+  /** What a connection hands over as it reads. */
+  interface Listener {
+    /** A whole text message; {@code data} is reused for the next one. */
+    void text(byte[] data, int length) throws IOException;
+
+    /** Any frame arrived: the relay is alive. */
+    void heard();
+  }
+
+  /** The relay answered the upgrade with something other than 101. */
+  static final class HandshakeException extends IOException {
+    final int status;
+
+    HandshakeException(int status, String message) {
+      super(message);
+      this.status = status;
+    }
+  }
+
+  private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+  private static final int MAX_HEADER_BYTES = 16 << 10;
+  private static final long CLOSE_LOCK_MILLIS = 100;
+  private static final int OP_CONTINUATION = 0x0;
+  private static final int OP_TEXT = 0x1;
+  private static final int OP_BINARY = 0x2;
+  private static final int OP_CLOSE = 0x8;
+  private static final int OP_PING = 0x9;
+  private static final int OP_PONG = 0xA;
+  /** Room for the longest header a client frame has: 2 + 8 (length) + 4 (mask). */
+  static final int HEADER_ROOM = 14;
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+  private final Socket socket;
+  private final InputStream in;
+  private final OutputStream out;
+  private final int maxMessageBytes;
+  private final ReentrantLock writing = new ReentrantLock(); // one frame at a time on the wire
+  private final byte[] control = new byte[HEADER_ROOM + 125]; // pong and close, under `writing`
+  private byte[] message = new byte[64 << 10]; // the reader's only
+  private volatile boolean closeSent;
+
+  private RelaySocket(Socket socket, InputStream in, int maxMessageBytes) throws IOException {
+    this.socket = socket;
+    this.in = in;
+    this.out = socket.getOutputStream();
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
+  /**
+   * Connects and upgrades, blocking for at most about {@code timeoutMillis} per step.
+   *
+   * @param uri a {@code ws:} or {@code wss:} URI
+   * @param token sent as a bearer token, or {@code null}
+   * @param maxMessageBytes the largest message {@link #read} accepts; a larger one is an error
+   * @throws HandshakeException when the relay refuses the upgrade (its HTTP status is kept)
+   * @throws IOException when the relay cannot be reached or does not speak WebSocket
+   */
+  static RelaySocket open(URI uri, String token, int timeoutMillis, int maxMessageBytes)
+      throws IOException {
+    boolean tls = "wss".equals(uri.getScheme());
+    int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
+    Socket socket = tls ? SSLSocketFactory.getDefault().createSocket() : new Socket();
+    try {
+      socket.setTcpNoDelay(true); // frames are batched already: do not wait for more
+      socket.connect(new InetSocketAddress(uri.getHost(), port), timeoutMillis);
+      socket.setSoTimeout(timeoutMillis); // for the handshake only
+      if (socket instanceof SSLSocket ssl) {
+        SSLParameters parameters = ssl.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        ssl.setSSLParameters(parameters);
+        ssl.startHandshake();
+      }
+      InputStream in = new BufferedInputStream(socket.getInputStream(), 64 << 10);
+      upgrade(uri, token, socket.getOutputStream(), in);
+      socket.setSoTimeout(0); // silence is the connection check's business from here on
+      return new RelaySocket(socket, in, maxMessageBytes);
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  private static void upgrade(URI uri, String token, OutputStream out, InputStream in)
+      throws IOException {
+    byte[] nonce = new byte[16];
+    ThreadLocalRandom.current().nextBytes(nonce);
+    String key = Base64.getEncoder().encodeToString(nonce);
+    String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    String host = uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
+    String request = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\n"
+        + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
+        + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n";
+    out.write(request.getBytes(StandardCharsets.ISO_8859_1));
+    out.flush();
+
+    String[] lines = readHead(in).split("\r\n");
+    String[] status = lines[0].split(" ", 3);
+    if (status.length < 2 || !status[0].startsWith("HTTP/")) {
+      throw new IOException("not an HTTP answer from " + uri + ": is a racket relay listening there?");
+    }
+    int code;
+    try {
+      code = Integer.parseInt(status[1]);
+    } catch (NumberFormatException e) {
+      throw new IOException("not an HTTP answer from " + uri + ": is a racket relay listening there?");
+    }
+    if (code != 101) throw new HandshakeException(code, "HTTP " + code);
+    String accept = null;
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      if (colon > 0 && lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT)
+          .equals("sec-websocket-accept")) {
+        accept = lines[i].substring(colon + 1).trim();
+      }
+    }
+    if (!expectedAccept(key).equals(accept)) {
+      throw new IOException("the server at " + uri + " upgraded without a valid Sec-WebSocket-Accept");
+    }
+  }
+
+  // The status line and headers, up to the blank line; bounded, so a stranger cannot feed us forever.
+  private static String readHead(InputStream in) throws IOException {
+    byte[] head = new byte[MAX_HEADER_BYTES];
+    int n = 0;
+    while (n < 4 || head[n - 4] != '\r' || head[n - 3] != '\n' || head[n - 2] != '\r' || head[n - 1] != '\n') {
+      if (n == head.length) throw new IOException("the relay's HTTP answer is over " + MAX_HEADER_BYTES + " bytes");
+      int b = in.read();
+      if (b < 0) throw new EOFException("the connection closed during the WebSocket upgrade");
+      head[n++] = (byte) b;
+    }
+    return new String(head, 0, n - 4, StandardCharsets.ISO_8859_1);
+  }
+
+  private static String expectedAccept(String key) {
+    try {
+      byte[] sha1 = MessageDigest.getInstance("SHA-1")
+          .digest((key + ACCEPT_GUID).getBytes(StandardCharsets.ISO_8859_1));
+      return Base64.getEncoder().encodeToString(sha1);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-1", e);
+    }
+  }
+
+  /**
+   * Reads frames until the connection ends, handing each whole text message to the listener;
+   * answers pings. Returns normally when the relay closed the connection (with its close code),
+   * throws when the connection broke.
+   */
+  CloseReason read(Listener listener) throws IOException {
+    int length = 0;
+    boolean inMessage = false;
+    while (true) {
+      int b0 = readByte();
+      int b1 = readByte();
+      boolean fin = (b0 & 0x80) != 0;
+      int opcode = b0 & 0x0F;
+      if ((b0 & 0x70) != 0 || (b1 & 0x80) != 0) {
+        throw new IOException("the relay sent a masked frame or one with extension bits");
+      }
+      long size = b1 & 0x7F;
+      if (size == 126) size = (readByte() << 8) | readByte();
+      else if (size == 127) size = readLong();
+      listener.heard();
+      if (opcode >= OP_CLOSE) {
+        if (size > 125 || !fin) throw new IOException("the relay sent a malformed control frame");
+        byte[] payload = readFully(new byte[(int) size], 0, (int) size);
+        if (opcode == OP_PING) pong(payload);
+        if (opcode == OP_CLOSE) return close(payload);
+        continue; // pong, or a ping answered
+      }
+      if (opcode == OP_BINARY || (opcode == OP_TEXT) == inMessage || opcode > OP_TEXT) {
+        throw new IOException("the relay sent an unexpected frame (opcode " + opcode + ")");
+      }
+      if (opcode == OP_TEXT) length = 0;
+      if (length + size > maxMessageBytes) {
+        throw new IOException("the relay sent a message over " + maxMessageBytes + " bytes");
+      }
+      int end = length + (int) size;
+      if (end > message.length) message = Arrays.copyOf(message, Math.max(end, message.length * 2));
+      readFully(message, length, (int) size);
+      length = end;
+      inMessage = !fin;
+      if (fin) {
+        listener.text(message, length);
+        // Do not pin a big buffer after one big message.
+        if (message.length > 1 << 20 && length < 1 << 16) message = new byte[64 << 10];
+      }
+    }
+  }
+
+  /** How the relay closed the connection. */
+  record CloseReason(int code, String reason) {}
+
+  private CloseReason close(byte[] payload) {
+    int code = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : 1005;
+    String reason = payload.length > 2
+        ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";
+    sendClose(code == 1005 ? 1000 : code);
+    return new CloseReason(code, reason);
+  }
+
+  /**
+   * Sends one text frame whose payload is {@code buffer[HEADER_ROOM .. HEADER_ROOM + length)};
+   * the bytes before it are room for the header. The payload is masked in place.
+   */
+  void sendText(byte[] buffer, int length) throws IOException {
+    int start = header(buffer, OP_TEXT, length);
+    writing.lock();
+    try {
+      out.write(buffer, start, HEADER_ROOM - start + length);
+    } finally {
+      writing.unlock();
+    }
+  }
+
+  /**
+   * Sends a close frame (at most once) unless a send is stuck behind a relay that reads nothing;
+   * never blocks for long and never throws.
+   */
+  void sendClose(int code) {
+    if (closeSent) return;
+    closeSent = true;
+    try {
+      if (!writing.tryLock(CLOSE_LOCK_MILLIS, TimeUnit.MILLISECONDS)) return;
+      try {
+        writeControl(OP_CLOSE, new byte[] {(byte) (code >> 8), (byte) code}, 2);
+      } finally {
+        writing.unlock();
+      }
+    } catch (IOException e) {
+      // the connection is gone already
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void pong(byte[] payload) throws IOException {
+    writing.lock();
+    try {
+      writeControl(OP_PONG, payload, payload.length);
+    } finally {
+      writing.unlock();
+    }
+  }
+
+  /** Ends the connection at once; a blocked read or send throws. */
+  void abort() {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // closed anyway
+    }
+  }
+
+  // Holding `writing`: control frames may come between two data frames, never inside one.
+  private void writeControl(int opcode, byte[] payload, int length) throws IOException {
+    System.arraycopy(payload, 0, control, HEADER_ROOM, length);
+    int start = header(control, opcode, length);
+    out.write(control, start, HEADER_ROOM - start + length);
+  }
+
+  // Writes the header right before the payload at HEADER_ROOM, masks the payload (clients must),
+  // and returns where the frame starts.
+  private static int header(byte[] buffer, int opcode, int length) {
+    int mask = ThreadLocalRandom.current().nextInt();
+    int at = HEADER_ROOM - 4;
+    buffer[at] = (byte) (mask >>> 24);
+    buffer[at + 1] = (byte) (mask >>> 16);
+    buffer[at + 2] = (byte) (mask >>> 8);
+    buffer[at + 3] = (byte) mask;
+    if (length <= 125) {
+      buffer[--at] = (byte) (0x80 | length);
+    } else if (length <= 0xFFFF) {
+      buffer[--at] = (byte) length;
+      buffer[--at] = (byte) (length >>> 8);
+      buffer[--at] = (byte) (0x80 | 126);
+    } else {
+      at -= 8;
+      LONGS.set(buffer, at, (long) length);
+      buffer[--at] = (byte) (0x80 | 127);
+    }
+    buffer[--at] = (byte) (0x80 | opcode);
+    mask(buffer, HEADER_ROOM, length, mask);
+    return at;
+  }
+
+  // Eight bytes at a time: a frame can be a megabyte.
+  private static void mask(byte[] buffer, int from, int length, int mask) {
+    long mask8 = ((long) mask << 32) | (mask & 0xFFFFFFFFL);
+    int i = from;
+    int end = from + length;
+    for (; i + 8 <= end; i += 8) LONGS.set(buffer, i, (long) LONGS.get(buffer, i) ^ mask8);
+    for (; i < end; i++) buffer[i] ^= (byte) (mask >>> (24 - 8 * ((i - from) & 3)));
+  }
+
+  private int readByte() throws IOException {
+    int b = in.read();
+    if (b < 0) throw new EOFException("the relay closed the connection without a close frame");
+    return b;
+  }
+
+  private long readLong() throws IOException {
+    long size = (long) LONGS.get(readFully(new byte[8], 0, 8), 0);
+    if (size < 0) throw new IOException("the relay sent a frame length over 2^63");
+    return size;
+  }
+
+  private byte[] readFully(byte[] into, int offset, int length) throws IOException {
+    int n = 0;
+    while (n < length) {
+      int r = in.read(into, offset + n, length - n);
+      if (r < 0) throw new EOFException("the relay closed the connection in the middle of a frame");
+      n += r;
+    }
+    return into;
+  }
+}
