@@ -7,28 +7,40 @@ import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.universis.racket.Origin;
 
 /**
- * Reads what the relay sends, one NDJSON line at a time, with Jackson's streaming parser over the
- * UTF-8 bytes: an event's header fields are read once and its body is not parsed at all (its place in the line is kept for
- * {@link ReceivedEvent#body()}). This runs on the network thread for every event.
+ * Reads what the relay sends, one NDJSON line of UTF-8 at a time. An event's header fields are
+ * read once and its body is not parsed at all (its place in the line is kept for
+ * {@link ReceivedEvent#body()}). This runs on the network thread for every event and every ack.
+ *
+ * <p>The two lines that come by the thousand, events and acks, are read by position when they are
+ * laid out exactly as the relay writes them ({@code EnvelopeEncoder}, {@code Sequencer}); a JSON
+ * parser's set-up and tokens cost more than the rest of receiving an event (profiled). Any other
+ * line, or one that differs in the least, goes to Jackson's streaming parser, which accepts any
+ * field order and spacing.
  */
 final class WireReader {
 
   private static final JsonFactory JSON = ClientJson.MAPPER.getFactory();
-  private static final int ORIGIN_CACHE = 1024;
+  private static final byte[] ACK = ascii("{\"op\":\"ack\",\"seq\":");
+  private static final byte[] ACK_ID = ascii(",\"id\":");
+  private static final byte[] EVENT_ID = ascii("{\"id\":");
+  private static final byte[] TYPE = ascii(",\"type\":\"");
+  private static final byte[] TIME = ascii("\",\"time\":");
+  private static final byte[] ORIGIN = ascii(",\"origin\":");
+  private static final byte[] SEQ = ascii(",\"seq\":");
+  private static final byte[] BODY = ascii(",\"body\":");
+  private static final int ORIGIN_CACHE = 8;
 
-  // Few processes emit, many events: keep their Origin values instead of making one per event.
-  private final Map<String, Origin> origins = new LinkedHashMap<>(64, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Origin> eldest) {
-      return size() > ORIGIN_CACHE;
-    }
-  };
+  // Few processes emit, many events: the origins last seen, as bytes and as values, so that an
+  // event from one of them costs a comparison instead of a parse and an Origin.
+  private final byte[][] originBytes = new byte[ORIGIN_CACHE][];
+  private final Origin[] originValues = new Origin[ORIGIN_CACHE];
+  private int nextOriginSlot;
+  private int pos; // where the positional reading of the current line stands
 
   /** Called for each line: an event or a relay message. */
   interface Sink {
@@ -66,6 +78,7 @@ final class WireReader {
   }
 
   private void readLine(byte[] text, int from, int to, Sink sink) throws IOException {
+    if (readAck(text, from, to, sink) || readRelayEvent(text, from, to, sink)) return;
     try (JsonParser p = JSON.createParser(text, from, to - from)) {
       JsonToken first = p.nextToken();
       if (first == null) return; // a blank line
@@ -114,6 +127,108 @@ final class WireReader {
         bodyStart, bodyEnd);
   }
 
+  // {"op":"ack","seq":1,"id":2}
+  private boolean readAck(byte[] t, int from, int to, Sink sink) {
+    pos = from;
+    if (!skip(t, to, ACK)) return false;
+    long seq = digits(t, to);
+    if (seq < 0 || !skip(t, to, ACK_ID)) return false;
+    long id = digits(t, to);
+    if (id < 0 || pos != to - 1 || t[pos] != '}') return false;
+    sink.message(new RelayMessage("ack", seq, id, null, 0, 0, null, null));
+    return true;
+  }
+
+  // {"id":1,"type":"a.b","time":2,"origin":{...},"seq":3,"body":...}
+  private boolean readRelayEvent(byte[] t, int from, int to, Sink sink) throws IOException {
+    pos = from;
+    if (!skip(t, to, EVENT_ID)) return false;
+    long id = digits(t, to);
+    if (id <= 0 || !skip(t, to, TYPE)) return false;
+    int typeStart = pos;
+    while (pos < to && t[pos] != '"') {
+      // A checked type has no escape, control or non-ASCII byte (negative here): Jackson decides.
+      if (t[pos] == '\\' || t[pos] < 0x20) return false;
+      pos++;
+    }
+    String type = new String(t, typeStart, pos - typeStart, StandardCharsets.ISO_8859_1);
+    if (type.isEmpty() || !skip(t, to, TIME)) return false;
+    long time = digits(t, to);
+    if (time < 0 || !skip(t, to, ORIGIN)) return false;
+    int originStart = pos;
+    int originEnd = objectEnd(t, originStart, to);
+    if (originEnd < 0) return false;
+    pos = originEnd;
+    long seq;
+    if (!skip(t, to, SEQ) || (seq = digits(t, to)) < 0 || !skip(t, to, BODY)) return false;
+    int bodyStart = pos;
+    int bodyEnd = lastBrace(t, from, to);
+    if (bodyEnd <= bodyStart) return false;
+    Origin origin = origin(t, originStart, originEnd);
+    sink.event(new ReceivedEvent(Arrays.copyOfRange(t, from, to), id, type, time, origin, seq,
+        bodyStart - from, bodyEnd - from));
+    return true;
+  }
+
+  private boolean skip(byte[] t, int to, byte[] expected) {
+    int end = pos + expected.length;
+    if (end > to || !Arrays.equals(t, pos, end, expected, 0, expected.length)) return false;
+    pos = end;
+    return true;
+  }
+
+  // A non-negative decimal of at most 18 digits (ids, times and seqs all are), or -1.
+  private long digits(byte[] t, int to) {
+    int start = pos;
+    long value = 0;
+    while (pos < to && t[pos] >= '0' && t[pos] <= '9') {
+      if (pos - start == 18) return -1;
+      value = value * 10 + (t[pos++] - '0');
+    }
+    return pos == start ? -1 : value;
+  }
+
+  // Where the JSON object starting at `at` ends (exclusive), minding strings; -1 if it does not.
+  private static int objectEnd(byte[] t, int at, int to) {
+    if (at >= to || t[at] != '{') return -1;
+    int depth = 0;
+    boolean inString = false;
+    for (int i = at; i < to; i++) {
+      byte b = t[i];
+      if (inString) {
+        if (b == '\\') i++;
+        else if (b == '"') inString = false;
+      } else if (b == '"') {
+        inString = true;
+      } else if (b == '{') {
+        depth++;
+      } else if (b == '}' && --depth == 0) {
+        return i + 1;
+      }
+    }
+    return -1;
+  }
+
+  private Origin origin(byte[] t, int from, int to) throws IOException {
+    for (int i = 0; i < ORIGIN_CACHE; i++) {
+      byte[] known = originBytes[i];
+      if (known != null && Arrays.equals(known, 0, known.length, t, from, to)) return originValues[i];
+    }
+    Origin origin;
+    try (JsonParser p = JSON.createParser(t, from, to - from)) {
+      p.nextToken();
+      origin = readOrigin(p);
+    }
+    int slot = nextOriginSlot++ & (ORIGIN_CACHE - 1);
+    originBytes[slot] = Arrays.copyOfRange(t, from, to);
+    originValues[slot] = origin;
+    return origin;
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
   private static int lastBrace(byte[] text, int from, int to) {
     int i = to - 1;
     while (i > from && text[i] != '}') i--;
@@ -140,14 +255,7 @@ final class WireReader {
         default -> p.skipChildren();
       }
     }
-    Origin cached = origins.get(id);
-    if (cached != null && cached.pid() == pid && java.util.Objects.equals(cached.host(), host)
-        && java.util.Objects.equals(cached.name(), name)) {
-      return cached;
-    }
-    Origin origin = new Origin(id, pid, host, name);
-    if (id != null) origins.put(id, origin);
-    return origin;
+    return new Origin(id, pid, host, name);
   }
 
   private static RelayMessage readMessage(JsonParser p) throws IOException {

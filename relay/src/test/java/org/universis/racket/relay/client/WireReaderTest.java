@@ -1,0 +1,91 @@
+package org.universis.racket.relay.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.universis.racket.Origin;
+import org.universis.racket.relay.codec.EnvelopeEncoder;
+
+/**
+ * The reader's two ways of reading a line, by position for the relay's own layout and with Jackson
+ * for any other, must agree on every field.
+ */
+class WireReaderTest {
+
+  private final List<ReceivedEvent> events = new ArrayList<>();
+  private final List<RelayMessage> messages = new ArrayList<>();
+  private final WireReader reader = new WireReader();
+  private final WireReader.Sink sink = new WireReader.Sink() {
+    @Override
+    public void event(ReceivedEvent event) {
+      events.add(event);
+    }
+
+    @Override
+    public void message(RelayMessage message) {
+      messages.add(message);
+    }
+  };
+
+  private void read(String... lines) throws Exception {
+    byte[] text = String.join("\n", lines).getBytes(StandardCharsets.UTF_8);
+    reader.read(text, text.length, sink);
+  }
+
+  @Test
+  void theRelaysEnvelopeAndTheSameEventLaidOutOtherwiseReadAlike() throws Exception {
+    // A name with a quote, braces and non-ASCII, as an application may choose it.
+    Origin origin = new Origin("o-1", 42, "h\u00f6st", "we\"ird {name}");
+    String body = "{\"k\":[1,{\"n\":\"}\"}],\"s\":\"\u20ac\"}";
+    String relayLine = new String(EnvelopeEncoder.encode(7_000_001, "cache.invalidate", 1_700_000_000_000L,
+        EnvelopeEncoder.origin(origin), 3, body.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    String reordered = "{ \"type\" : \"cache.invalidate\", \"id\":7000001, \"seq\":3,"
+        + " \"origin\":{\"name\":\"we\\\"ird {name}\",\"id\":\"o-1\",\"host\":\"h\u00f6st\",\"pid\":42},"
+        + " \"time\":1700000000000, \"body\":" + body + " }";
+    read(relayLine, reordered);
+
+    assertEquals(2, events.size());
+    for (ReceivedEvent e : events) {
+      assertEquals(7_000_001, e.id());
+      assertEquals("cache.invalidate", e.type());
+      assertEquals(1_700_000_000_000L, e.time().toEpochMilli());
+      assertEquals(3, e.seq());
+      assertEquals(origin, e.origin());
+      assertEquals(Map.of("k", List.of(1, Map.of("n", "}")), "s", "\u20ac"), e.body());
+    }
+    assertEquals(relayLine, events.get(0).json());
+  }
+
+  @Test
+  void anOriginSeenBeforeIsTheSameValueAndAChangedOneIsNot() throws Exception {
+    byte[] a = EnvelopeEncoder.origin(new Origin("a", 1, null, null));
+    byte[] b = EnvelopeEncoder.origin(new Origin("a", 1, null, "renamed"));
+    byte[] body = "1".getBytes(StandardCharsets.UTF_8);
+    read(new String(EnvelopeEncoder.encode(1, "t", 0, a, 1, body), StandardCharsets.UTF_8),
+        new String(EnvelopeEncoder.encode(2, "t", 0, a, 2, body), StandardCharsets.UTF_8),
+        new String(EnvelopeEncoder.encode(3, "t", 0, b, 3, body), StandardCharsets.UTF_8));
+    assertSame(events.get(0).origin(), events.get(1).origin());
+    assertEquals("renamed", events.get(2).origin().name());
+    assertEquals(1, events.get(2).body());
+  }
+
+  @Test
+  void acksInTheRelaysLayoutAndOtherwiseReadAlike() throws Exception {
+    read("{\"op\":\"ack\",\"seq\":12,\"id\":61518051253248}",
+        "{\"op\":\"ack\",\"id\":61518051253248,\"seq\":12}",
+        "{\"op\":\"ack\",\"seq\":12,\"id\":61518051253248,\"extra\":true}",
+        "{\"op\":\"welcome\",\"relay\":\"r1\",\"lastId\":5,\"maxEventSize\":1024}");
+    assertEquals(4, messages.size());
+    for (RelayMessage m : messages.subList(0, 3)) {
+      assertEquals("ack", m.op());
+      assertEquals(12, m.seq());
+      assertEquals(61518051253248L, m.id());
+    }
+    assertEquals(new RelayMessage("welcome", 0, 0, "r1", 5, 1024, null, null), messages.get(3));
+  }
+}
