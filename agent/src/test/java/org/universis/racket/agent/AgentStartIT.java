@@ -1,8 +1,10 @@
 package org.universis.racket.agent;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,6 +66,29 @@ class AgentStartIT {
       child.awaitLine("main returns", WAIT);
       assertEquals(0, child.exit(WAIT), "the relay's threads kept the JVM alive; stderr:\n" + child.stderr());
     }
+  }
+
+  /**
+   * The client speaks WebSocket over a socket of its own: neither it nor the agent starts
+   * java.util.logging in the application (which would race an application that installs its own
+   * LogManager from main). A JVM that hosts the relay does: XNIO registers an MBean, which brings
+   * up the platform MBean server and with it the logging MXBean (docs/AGENT.md).
+   */
+  @Test
+  void aClientJvmNeverHasJavaUtilLoggingStartedByTheAgent() throws Exception {
+    Path app = TestJars.jar(dir.resolve("app.jar"), StartupApp.class, StartupApp.class);
+    Path classes = dir.resolve("classes.log");
+    int port = Ports.free();
+    RacketOptions relay = RacketOptions.builder().url(Ports.url(port)).mode(RacketOptions.Mode.RELAY).build();
+    try (ProcessEventEmitter host = new ProcessEventEmitter(relay);
+        ChildJvm child = ChildJvm.start("no-jul", ChildJvm.withAgent("mode=client,url=" + Ports.url(port),
+            "-Xlog:class+load=info:file=" + classes, "-jar", app.toString(), "await"))) {
+      child.awaitLine("ack true", WAIT);
+      assertEquals(0, child.exit(WAIT), child.stderr());
+    }
+    String loaded = Files.readString(classes);
+    assertTrue(loaded.contains("org.universis.racket.relay.client.RelaySocket "), "the client ran");
+    assertFalse(loaded.contains("java.util.logging.LogManager "), "java.util.logging was started");
   }
 
   @Test
