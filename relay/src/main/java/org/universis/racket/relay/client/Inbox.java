@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -30,11 +31,22 @@ final class Inbox {
   private static final int MAX_HANDLER_THREADS = 64;
   private final ExecutorService handlers = handlerPool();
 
+  // A plain ThreadPoolExecutor starts a new thread for every task until it has its core size, idle
+  // threads or not (one subscription ended up with 64 threads). Here a task goes to an idle thread
+  // if there is one (the queue's offer only hands over), else to a new thread, and only once all
+  // are busy does it wait in the queue.
   private static ExecutorService handlerPool() {
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(MAX_HANDLER_THREADS, MAX_HANDLER_THREADS, 30,
-        TimeUnit.SECONDS, new LinkedBlockingQueue<>(), new DaemonThreads("handler"));
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
+    LinkedTransferQueue<Runnable> queue = new LinkedTransferQueue<>() {
+      @Override
+      public boolean offer(Runnable task) {
+        return tryTransfer(task);
+      }
+    };
+    return new ThreadPoolExecutor(0, MAX_HANDLER_THREADS, 30, TimeUnit.SECONDS, queue,
+        new DaemonThreads("handler"), (task, pool) -> {
+          if (pool.isShutdown()) throw new RejectedExecutionException("the emitter is closed");
+          queue.put(task); // every thread is busy: wait in line
+        });
   }
 
   Inbox(int queueCapacity, Runnable onFilterChange) {

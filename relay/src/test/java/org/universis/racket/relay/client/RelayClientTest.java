@@ -150,6 +150,21 @@ class RelayClientTest {
   }
 
   @Test
+  void anIdleHandlerThreadIsReusedRatherThanANewOneStarted() throws Exception {
+    ProcessEventEmitter e = emitter();
+    java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    CountDownLatch got = new CountDownLatch(100);
+    e.subscribe("one", event -> {
+      threads.add(Thread.currentThread().getName());
+      got.countDown();
+    });
+    // One at a time, so that the handler's thread goes idle between events.
+    for (int n = 0; n < 100; n++) e.emit("one", n).get(10, TimeUnit.SECONDS);
+    assertTrue(got.await(30, TimeUnit.SECONDS));
+    assertTrue(threads.size() < 8, "one subscription used " + threads.size() + " handler threads");
+  }
+
+  @Test
   void aSlowHandlerDoesNotHoldUpOtherSubscriptions() throws Exception {
     ProcessEventEmitter e = emitter();
     CountDownLatch release = new CountDownLatch(1);
