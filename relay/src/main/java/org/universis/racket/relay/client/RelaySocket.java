@@ -201,7 +201,9 @@ final class RelaySocket {
       else if (size == 127) size = readLong();
       listener.heard();
       if (opcode >= OP_CLOSE) {
-        if (size > 125 || !fin) throw new IOException("the relay sent a malformed control frame");
+        if (size > 125 || !fin || opcode > OP_PONG) {
+          throw new IOException("the relay sent a malformed control frame (opcode " + opcode + ")");
+        }
         byte[] payload = readFully(new byte[(int) size], 0, (int) size);
         if (opcode == OP_PING) pong(payload);
         if (opcode == OP_CLOSE) return close(payload);
