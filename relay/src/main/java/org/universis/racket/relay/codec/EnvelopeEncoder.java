@@ -22,6 +22,8 @@ public final class EnvelopeEncoder {
   private static final byte[] ORIGIN = ascii(",\"origin\":");
   private static final byte[] SEQ = ascii(",\"seq\":");
   private static final byte[] BODY = ascii(",\"body\":");
+  private static final byte[] ACK_SEQ = ascii("{\"op\":\"ack\",\"seq\":");
+  private static final byte[] ACK_ID = ascii(",\"id\":");
 
   private EnvelopeEncoder() {}
 
@@ -33,8 +35,10 @@ public final class EnvelopeEncoder {
    * @param body one JSON value without line breaks
    */
   public static byte[] encode(long id, String type, long time, byte[] origin, long seq, byte[] body) {
-    byte[] out = new byte[ID.length + 20 + TYPE.length + type.length() + TIME.length + 20
-        + ORIGIN.length + origin.length + SEQ.length + 20 + BODY.length + body.length + 1];
+    // Sized exactly, so the envelope is allocated once and never copied to trim it.
+    byte[] out = new byte[ID.length + digits(id) + TYPE.length + type.length() + TIME.length
+        + digits(time) + ORIGIN.length + origin.length + SEQ.length + digits(seq) + BODY.length
+        + body.length + 1];
     int pos = put(out, 0, ID);
     pos = putLong(out, pos, id);
     pos = put(out, pos, TYPE);
@@ -47,8 +51,19 @@ public final class EnvelopeEncoder {
     pos = putLong(out, pos, seq);
     pos = put(out, pos, BODY);
     pos = put(out, pos, body);
-    out[pos++] = '}';
-    return pos == out.length ? out : java.util.Arrays.copyOf(out, pos);
+    out[pos] = '}';
+    return out;
+  }
+
+  /** {@code {"op":"ack","seq":…,"id":…}}, the answer to one WebSocket emit. */
+  public static byte[] ack(long seq, long id) {
+    byte[] out = new byte[ACK_SEQ.length + digits(seq) + ACK_ID.length + digits(id) + 1];
+    int pos = put(out, 0, ACK_SEQ);
+    pos = putLong(out, pos, seq);
+    pos = put(out, pos, ACK_ID);
+    pos = putLong(out, pos, id);
+    out[pos] = '}';
+    return out;
   }
 
   /** The origin object's JSON, {@code {"id":…,"pid":…,"host":…,"name":…}}, escaped as needed. */
@@ -72,9 +87,28 @@ public final class EnvelopeEncoder {
     return pos + bytes.length;
   }
 
-  private static int putLong(byte[] out, int pos, long value) {
-    byte[] digits = Long.toString(value).getBytes(StandardCharsets.US_ASCII);
-    return put(out, pos, digits);
+  /** The characters {@code Long.toString(value)} has. */
+  static int digits(long value) {
+    if (value < 0) return value == Long.MIN_VALUE ? 20 : 1 + digits(-value);
+    int n = 1;
+    for (long limit = 10; n < 19 && value >= limit; limit *= 10) n++;
+    return n;
+  }
+
+  // Writes the decimal digits in place: no String, no array per number.
+  static int putLong(byte[] out, int pos, long value) {
+    if (value == Long.MIN_VALUE) return put(out, pos, ascii(Long.toString(value)));
+    if (value < 0) {
+      out[pos++] = '-';
+      value = -value;
+    }
+    int end = pos + digits(value);
+    int i = end;
+    do {
+      out[--i] = (byte) ('0' + value % 10);
+      value /= 10;
+    } while (value != 0);
+    return end;
   }
 
   private static byte[] ascii(String s) {

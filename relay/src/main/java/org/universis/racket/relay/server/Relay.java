@@ -1,6 +1,5 @@
 package org.universis.racket.relay.server;
 
-import io.undertow.Handlers;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import java.io.IOException;
@@ -53,7 +52,7 @@ public final class Relay implements AutoCloseable {
         new StatusPages(sequencer, metrics, responses, epoch),
         new EventsPost(sequencer, responses, config.maxEventSize()),
         new EventsStream(sequencer, responses, connections, limits, metrics),
-        Handlers.websocket(new WsEndpoint(sequencer, config, epoch, connections, limits, metrics)));
+        new WsEndpoint(sequencer, config, epoch, connections, limits, metrics, responses));
     this.worker = newWorker(config.daemonThreads());
     this.undertow = Undertow.builder()
         .setWorker(worker)

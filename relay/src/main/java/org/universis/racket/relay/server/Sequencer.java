@@ -1,6 +1,5 @@
 package org.universis.racket.relay.server;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -66,7 +65,7 @@ final class Sequencer {
         for (Subscriber s : subscribers) {
           if (s.filter().matches(event.type) && !s.offer(event)) subscribers.remove(s);
         }
-        if (ackTo != null) ackTo.offerControl(ack(emit.seq(), id));
+        if (ackTo != null) ackTo.offerControl(EnvelopeEncoder.ack(emit.seq(), id));
         ids[i] = id;
       }
       lastId = nextId - 1;
@@ -136,10 +135,5 @@ final class Sequencer {
     synchronized (lock) {
       return history.bytes();
     }
-  }
-
-  private static byte[] ack(long seq, long id) {
-    return ("{\"op\":\"ack\",\"seq\":" + seq + ",\"id\":" + id + "}")
-        .getBytes(StandardCharsets.US_ASCII);
   }
 }

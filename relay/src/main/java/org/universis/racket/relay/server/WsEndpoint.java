@@ -1,16 +1,21 @@
 package org.universis.racket.relay.server;
 
-import io.undertow.websockets.WebSocketConnectionCallback;
-import io.undertow.websockets.core.CloseMessage;
-import io.undertow.websockets.core.WebSocketChannel;
-import io.undertow.websockets.core.WebSockets;
-import io.undertow.websockets.spi.WebSocketHttpExchange;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.xnio.IoUtils;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import org.xnio.StreamConnection;
 
-/** {@code GET /ws} after the handshake: wires a connection's inbound and outbound sides. */
-final class WsEndpoint implements WebSocketConnectionCallback {
+/**
+ * {@code GET /ws}: answers the WebSocket handshake (RFC 6455, version 13), then wires the upgraded
+ * connection's inbound and outbound sides.
+ */
+final class WsEndpoint implements HttpHandler {
+
+  private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
   private final Sequencer sequencer;
   private final RelayConfig config;
@@ -18,38 +23,64 @@ final class WsEndpoint implements WebSocketConnectionCallback {
   private final Connections connections;
   private final SubscriberLimits limits;
   private final Metrics metrics;
+  private final Responses responses;
 
   WsEndpoint(Sequencer sequencer, RelayConfig config, String epoch, Connections connections,
-      SubscriberLimits limits, Metrics metrics) {
+      SubscriberLimits limits, Metrics metrics, Responses responses) {
     this.sequencer = sequencer;
     this.config = config;
     this.epoch = epoch;
     this.connections = connections;
     this.limits = limits;
     this.metrics = metrics;
+    this.responses = responses;
   }
 
   @Override
-  public void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
-    // HttpRoutes answered 503 when full; this catches the race between that check and here.
-    if (!connections.tryAcquire()) {
-      WebSockets.sendClose(1013, connections.refusal(), channel, null);
-      // The close frame asks; this makes sure the socket goes even if the client never answers.
-      try {
-        channel.getIoThread().executeAfter(() -> IoUtils.safeClose(channel), 2, TimeUnit.SECONDS);
-      } catch (RejectedExecutionException e) {
-        IoUtils.safeClose(channel);
-      }
+  public void handleRequest(HttpServerExchange exchange) {
+    String key = exchange.getRequestHeaders().getFirst(Headers.SEC_WEB_SOCKET_KEY);
+    String version = exchange.getRequestHeaders().getFirst(Headers.SEC_WEB_SOCKET_VERSION);
+    if (key == null || !"13".equals(version)) {
+      responses.error(exchange, 400, "GET /ws needs a WebSocket handshake of version 13"
+          + " (Sec-WebSocket-Key, Sec-WebSocket-Version: 13)");
       return;
     }
-    SubscriberInfo info = new SubscriberInfo("ws", Connections.address(channel.getSourceAddress()),
+    exchange.setStatusCode(101);
+    exchange.getResponseHeaders()
+        .put(Headers.CONTENT_LENGTH, "0")
+        .put(Headers.UPGRADE, "websocket")
+        .put(Headers.CONNECTION, "Upgrade")
+        .put(Headers.SEC_WEB_SOCKET_ACCEPT, accept(key.trim()));
+    exchange.upgradeChannel((connection, upgraded) -> onConnect(connection, upgraded));
+    exchange.endExchange();
+  }
+
+  private void onConnect(StreamConnection connection, HttpServerExchange exchange) {
+    WsConnection ws = new WsConnection(connection, config.maxEventSize() + Relay.FRAME_SLACK);
+    // HttpRoutes answered 503 when full; this catches the race between that check and here.
+    if (!connections.tryAcquire()) {
+      ws.closeWith(WsConnection.TRY_AGAIN_LATER, connections.refusal());
+      return;
+    }
+    SubscriberInfo info = new SubscriberInfo("ws", Connections.address(connection.getPeerAddress()),
         System.currentTimeMillis(), null);
     WsSubscriber[] self = new WsSubscriber[1];
-    self[0] = new WsSubscriber(channel, info, limits, metrics, () -> {
+    self[0] = new WsSubscriber(ws, info, limits, metrics, () -> {
       sequencer.unsubscribe(self[0]);
       connections.release();
     });
-    channel.getReceiveSetter().set(new WsSession(self[0], sequencer, config, epoch));
-    channel.resumeReceives();
+    // Undertow's own close listener on the socket calls these; setting another would replace it.
+    exchange.getConnection().addCloseListener(c -> self[0].close());
+    ws.start(new WsSession(self[0], sequencer, config, epoch));
+  }
+
+  static String accept(String key) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-1")
+          .digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII));
+      return Base64.getEncoder().encodeToString(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-1", e);
+    }
   }
 }

@@ -1,12 +1,5 @@
 package org.universis.racket.relay.server;
 
-import io.undertow.websockets.core.AbstractReceiveListener;
-import io.undertow.websockets.core.BufferedBinaryMessage;
-import io.undertow.websockets.core.CloseMessage;
-import io.undertow.websockets.core.StreamSourceFrameChannel;
-import io.undertow.websockets.core.WebSocketCallback;
-import io.undertow.websockets.core.WebSocketChannel;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +10,10 @@ import org.universis.racket.spi.TypeFilter;
 
 /**
  * The inbound side of a {@code GET /ws} connection: hello, filter updates, emits, pings. Runs on
- * the connection's IO thread. Consecutive emits in a frame are numbered in one go.
+ * the connection's IO thread. Consecutive emits in a frame are numbered in one go; {@link
+ * WsConnection} has already joined fragments and checked the size limit and the UTF-8.
  */
-final class WsSession extends AbstractReceiveListener {
+final class WsSession implements WsConnection.Listener {
 
   private final WsSubscriber subscriber;
   private final Sequencer sequencer;
@@ -35,53 +29,7 @@ final class WsSession extends AbstractReceiveListener {
   }
 
   @Override
-  protected long getMaxTextBufferSize() {
-    return config.maxEventSize() + Relay.FRAME_SLACK;
-  }
-
-  /**
-   * Reads a text frame as the bytes it arrived as: Undertow's text path would decode it into a
-   * String char by char only for us to encode it back. The frame channel has already checked the
-   * UTF-8 (an invalid frame closes the connection with 1007, as before), and the size limit is
-   * enforced the same way (close 1009 past it).
-   */
-  @Override
-  protected void onText(WebSocketChannel channel, StreamSourceFrameChannel frame) {
-    new BufferedBinaryMessage(getMaxTextBufferSize(), true).read(frame, new WebSocketCallback<>() {
-      @Override
-      public void complete(WebSocketChannel c, BufferedBinaryMessage message) {
-        onFrame(bytes(message));
-      }
-
-      @Override
-      public void onError(WebSocketChannel c, BufferedBinaryMessage message, Throwable error) {
-        message.getData().close();
-        WsSession.this.onError(c, error);
-      }
-    });
-  }
-
-  // Copies the pooled buffers into one array (the parser slices bodies from it) and frees them.
-  private static byte[] bytes(BufferedBinaryMessage message) {
-    var data = message.getData();
-    try {
-      ByteBuffer[] buffers = data.getResource();
-      int size = 0;
-      for (ByteBuffer b : buffers) size += b.remaining();
-      byte[] out = new byte[size];
-      int at = 0;
-      for (ByteBuffer b : buffers) {
-        int n = b.remaining();
-        b.get(out, at, n);
-        at += n;
-      }
-      return out;
-    } finally {
-      data.free();
-    }
-  }
-
-  private void onFrame(byte[] frame) {
+  public void onText(byte[] frame) {
     List<WsMessage> messages;
     try {
       messages = WsMessage.parseFrame(frame);
@@ -100,6 +48,11 @@ final class WsSession extends AbstractReceiveListener {
       }
     }
     publish(emits);
+  }
+
+  @Override
+  public void onBinary() {
+    fail("binary frames are not supported; send text frames of JSON lines");
   }
 
   private void handle(WsMessage m, List<Emit> emits) {
@@ -180,13 +133,7 @@ final class WsSession extends AbstractReceiveListener {
   private void fail(String message) {
     Log.debug("WebSocket client " + subscriber.info().address() + " sent a bad message: " + message);
     subscriber.offerControl(Json.object("op", "error", "error", "bad_request", "message", message));
-    subscriber.execute(() -> subscriber.closeWith(CloseMessage.MSG_VIOLATES_POLICY, "bad message"));
-  }
-
-  @Override
-  protected void onFullBinaryMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
-    message.getData().free();
-    fail("binary frames are not supported; send text frames of JSON lines");
+    subscriber.execute(() -> subscriber.closeWith(WsConnection.POLICY_VIOLATION, "bad message"));
   }
 
   private static final byte[] PONG = "{\"op\":\"pong\"}".getBytes(StandardCharsets.US_ASCII);

@@ -38,6 +38,21 @@ class EnvelopeEncoderTest {
     assertEquals(true, node.get("name").isNull());
   }
 
+  @Test
+  void numbersOfEveryLengthAndSignAreWrittenAsLongToStringWould() {
+    byte[] origin = EnvelopeEncoder.origin(new Origin("o", 1, "h", null));
+    List<Long> values = new java.util.ArrayList<>(List.of(0L, -1L, Long.MAX_VALUE, Long.MIN_VALUE));
+    for (long p = 1; p > 0 && p <= Long.MAX_VALUE / 10; p *= 10) values.addAll(List.of(p - 1, p, p + 1, -p));
+    for (long v : values) {
+      String envelope = new String(EnvelopeEncoder.encode(v, "t", v, origin, v, "1".getBytes(StandardCharsets.UTF_8)),
+          StandardCharsets.UTF_8);
+      assertEquals("{\"id\":" + v + ",\"type\":\"t\",\"time\":" + v + ",\"origin\":"
+          + new String(origin, StandardCharsets.UTF_8) + ",\"seq\":" + v + ",\"body\":1}", envelope);
+      assertEquals("{\"op\":\"ack\",\"seq\":" + v + ",\"id\":" + (v / 3) + "}",
+          new String(EnvelopeEncoder.ack(v, v / 3), StandardCharsets.US_ASCII));
+    }
+  }
+
   private static List<String> iterable(JsonNode node) {
     List<String> names = new java.util.ArrayList<>();
     node.fieldNames().forEachRemaining(names::add);

@@ -1,0 +1,321 @@
+package org.universis.racket.relay.server;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
+import org.xnio.conduits.ConduitStreamSinkChannel;
+import org.xnio.conduits.ConduitStreamSourceChannel;
+
+/**
+ * RFC 6455 framing over a connection that Undertow upgraded for {@code GET /ws}. Undertow's own
+ * WebSocket layer (a frame channel, a pooled-buffer chain and a callback per message, its own send
+ * queue) cost the relay several times its event path in CPU and in JIT compilation
+ * (PERFORMANCE.md); this reads frames straight from the socket into one buffer and writes each
+ * outbound message as one gathering write. Not thread-safe: everything runs on the connection's
+ * IO thread.
+ */
+final class WsConnection {
+
+  /** What the connection hands up. */
+  interface Listener {
+    /** A complete text message, checked to be UTF-8. */
+    void onText(byte[] message);
+
+    /** A complete binary message (racket speaks text only). */
+    void onBinary();
+  }
+
+  static final int NORMAL = 1000;
+  static final int PROTOCOL_ERROR = 1002;
+  static final int INVALID_DATA = 1007;
+  static final int POLICY_VIOLATION = 1008;
+  static final int TOO_BIG = 1009;
+  static final int TRY_AGAIN_LATER = 1013;
+
+  private static final int TEXT = 1;
+  private static final int BINARY = 2;
+  private static final int CLOSE = 8;
+  private static final int PING = 9;
+  private static final int PONG = 10;
+  /** Enough for a frame full of emits; bigger frames grow it, up to the message limit. */
+  private static final int READ_BUFFER = 64 * 1024;
+
+  private final StreamConnection connection;
+  private final ConduitStreamSourceChannel source;
+  private final ConduitStreamSinkChannel sink;
+  private final int maxMessage;
+  private Listener listener;
+  /** Bytes read and not yet parsed, in write mode between reads. */
+  private ByteBuffer in = ByteBuffer.allocate(READ_BUFFER);
+  /** The size of the frame waiting for more bytes, 0 when none. */
+  private int needed;
+  /** A fragmented message being joined: its opcode (0 when none) and its bytes so far. */
+  private int partOpcode;
+  private byte[] part = new byte[0];
+  private int partLength;
+  private boolean closeSent;
+  private final ArrayDeque<Write> writes = new ArrayDeque<>();
+
+  private record Write(ByteBuffer[] buffers, Runnable done) {
+    boolean finished() {
+      return !buffers[buffers.length - 1].hasRemaining();
+    }
+  }
+
+  WsConnection(StreamConnection connection, int maxMessage) {
+    this.connection = connection;
+    this.source = connection.getSourceChannel();
+    this.sink = connection.getSinkChannel();
+    this.maxMessage = maxMessage;
+    sink.getWriteSetter().set(c -> flush());
+  }
+
+  StreamConnection connection() {
+    return connection;
+  }
+
+  /** Starts reading; messages go to {@code listener}. */
+  void start(Listener listener) {
+    this.listener = listener;
+    source.getReadSetter().set(c -> read());
+    source.resumeReads();
+  }
+
+  /** Sends {@code payload} as one text frame and runs {@code sent} once it is written. */
+  void sendText(ByteBuffer payload, Runnable sent) {
+    if (closeSent) return;
+    write(new Write(new ByteBuffer[] {header(0x80 | TEXT, payload.remaining()), payload}, sent));
+  }
+
+  /** Sends a close frame, then closes the socket even if the peer never answers. */
+  void closeWith(int code, String reason) {
+    sendClose(code, reason, null);
+    try {
+      connection.getIoThread().executeAfter(() -> IoUtils.safeClose(connection), 2, TimeUnit.SECONDS);
+    } catch (RejectedExecutionException e) {
+      IoUtils.safeClose(connection);
+    }
+  }
+
+  void close() {
+    IoUtils.safeClose(connection);
+  }
+
+  private void sendClose(int code, String reason, Runnable then) {
+    if (closeSent) return;
+    closeSent = true;
+    byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+    // A control frame carries at most 125 bytes: the code and 123 of reason.
+    ByteBuffer payload = ByteBuffer.allocate(2 + Math.min(text.length, 123));
+    payload.putShort((short) code).put(text, 0, payload.remaining()).flip();
+    write(new Write(new ByteBuffer[] {header(0x80 | CLOSE, payload.remaining()), payload}, then));
+  }
+
+  private static ByteBuffer header(int first, int length) {
+    ByteBuffer h = ByteBuffer.allocate(10).put((byte) first);
+    if (length < 126) h.put((byte) length);
+    else if (length < 65536) h.put((byte) 126).putShort((short) length);
+    else h.put((byte) 127).putLong(length);
+    return h.flip();
+  }
+
+  private void write(Write w) {
+    writes.add(w);
+    if (writes.size() == 1) flush();
+  }
+
+  // Writes queued frames until the socket takes no more; the write listener resumes it.
+  private void flush() {
+    try {
+      while (!writes.isEmpty()) {
+        Write w = writes.peek();
+        sink.write(w.buffers());
+        if (!w.finished()) {
+          sink.resumeWrites();
+          return;
+        }
+        writes.poll();
+        if (w.done() != null) w.done().run();
+      }
+      if (sink.flush()) sink.suspendWrites();
+      else sink.resumeWrites();
+    } catch (IOException e) {
+      Log.debug("WebSocket " + connection.getPeerAddress() + " write failed: " + e);
+      IoUtils.safeClose(connection);
+    }
+  }
+
+  private void read() {
+    try {
+      while (true) {
+        int n = source.read(in);
+        if (n == -1) {
+          IoUtils.safeClose(connection);
+          return;
+        }
+        if (n == 0) return;
+        in.flip();
+        boolean open = frames();
+        in.compact();
+        if (!open) {
+          source.suspendReads();
+          return;
+        }
+        fitBuffer();
+      }
+    } catch (IOException e) {
+      Log.debug("WebSocket " + connection.getPeerAddress() + " read failed: " + e);
+      IoUtils.safeClose(connection);
+    }
+  }
+
+  // Grows the buffer for a frame bigger than it, and lets it shrink back once that frame is gone.
+  private void fitBuffer() {
+    int size = Math.max(READ_BUFFER, needed);
+    if (in.capacity() < size || (in.position() == 0 && in.capacity() > size)) {
+      in = ByteBuffer.allocate(size).put(in.flip());
+    }
+  }
+
+  /** Handles every complete frame in {@code in} (read mode); false once the connection closes. */
+  private boolean frames() {
+    needed = 0;
+    while (in.remaining() >= 2) {
+      int start = in.position();
+      int b0 = in.get(start) & 0xff;
+      int b1 = in.get(start + 1) & 0xff;
+      boolean fin = (b0 & 0x80) != 0;
+      int opcode = b0 & 0x0f;
+      if ((b0 & 0x70) != 0 || (b1 & 0x80) == 0) {
+        return fail(PROTOCOL_ERROR, "frames from a client must be masked and use no extension");
+      }
+      long length = b1 & 0x7f;
+      int headerSize = 6;
+      if (length == 126) {
+        if (in.remaining() < 4) return true;
+        length = in.getShort(start + 2) & 0xffff;
+        headerSize = 8;
+      } else if (length == 127) {
+        if (in.remaining() < 10) return true;
+        length = in.getLong(start + 2);
+        headerSize = 14;
+      }
+      if (opcode >= CLOSE && (!fin || length > 125)) {
+        return fail(PROTOCOL_ERROR, "a control frame must be whole and at most 125 bytes");
+      }
+      if (length < 0 || length + partLength > maxMessage) {
+        // As Undertow did: 1009 at once, without an error message.
+        return fail(TOO_BIG, "message over " + maxMessage + " bytes");
+      }
+      if (in.remaining() < headerSize + length) {
+        needed = headerSize + (int) length;
+        return true;
+      }
+      int payload = start + headerSize;
+      unmask(in, payload, (int) length, in.getInt(payload - 4));
+      in.position(payload + (int) length);
+      if (!frame(fin, opcode, payload, (int) length)) return false;
+    }
+    return true;
+  }
+
+  private boolean frame(boolean fin, int opcode, int from, int length) {
+    switch (opcode) {
+      case 0 -> {
+        if (partOpcode == 0) return fail(PROTOCOL_ERROR, "a continuation frame without a first frame");
+        append(from, length);
+        if (!fin) return true;
+        int op = partOpcode;
+        byte[] message = Arrays.copyOf(part, partLength);
+        partOpcode = 0;
+        partLength = 0;
+        part = new byte[0];
+        return deliver(op, message);
+      }
+      case TEXT, BINARY -> {
+        if (partOpcode != 0) return fail(PROTOCOL_ERROR, "a new message inside a fragmented one");
+        if (fin) return deliver(opcode, Arrays.copyOfRange(in.array(), from, from + length));
+        partOpcode = opcode;
+        append(from, length);
+        return true;
+      }
+      case CLOSE -> {
+        // Echo the peer's code, then close once the answer is written.
+        int code = length >= 2 ? in.getShort(from) & 0xffff : NORMAL;
+        sendClose(code, "", () -> IoUtils.safeClose(connection));
+        if (closeSent && writes.isEmpty()) IoUtils.safeClose(connection);
+        return false;
+      }
+      case PING -> {
+        if (!closeSent) {
+          ByteBuffer pong = ByteBuffer.wrap(Arrays.copyOfRange(in.array(), from, from + length));
+          write(new Write(new ByteBuffer[] {header(0x80 | PONG, length), pong}, null));
+        }
+        return true;
+      }
+      case PONG -> {
+        return true;
+      }
+      default -> {
+        return fail(PROTOCOL_ERROR, "unknown opcode " + opcode);
+      }
+    }
+  }
+
+  private void append(int from, int length) {
+    if (part.length < partLength + length) part = Arrays.copyOf(part, Math.max(2 * part.length, partLength + length));
+    in.get(from, part, partLength, length);
+    partLength += length;
+  }
+
+  private boolean deliver(int opcode, byte[] message) {
+    if (closeSent) return true;
+    if (opcode == BINARY) {
+      listener.onBinary();
+    } else if (!isUtf8(message)) {
+      return fail(INVALID_DATA, "text frame is not UTF-8");
+    } else {
+      listener.onText(message);
+    }
+    return true;
+  }
+
+  private boolean fail(int code, String reason) {
+    Log.debug("WebSocket client " + connection.getPeerAddress() + ": " + reason + "; closing with " + code);
+    closeWith(code, reason);
+    return false;
+  }
+
+  /** XORs a payload with its mask, eight bytes at a time. */
+  static void unmask(ByteBuffer buffer, int from, int length, int mask) {
+    long wide = ((long) mask << 32) | (mask & 0xffffffffL);
+    int i = from;
+    int end = from + length;
+    for (; i + 8 <= end; i += 8) buffer.putLong(i, buffer.getLong(i) ^ wide);
+    for (int k = 0; i < end; i++, k++) buffer.put(i, (byte) (buffer.get(i) ^ (mask >>> (24 - 8 * k))));
+  }
+
+  /** Whether {@code bytes} are UTF-8; JSON from most clients is ASCII, checked in one pass. */
+  static boolean isUtf8(byte[] bytes) {
+    int i = 0;
+    while (i < bytes.length && bytes[i] >= 0) i++;
+    if (i == bytes.length) return true;
+    try {
+      StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes, i, bytes.length - i));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+}

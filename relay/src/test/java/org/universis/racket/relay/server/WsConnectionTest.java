@@ -1,0 +1,195 @@
+package org.universis.racket.relay.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The relay's own WebSocket framing (RFC 6455), byte by byte from a raw socket: what the JDK
+ * client in the other tests never sends (fragments, pings, unmasked or invalid frames) and the
+ * three header sizes in both directions.
+ */
+class WsConnectionTest {
+
+  private Relay relay;
+
+  @BeforeEach
+  void start() {
+    relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).maxEventSize(256 * 1024).build());
+  }
+
+  @AfterEach
+  void stop() {
+    relay.close();
+  }
+
+  @Test
+  void fragmentsAreJoinedPingsAnsweredAndCloseEchoed() throws Exception {
+    try (Raw ws = new Raw(relay.port())) {
+      byte[] hello = ("{\"op\":\"hello\",\"origin\":{\"id\":\"raw\",\"pid\":1,\"host\":\"h\",\"name\":null},"
+          + "\"types\":\"\"}").getBytes(StandardCharsets.UTF_8);
+      ws.send(false, 1, slice(hello, 0, 10));
+      ws.send(true, 9, "are you there".getBytes(StandardCharsets.UTF_8));
+      ws.send(false, 0, slice(hello, 10, 30));
+      ws.send(true, 0, slice(hello, 30, hello.length));
+      Frame pong = ws.next();
+      assertEquals(10, pong.opcode);
+      assertEquals("are you there", pong.text());
+      assertTrue(ws.next().text().startsWith("{\"op\":\"welcome\""));
+      // 16-bit and 64-bit lengths, both ways: the emit comes back as an event in one frame.
+      String small = "x".repeat(200);
+      String large = "y".repeat(100_000);
+      ws.send(true, 1, ("{\"op\":\"emit\",\"seq\":1,\"type\":\"a\",\"body\":\"" + small + "\"}")
+          .getBytes(StandardCharsets.UTF_8));
+      assertTrue(ws.untilEvent().contains(small));
+      ws.send(true, 1, ("{\"op\":\"emit\",\"seq\":2,\"type\":\"a\",\"body\":\"" + large + "\"}")
+          .getBytes(StandardCharsets.UTF_8));
+      assertTrue(ws.untilEvent().contains(large));
+      ws.send(true, 8, new byte[] {0x03, (byte) 0xe8});
+      Frame close = ws.next();
+      assertEquals(8, close.opcode);
+      assertEquals(1000, ByteBuffer.wrap(close.payload).getShort());
+      assertEquals(-1, ws.in.read(), "the relay closes the socket after its close frame");
+    }
+  }
+
+  @Test
+  void invalidUtf8UnmaskedFramesAndOversizedMessagesAreClosedWithTheirCodes() throws Exception {
+    try (Raw ws = new Raw(relay.port())) {
+      ws.send(true, 1, new byte[] {'{', (byte) 0xc0, (byte) 0xaf, '}'});
+      assertEquals(1007, ws.closeCode());
+    }
+    try (Raw ws = new Raw(relay.port())) {
+      ws.out.write(new byte[] {(byte) 0x81, 2, '{', '}'});
+      assertEquals(1002, ws.closeCode());
+    }
+    try (Raw ws = new Raw(relay.port())) {
+      // Over the limit in fragments: refused before the last one arrives.
+      byte[] chunk = new byte[200 * 1024];
+      ws.send(false, 1, chunk);
+      ws.send(false, 0, chunk);
+      assertEquals(1009, ws.closeCode());
+    }
+  }
+
+  @Test
+  void unmaskingHandlesEveryLengthAndOffset() {
+    int mask = 0x12345678;
+    byte[] key = {0x12, 0x34, 0x56, 0x78};
+    for (int length = 0; length < 40; length++) {
+      byte[] plain = new byte[length];
+      ThreadLocalRandom.current().nextBytes(plain);
+      ByteBuffer buffer = ByteBuffer.allocate(length + 3);
+      for (int i = 0; i < length; i++) buffer.put(3 + i, (byte) (plain[i] ^ key[i % 4]));
+      WsConnection.unmask(buffer, 3, length, mask);
+      assertArrayEquals(plain, slice(buffer.array(), 3, 3 + length), "length " + length);
+    }
+  }
+
+  @Test
+  void utf8IsCheckedPastAsciiIncludingOverlongFormsAndSurrogates() {
+    assertTrue(WsConnection.isUtf8("plain {\"json\":1}".getBytes(StandardCharsets.UTF_8)));
+    assertTrue(WsConnection.isUtf8("héllo ✓ 😀".getBytes(StandardCharsets.UTF_8)));
+    assertFalse(WsConnection.isUtf8(new byte[] {'a', (byte) 0xc0, (byte) 0xaf}));
+    assertFalse(WsConnection.isUtf8(new byte[] {'a', (byte) 0xed, (byte) 0xa0, (byte) 0x80}));
+    assertFalse(WsConnection.isUtf8(new byte[] {'a', (byte) 0xe2, (byte) 0x9c}));
+  }
+
+  private static byte[] slice(byte[] bytes, int from, int to) {
+    return java.util.Arrays.copyOfRange(bytes, from, to);
+  }
+
+  private record Frame(int opcode, byte[] payload) {
+    String text() {
+      return new String(payload, StandardCharsets.UTF_8);
+    }
+  }
+
+  /** A WebSocket client written out by hand, so every byte it sends is the test's choice. */
+  private static final class Raw implements AutoCloseable {
+    final Socket socket;
+    final DataInputStream in;
+    final OutputStream out;
+
+    Raw(int port) throws IOException {
+      socket = new Socket("127.0.0.1", port);
+      socket.setSoTimeout(10_000);
+      in = new DataInputStream(socket.getInputStream());
+      out = socket.getOutputStream();
+      String key = "dGhlIHNhbXBsZSBub25jZQ==";
+      out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      String head = readHead();
+      assertTrue(head.startsWith("HTTP/1.1 101"), head);
+      // The example from RFC 6455, section 1.3.
+      assertTrue(head.contains("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="), head);
+    }
+
+    private String readHead() throws IOException {
+      ByteArrayOutputStream head = new ByteArrayOutputStream();
+      while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) head.write(in.readUnsignedByte());
+      return head.toString(StandardCharsets.US_ASCII);
+    }
+
+    void send(boolean fin, int opcode, byte[] payload) throws IOException {
+      ByteBuffer frame = ByteBuffer.allocate(14 + payload.length);
+      frame.put((byte) ((fin ? 0x80 : 0) | opcode));
+      if (payload.length < 126) frame.put((byte) (0x80 | payload.length));
+      else if (payload.length < 65536) frame.put((byte) (0x80 | 126)).putShort((short) payload.length);
+      else frame.put((byte) (0x80 | 127)).putLong(payload.length);
+      byte[] mask = new byte[4];
+      ThreadLocalRandom.current().nextBytes(mask);
+      frame.put(mask);
+      for (int i = 0; i < payload.length; i++) frame.put((byte) (payload[i] ^ mask[i % 4]));
+      out.write(frame.array(), 0, frame.position());
+      out.flush();
+    }
+
+    Frame next() throws IOException {
+      int b0 = in.readUnsignedByte();
+      int b1 = in.readUnsignedByte();
+      assertEquals(0x80, b0 & 0xf0, "the relay sends whole frames without extensions");
+      assertEquals(0, b1 & 0x80, "the relay does not mask");
+      long length = b1 & 0x7f;
+      if (length == 126) length = in.readUnsignedShort();
+      else if (length == 127) length = in.readLong();
+      byte[] payload = new byte[(int) length];
+      in.readFully(payload);
+      return new Frame(b0 & 0x0f, payload);
+    }
+
+    /** The text of the next frame that holds an event, skipping acks. */
+    String untilEvent() throws IOException {
+      while (true) {
+        String text = next().text();
+        if (text.contains("\"seq\":") && text.contains("\"body\":")) return text;
+      }
+    }
+
+    int closeCode() throws IOException {
+      while (true) {
+        Frame f = next();
+        if (f.opcode == 8) return ByteBuffer.wrap(f.payload).getShort() & 0xffff;
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+}
