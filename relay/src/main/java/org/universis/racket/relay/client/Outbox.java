@@ -1,7 +1,7 @@
 package org.universis.racket.relay.client;
 
-import java.util.ArrayDeque;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
