@@ -97,11 +97,12 @@ final class Outbox {
   void attach(FrameWriter w, boolean newRelay) {
     synchronized (this) {
       if (closed) return;
-      // In flight on the lost connection: first in line again. Re-sent acknowledged ones are
-      // dropped here; `recent` still holds them.
+      // In flight on the lost connection: first in line again. Re-sends of acknowledged emits
+      // (future null) too when this is the same relay: the link to it may have dropped before they
+      // arrived. For yet another relay, `recent` below still holds them all.
       for (Iterator<Emit> it = inFlight.descendingIterator(); it.hasNext(); ) {
         Emit e = it.next();
-        if (e.future != null) waiting.addFirst(e);
+        if (e.future != null || !newRelay) waiting.addFirst(e);
       }
       inFlight.clear();
       if (newRelay) {

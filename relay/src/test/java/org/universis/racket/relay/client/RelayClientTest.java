@@ -289,6 +289,32 @@ class RelayClientTest {
   }
 
   @Test
+  void reSendsAfterATakeoverAreSentAgainWhenTheirLinkDropsBeforeTheyArrive() throws Exception {
+    int port = org.universis.racket.relay.server.RelayProcess.freePort();
+    relay.close();
+    relay = Relay.start(RelayConfig.builder().port(port).daemonThreads(true).build());
+    try (TcpProxy network = new TcpProxy(port)) {
+      ProcessEventEmitter e = emitter(RacketOptions.builder()
+          .url("http://127.0.0.1:" + network.port()).mode(RacketOptions.Mode.CLIENT));
+      for (int n = 0; n < 5; n++) e.emit("takeover.sent", Map.of("n", n)).get(30, TimeUnit.SECONDS);
+
+      // Another relay takes the port over. The emitter re-sends its five acknowledged emits to it
+      // (the old relay may have died before delivering them), but that first link loses them.
+      network.loseWhatFollowsTheHello(true);
+      relay.close();
+      relay = Relay.start(RelayConfig.builder().port(port).daemonThreads(true).build());
+      long before = relay.lastId();
+      Await.until(() -> network.lostBytes() > 0, 30, () -> "nothing re-sent");
+      network.loseWhatFollowsTheHello(false);
+      network.cut();
+      network.open();
+
+      // Reconnected to the same relay: the re-sends must go again.
+      Await.until(() -> relay.lastId() - before == 5, 30, () -> (relay.lastId() - before) + " arrived");
+    }
+  }
+
+  @Test
   void aRelayWithATokenAcceptsAClientThatCarriesIt() throws Exception {
     relay.close();
     relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).token("s3cret").build());

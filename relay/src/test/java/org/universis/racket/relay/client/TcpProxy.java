@@ -8,11 +8,14 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.universis.racket.relay.server.RelayProcess;
 
 /**
  * A plain TCP forwarder between a client and the relay, so a test can cut the network under a
- * running client (and refuse reconnects) while the relay goes on, then let it through again.
+ * running client (and refuse reconnects) while the relay goes on, then let it through again. It
+ * can also lose what a client sends after its first WebSocket message, as a link that dies right
+ * after the handshake does.
  */
 final class TcpProxy implements AutoCloseable {
 
@@ -20,6 +23,8 @@ final class TcpProxy implements AutoCloseable {
   private final int target;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
+  private volatile boolean loseAfterHello;
+  private final AtomicLong lost = new AtomicLong();
 
   TcpProxy(int target) throws IOException {
     this.target = target;
@@ -36,6 +41,19 @@ final class TcpProxy implements AutoCloseable {
     server.close();
     for (Socket s : sockets) s.close();
     sockets.clear();
+  }
+
+  /**
+   * From now on, of what a client sends on a new connection only the WebSocket upgrade and its
+   * first frame (the hello) reach the relay; the rest is lost.
+   */
+  void loseWhatFollowsTheHello(boolean lose) {
+    loseAfterHello = lose;
+  }
+
+  /** How many bytes were lost that way. */
+  long lostBytes() {
+    return lost.get();
   }
 
   /** Accepts connections again. */
@@ -56,18 +74,23 @@ final class TcpProxy implements AutoCloseable {
         Socket relay = new Socket("127.0.0.1", target);
         sockets.add(client);
         sockets.add(relay);
-        pump(client, relay);
-        pump(relay, client);
+        boolean lose = loseAfterHello;
+        pump(client, relay, lose);
+        pump(relay, client, false);
       }
     } catch (IOException e) {
       // closed by cut()
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean loseAfterHello) {
     Thread t = new Thread(() -> {
       byte[] buffer = new byte[16384];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        if (loseAfterHello) {
+          forwardHeadAndOneFrame(in, out);
+          for (int n; (n = in.read(buffer)) >= 0; ) lost.addAndGet(n);
+        }
         for (int n; (n = in.read(buffer)) >= 0; ) out.write(buffer, 0, n);
       } catch (IOException e) {
         // one side went away
@@ -82,6 +105,32 @@ final class TcpProxy implements AutoCloseable {
     }, "test-proxy-pump");
     t.setDaemon(true);
     t.start();
+  }
+
+  // The HTTP upgrade request up to its blank line, then one masked client frame.
+  private static void forwardHeadAndOneFrame(InputStream in, OutputStream out) throws IOException {
+    int last4 = 0;
+    while (last4 != 0x0D0A0D0A) {
+      int b = in.read();
+      if (b < 0) return;
+      out.write(b);
+      last4 = (last4 << 8) | b;
+    }
+    int b0 = in.read();
+    int b1 = in.read();
+    if (b1 < 0) return;
+    out.write(b0);
+    out.write(b1);
+    long length = b1 & 0x7F;
+    int extra = length == 126 ? 2 : length == 127 ? 8 : 0;
+    if (extra > 0) length = 0;
+    for (int i = 0; i < extra; i++) {
+      int b = in.read();
+      out.write(b);
+      length = (length << 8) | b;
+    }
+    for (long i = 0; i < 4 + length; i++) out.write(in.read()); // the mask, then the payload
+    out.flush();
   }
 
   @Override
