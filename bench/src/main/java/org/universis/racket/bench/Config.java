@@ -32,7 +32,7 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
       usage: java -jar bench/target/racket-bench.jar [--quick] [--runs N] [--systems a,b]
                  [--subscribers 1,4] [--rate N] [--seconds N] [--fanout N] [--write docs/PERFORMANCE.md]
                  [--relay-jar relay/target/racket-relay.jar] [--relay-jvm-args '...'] [--worker-jvm-args '...']
-        systems: racket-ws, racket-sse, racket-sse-batch, redis, nats (default: all)""";
+        systems: racket-ws, racket-sse, racket-sse-batch, racket-sse-raw, redis, nats (default: all)""";
 
   static Config parse(String... args) {
     List<Transport.Kind> systems = List.of(Transport.Kind.values());

@@ -101,6 +101,8 @@ final class Report {
         p99(Transport.Kind.RACKET_SSE, s), p99(Transport.Kind.REDIS, s), 1, false, "µs");
     ratio(b, "racket-sse throughput ≥ half of racket-ws's",
         rate(Transport.Kind.RACKET_SSE, s), rate(Transport.Kind.RACKET_WS, s), 0.5, true, "ev/s");
+    ratio(b, "the same through a minimal HTTP/1.1 client (racket-sse-raw)",
+        rate(Transport.Kind.RACKET_SSE_RAW, s), rate(Transport.Kind.RACKET_WS, s), 0.5, true, "ev/s");
     if (fanout != null) {
       double idle = fanout.idleKiB() / 1024.0;
       double tuned = fanout.idleTunedKiB() / 1024.0;
