@@ -18,7 +18,7 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  * RFC 6455 framing over a connection that Undertow upgraded for {@code GET /ws}. Undertow's own
  * WebSocket layer (a frame channel, a pooled-buffer chain and a callback per message, its own send
  * queue) cost the relay several times its event path in CPU and in JIT compilation
- * (PERFORMANCE.md); this reads frames straight from the socket into one buffer and writes each
+ * (PERFORMANCE.md); this parses frames in place in the IO thread's read buffer and writes each
  * outbound message as one gathering write. Not thread-safe: everything runs on the connection's
  * IO thread.
  */
