@@ -18,7 +18,7 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  * RFC 6455 framing over a connection that Undertow upgraded for {@code GET /ws}. Undertow's own
  * WebSocket layer (a frame channel, a pooled-buffer chain and a callback per message, its own send
  * queue) cost the relay several times its event path in CPU and in JIT compilation
- * (PERFORMANCE.md); this reads frames straight from the socket into one buffer and writes each
+ * (PERFORMANCE.md); this parses frames in place in the IO thread's read buffer and writes each
  * outbound message as one gathering write. Not thread-safe: everything runs on the connection's
  * IO thread.
  */
@@ -45,17 +45,26 @@ final class WsConnection {
   private static final int CLOSE = 8;
   private static final int PING = 9;
   private static final int PONG = 10;
-  /** Enough for a frame full of emits; bigger frames grow it, up to the message limit. */
-  private static final int READ_BUFFER = 64 * 1024;
+  private static final int MAX_HEADER = 14;
+  /**
+   * Every connection of an IO thread reads into that thread's buffer, so an idle connection holds
+   * no buffer at all; only the start of a frame that has not fully arrived is kept, in {@link
+   * #held}. Safe because reads are never nested: messages go up as copies and everything the
+   * listener triggers runs later as a task.
+   */
+  private static final ThreadLocal<ByteBuffer> SHARED =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocate(64 * 1024));
 
   private final StreamConnection connection;
   private final ConduitStreamSourceChannel source;
   private final ConduitStreamSinkChannel sink;
   private final int maxMessage;
   private Listener listener;
-  /** Bytes read and not yet parsed, in write mode between reads. */
-  private ByteBuffer in = ByteBuffer.allocate(READ_BUFFER);
-  /** The size of the frame waiting for more bytes, 0 when none. */
+  /** An incomplete frame's bytes so far, in write mode, sized for the whole frame; or null. */
+  private ByteBuffer held;
+  /** The buffer being parsed: the thread's shared one or {@link #held}. */
+  private ByteBuffer in;
+  /** The bytes the incomplete frame at the end of {@link #in} needs, 0 when none. */
   private int needed;
   /** A fragmented message being joined: its opcode (0 when none) and its bytes so far. */
   private int partOpcode;
@@ -156,6 +165,7 @@ final class WsConnection {
   private void read() {
     try {
       while (true) {
+        in = held != null ? held : SHARED.get().clear();
         int n = source.read(in);
         if (n == -1) {
           IoUtils.safeClose(connection);
@@ -163,13 +173,12 @@ final class WsConnection {
         }
         if (n == 0) return;
         in.flip();
-        boolean open = frames();
-        in.compact();
-        if (!open) {
+        if (!frames()) {
+          held = null;
           source.suspendReads();
           return;
         }
-        fitBuffer();
+        held = in.hasRemaining() ? keep() : null;
       }
     } catch (IOException e) {
       Log.debug("WebSocket " + connection.getPeerAddress() + " read failed: " + e);
@@ -177,12 +186,11 @@ final class WsConnection {
     }
   }
 
-  // Grows the buffer for a frame bigger than it, and lets it shrink back once that frame is gone.
-  private void fitBuffer() {
-    int size = Math.max(READ_BUFFER, needed);
-    if (in.capacity() < size || (in.position() == 0 && in.capacity() > size)) {
-      in = ByteBuffer.allocate(size).put(in.flip());
-    }
+  // Moves the start of an incomplete frame into a buffer just big enough for the whole frame.
+  private ByteBuffer keep() {
+    int size = Math.max(needed, in.remaining());
+    if (in == held && in.capacity() >= size) return in.compact();
+    return ByteBuffer.allocate(size).put(in);
   }
 
   /** Handles every complete frame in {@code in} (read mode); false once the connection closes. */
@@ -200,30 +208,32 @@ final class WsConnection {
       long length = b1 & 0x7f;
       int headerSize = 6;
       if (length == 126) {
-        if (in.remaining() < 4) return true;
+        if (in.remaining() < 4) return incomplete(MAX_HEADER);
         length = in.getShort(start + 2) & 0xffff;
         headerSize = 8;
       } else if (length == 127) {
-        if (in.remaining() < 10) return true;
+        if (in.remaining() < 10) return incomplete(MAX_HEADER);
         length = in.getLong(start + 2);
         headerSize = 14;
       }
       if (opcode >= CLOSE && (!fin || length > 125)) {
         return fail(PROTOCOL_ERROR, "a control frame must be whole and at most 125 bytes");
       }
-      if (length < 0 || length + partLength > maxMessage) {
+      if (length < 0 || (opcode < CLOSE && length + partLength > maxMessage)) {
         // As Undertow did: 1009 at once, without an error message.
         return fail(TOO_BIG, "message over " + maxMessage + " bytes");
       }
-      if (in.remaining() < headerSize + length) {
-        needed = headerSize + (int) length;
-        return true;
-      }
+      if (in.remaining() < headerSize + length) return incomplete(headerSize + (int) length);
       int payload = start + headerSize;
       unmask(in, payload, (int) length, in.getInt(payload - 4));
       in.position(payload + (int) length);
       if (!frame(fin, opcode, payload, (int) length)) return false;
     }
+    return in.hasRemaining() ? incomplete(MAX_HEADER) : true;
+  }
+
+  private boolean incomplete(int frameSize) {
+    needed = frameSize;
     return true;
   }
 

@@ -67,6 +67,21 @@ class WsConnectionTest {
   }
 
   @Test
+  void framesThatArriveAByteAtATimeAreReassembled() throws Exception {
+    try (Raw ws = new Raw(relay.port())) {
+      ws.socket.setTcpNoDelay(true);
+      ws.bytewise = true;
+      ws.send(true, 9, "one".getBytes(StandardCharsets.UTF_8));
+      ws.send(true, 9, "x".repeat(300).substring(0, 125).getBytes(StandardCharsets.UTF_8));
+      ws.send(true, 1, ("{\"op\":\"hello\",\"origin\":{\"id\":\"" + "o".repeat(200) + "\"},\"types\":\"\"}")
+          .getBytes(StandardCharsets.UTF_8));
+      assertEquals("one", ws.next().text());
+      assertEquals(125, ws.next().payload.length);
+      assertTrue(ws.next().text().startsWith("{\"op\":\"welcome\""));
+    }
+  }
+
+  @Test
   void invalidUtf8UnmaskedFramesAndOversizedMessagesAreClosedWithTheirCodes() throws Exception {
     try (Raw ws = new Raw(relay.port())) {
       ws.send(true, 1, new byte[] {'{', (byte) 0xc0, (byte) 0xaf, '}'});
@@ -123,6 +138,8 @@ class WsConnectionTest {
     final Socket socket;
     final DataInputStream in;
     final OutputStream out;
+    /** Whether {@link #send} writes and flushes one byte at a time. */
+    boolean bytewise;
 
     Raw(int port) throws IOException {
       socket = new Socket("127.0.0.1", port);
@@ -155,8 +172,15 @@ class WsConnectionTest {
       ThreadLocalRandom.current().nextBytes(mask);
       frame.put(mask);
       for (int i = 0; i < payload.length; i++) frame.put((byte) (payload[i] ^ mask[i % 4]));
-      out.write(frame.array(), 0, frame.position());
-      out.flush();
+      if (!bytewise) {
+        out.write(frame.array(), 0, frame.position());
+        out.flush();
+        return;
+      }
+      for (int i = 0; i < frame.position(); i++) {
+        out.write(frame.array()[i]);
+        out.flush();
+      }
     }
 
     Frame next() throws IOException {
