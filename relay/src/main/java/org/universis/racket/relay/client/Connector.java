@@ -164,7 +164,7 @@ final class Connector {
     if (newRelay) inbox.newRelay();
     // With nothing seen yet, everything after this point is ours: resume from here next time.
     if (resumeId == 0) resumeId = welcome.lastId();
-    outbox.attach(welcomed.writer(), newRelay);
+    outbox.attach(welcomed.writer(), newRelay, welcome.queueSize());
     if (reconnected) {
       Log.info("connected to the racket relay at " + options.url() + " (relay " + relay + ")");
     }

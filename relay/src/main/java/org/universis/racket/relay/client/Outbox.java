@@ -11,10 +11,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The emits of one emitter, numbered by seq, from {@code emit} until the relay accepts them.
  *
- * <p>While connected, at most {@value #WINDOW} emits are in flight (sent, not yet acknowledged);
- * the rest wait here. The window keeps the relay's queue of acks (and events) for this connection
- * far below its bound however fast the application emits, so a burst never gets the connection
- * closed as too slow. The acknowledged emits of the last {@value #RECENT_MILLIS} ms are kept too:
+ * <p>While connected, at most {@value #WINDOW} emits (or half the relay's queue-size, if smaller)
+ * are in flight (sent, not yet acknowledged); the rest wait here. The window keeps the relay's
+ * queue of acks (and events) for this connection far below its bound however fast the
+ * application emits, so a burst never gets the connection closed as too slow. The acknowledged emits of the last {@value #RECENT_MILLIS} ms are kept too:
  * when a new relay instance took over they are sent again, since the old one may have died before
  * delivering them (PROTOCOL.md, Takeover). Everything goes out in seq order.
  */
@@ -22,6 +22,7 @@ final class Outbox {
 
   static final long RECENT_MILLIS = 10_000;
   static final int WINDOW = 1024;
+  private int window = WINDOW; // below half the relay's queue-size, as its welcome said
   // Byte bounds beside the counts: 10,000 emits of 1 MiB each must not pin 10 GiB.
   static final long MAX_PENDING_BYTES = 64L << 20;
   static final long MAX_RECENT_BYTES = 16L << 20;
@@ -76,7 +77,7 @@ final class Outbox {
       pending++;
       pendingBytes += message.length;
       w = writer;
-      if (w != null && waiting.isEmpty() && inFlight.size() < WINDOW) {
+      if (w != null && waiting.isEmpty() && inFlight.size() < window) {
         inFlight.add(emit);
         w.enqueue(message);
       } else {
@@ -93,10 +94,13 @@ final class Outbox {
    * in seq order.
    *
    * @param newRelay whether this relay instance replaced the one the emitter talked to before
+   * @param relayQueueSize the relay's queue-size, 0 if it did not say
    */
-  void attach(FrameWriter w, boolean newRelay) {
+  void attach(FrameWriter w, boolean newRelay, int relayQueueSize) {
     synchronized (this) {
       if (closed) return;
+      // The relay closes a connection whose unwritten acks pass its queue-size; keep well below.
+      window = relayQueueSize > 0 ? Math.max(1, Math.min(WINDOW, relayQueueSize / 2)) : WINDOW;
       // In flight on the lost connection: first in line again. Re-sends of acknowledged emits
       // (future null) too when this is the same relay: the link to it may have dropped before they
       // arrived. For yet another relay, `recent` below still holds them all.
@@ -190,8 +194,8 @@ final class Outbox {
 
   // Moves waiting emits into the window; returns the writer to flush, if any was given work.
   private FrameWriter pump() {
-    if (writer == null || waiting.isEmpty() || inFlight.size() >= WINDOW) return null;
-    while (!waiting.isEmpty() && inFlight.size() < WINDOW) {
+    if (writer == null || waiting.isEmpty() || inFlight.size() >= window) return null;
+    while (!waiting.isEmpty() && inFlight.size() < window) {
       Emit e = waiting.poll();
       inFlight.add(e);
       writer.enqueue(e.message);

@@ -5,4 +5,5 @@ package org.universis.racket.relay.client;
  * {@code error}, {@code pong}); fields a message does not carry are 0 or {@code null}.
  */
 record RelayMessage(String op, long seq, long id, String relay, long lastId, int maxEventSize,
+    int queueSize,
     String error, String message) {}

@@ -135,7 +135,7 @@ final class WireReader {
     if (seq < 0 || !skip(t, to, ACK_ID)) return false;
     long id = digits(t, to);
     if (id < 0 || pos != to - 1 || t[pos] != '}') return false;
-    sink.message(new RelayMessage("ack", seq, id, null, 0, 0, null, null));
+    sink.message(new RelayMessage("ack", seq, id, null, 0, 0, 0, null, null));
     return true;
   }
 
@@ -267,6 +267,7 @@ final class WireReader {
     long id = 0;
     long lastId = 0;
     int maxEventSize = 0;
+    int queueSize = 0;
     for (JsonToken t = p.currentToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
       String field = p.currentName();
       p.nextToken();
@@ -277,11 +278,12 @@ final class WireReader {
         case "relay" -> relay = p.getValueAsString();
         case "lastId" -> lastId = p.getValueAsLong();
         case "maxEventSize" -> maxEventSize = p.getValueAsInt();
+        case "queueSize" -> queueSize = p.getValueAsInt();
         case "error" -> error = p.getValueAsString();
         case "message" -> message = p.getValueAsString();
         default -> p.skipChildren();
       }
     }
-    return new RelayMessage(op, seq, id, relay, lastId, maxEventSize, error, message);
+    return new RelayMessage(op, seq, id, relay, lastId, maxEventSize, queueSize, error, message);
   }
 }

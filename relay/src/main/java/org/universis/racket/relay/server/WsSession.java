@@ -127,7 +127,7 @@ final class WsSession implements WsConnection.Listener {
 
   private byte[] welcome(long lastId) {
     return Json.object("op", "welcome", "relay", epoch, "lastId", lastId,
-        "maxEventSize", config.maxEventSize());
+        "maxEventSize", config.maxEventSize(), "queueSize", config.queueSize());
   }
 
   private void fail(String message) {

@@ -79,13 +79,13 @@ class WireReaderTest {
     read(new String(EnvelopeEncoder.ack(12, 61518051253248L), StandardCharsets.UTF_8),
         "{\"op\":\"ack\",\"id\":61518051253248,\"seq\":12}",
         "{\"op\":\"ack\",\"seq\":12,\"id\":61518051253248,\"extra\":true}",
-        "{\"op\":\"welcome\",\"relay\":\"r1\",\"lastId\":5,\"maxEventSize\":1024}");
+        "{\"op\":\"welcome\",\"relay\":\"r1\",\"lastId\":5,\"maxEventSize\":1024,\"queueSize\":100}");
     assertEquals(4, messages.size());
     for (RelayMessage m : messages.subList(0, 3)) {
       assertEquals("ack", m.op());
       assertEquals(12, m.seq());
       assertEquals(61518051253248L, m.id());
     }
-    assertEquals(new RelayMessage("welcome", 0, 0, "r1", 5, 1024, null, null), messages.get(3));
+    assertEquals(new RelayMessage("welcome", 0, 0, "r1", 5, 1024, 100, null, null), messages.get(3));
   }
 }
