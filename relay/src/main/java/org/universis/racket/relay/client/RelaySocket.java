@@ -12,8 +12,6 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
@@ -23,6 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import org.universis.racket.relay.codec.WebSocketAccept;
 
 /**
  * One WebSocket connection to the relay (RFC 6455, client side) over a plain blocking socket,
@@ -55,7 +54,6 @@ final class RelaySocket {
     }
   }
 
-  private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
   private static final int MAX_HEADER_BYTES = 16 << 10;
   private static final long CLOSE_LOCK_MILLIS = 100;
   private static final int OP_CONTINUATION = 0x0;
@@ -152,7 +150,7 @@ final class RelaySocket {
         accept = lines[i].substring(colon + 1).trim();
       }
     }
-    if (!expectedAccept(key).equals(accept)) {
+    if (!WebSocketAccept.of(key).equals(accept)) {
       throw new IOException("the server at " + uri + " upgraded without a valid Sec-WebSocket-Accept");
     }
   }
@@ -168,16 +166,6 @@ final class RelaySocket {
       head[n++] = (byte) b;
     }
     return new String(head, 0, n - 4, StandardCharsets.ISO_8859_1);
-  }
-
-  private static String expectedAccept(String key) {
-    try {
-      byte[] sha1 = MessageDigest.getInstance("SHA-1")
-          .digest((key + ACCEPT_GUID).getBytes(StandardCharsets.ISO_8859_1));
-      return Base64.getEncoder().encodeToString(sha1);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-1", e);
-    }
   }
 
   /**

@@ -3,10 +3,7 @@ package org.universis.racket.relay.server;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
+import org.universis.racket.relay.codec.WebSocketAccept;
 import org.xnio.StreamConnection;
 
 /**
@@ -14,8 +11,6 @@ import org.xnio.StreamConnection;
  * connection's inbound and outbound sides.
  */
 final class WsEndpoint implements HttpHandler {
-
-  private static final String ACCEPT_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
   private final Sequencer sequencer;
   private final RelayConfig config;
@@ -50,7 +45,7 @@ final class WsEndpoint implements HttpHandler {
         .put(Headers.CONTENT_LENGTH, "0")
         .put(Headers.UPGRADE, "websocket")
         .put(Headers.CONNECTION, "Upgrade")
-        .put(Headers.SEC_WEB_SOCKET_ACCEPT, accept(key.trim()));
+        .put(Headers.SEC_WEB_SOCKET_ACCEPT, WebSocketAccept.of(key.trim()));
     exchange.upgradeChannel((connection, upgraded) -> onConnect(connection, upgraded));
     exchange.endExchange();
   }
@@ -72,15 +67,5 @@ final class WsEndpoint implements HttpHandler {
     // Undertow's own close listener on the socket calls these; setting another would replace it.
     exchange.getConnection().addCloseListener(c -> self[0].close());
     ws.start(new WsSession(self[0], sequencer, config, epoch));
-  }
-
-  static String accept(String key) {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-1")
-          .digest((key + ACCEPT_GUID).getBytes(StandardCharsets.US_ASCII));
-      return Base64.getEncoder().encodeToString(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-1", e);
-    }
   }
 }
