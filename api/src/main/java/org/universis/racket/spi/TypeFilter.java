@@ -1,8 +1,12 @@
 package org.universis.racket.spi;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A set of type patterns with NATS-style wildcards: tokens are separated by dots, {@code *} matches
@@ -11,8 +15,12 @@ import java.util.Map;
  */
 public final class TypeFilter {
 
+  // The wildcard tokens, one instance each, so that matching compares references.
+  private static final String ONE = "*";
+  private static final String REST = ">";
+
   /** The filter that matches every type. */
-  public static final TypeFilter ALL = new TypeFilter(List.<String[]>of(new String[] {">"}));
+  public static final TypeFilter ALL = new TypeFilter(List.<String[]>of(new String[] {REST}));
 
   /** The longest type or pattern accepted. */
   public static final int MAX_LENGTH = 256;
@@ -21,10 +29,22 @@ public final class TypeFilter {
   public static final int MAX_PATTERNS = 256;
 
   private final List<String[]> patterns;
+  // Matching runs for every event and every subscriber: patterns without wildcards (most of them)
+  // are answered by one set lookup, the others are walked token by token.
+  private final Set<String> literals;
+  private final String[][] wildcards;
   private final String text;
 
   private TypeFilter(List<String[]> patterns) {
     this.patterns = patterns;
+    Set<String> literal = new HashSet<>();
+    List<String[]> wild = new ArrayList<>();
+    for (String[] p : patterns) {
+      if (Arrays.stream(p).anyMatch(t -> t == ONE || t == REST)) wild.add(p);
+      else literal.add(String.join(".", p));
+    }
+    this.literals = Set.copyOf(literal);
+    this.wildcards = wild.toArray(String[][]::new);
     StringBuilder sb = new StringBuilder();
     for (String[] p : patterns) {
       if (sb.length() > 0) sb.append(',');
@@ -129,8 +149,9 @@ public final class TypeFilter {
     String[] tokens = p.split("\\.", -1);
     for (int i = 0; i < tokens.length; i++) {
       String t = tokens[i];
-      boolean wildcard = t.equals("*") || t.equals(">") && i == tokens.length - 1;
-      if (!wildcard && !isToken(t)) {
+      if (t.equals(ONE)) tokens[i] = ONE;
+      else if (t.equals(REST) && i == tokens.length - 1) tokens[i] = REST;
+      else if (!isToken(t)) {
         throw new IllegalArgumentException("filter pattern '" + p + "' is malformed: use"
             + " dot-separated tokens, '*' for one token and '>' (last) for the rest, like cache.>");
       }
@@ -140,8 +161,8 @@ public final class TypeFilter {
 
   /** Whether {@code type} matches one of the patterns. */
   public boolean matches(String type) {
-    if (this == ALL) return true;
-    for (String[] p : patterns) {
+    if (this == ALL || literals.contains(type)) return true;
+    for (String[] p : wildcards) {
       if (matches(p, type)) return true;
     }
     return false;
@@ -150,7 +171,7 @@ public final class TypeFilter {
   /** Whether this filter matches every type. */
   public boolean matchesEverything() {
     for (String[] p : patterns) {
-      if (p.length == 1 && p[0].equals(">")) return true;
+      if (p.length == 1 && p[0] == REST) return true;
     }
     return false;
   }
@@ -162,13 +183,13 @@ public final class TypeFilter {
     for (int i = 0; i < pattern.length; i++) {
       if (pos > n) return false;
       String token = pattern[i];
-      if (token.equals(">")) return pos < n;
+      if (token == REST) return pos < n;
       int end = type.indexOf('.', pos);
       if (end < 0) end = n;
-      if (!token.equals("*") && !type.regionMatches(pos, token, 0, Math.max(token.length(), end - pos))) {
+      if (token == ONE ? end == pos
+          : !type.regionMatches(pos, token, 0, Math.max(token.length(), end - pos))) {
         return false;
       }
-      if (token.equals("*") && end == pos) return false;
       pos = end + 1;
     }
     return pos == n + 1;

@@ -47,6 +47,16 @@ class TypeFilterTest {
   }
 
   @Test
+  void literalAndWildcardPatternsMixAndDotsSeparateTokens() {
+    TypeFilter f = TypeFilter.parse("a.b, c.*, x, *.y.>, job_7");
+    for (String yes : List.of("a.b", "c.d", "x", "q.y.z", "q.y.z.w", "job_7")) assertTrue(f.matches(yes), yes);
+    for (String no : List.of("a", "a.b.c", "c", "c.d.e", "x.x", "q.y", "y.z", "job")) assertFalse(f.matches(no), no);
+    assertTrue(TypeFilter.parse("*").matches("a"));
+    assertFalse(TypeFilter.parse("*").matches("a.b"));
+    assertTrue(TypeFilter.parse(">").matchesEverything());
+  }
+
+  @Test
   void blankFilterMatchesEverything() {
     assertTrue(TypeFilter.parse("").matches("anything.at.all"));
     assertTrue(TypeFilter.parse(null).matchesEverything());

@@ -1,6 +1,10 @@
 package org.universis.racket.relay.codec;
 
 import com.fasterxml.jackson.core.JsonParser;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Cuts a value's raw bytes out of a parsed JSON document, so the relay forwards bodies byte for
@@ -25,12 +29,30 @@ public final class JsonSlice {
   public static byte[] copy(byte[] src, int from, int to) {
     int end = to;
     while (end > from && isTrailing(src[end - 1])) end--;
-    byte[] out = new byte[end - from];
-    for (int i = 0; i < out.length; i++) {
-      byte b = src[from + i];
-      out[i] = b == '\n' || b == '\r' ? (byte) ' ' : b;
+    byte[] out = Arrays.copyOfRange(src, from, end);
+    // Every relayed body passes here, and line breaks in one are rare: look eight bytes at a time,
+    // rewrite byte by byte only from the first one found.
+    int i = 0;
+    for (; i + 8 <= out.length; i += 8) {
+      long x = (long) LONGS.get(out, i);
+      if (hasByte(x, NEWLINES) || hasByte(x, RETURNS)) break;
+    }
+    for (; i < out.length; i++) {
+      if (out[i] == '\n' || out[i] == '\r') out[i] = ' ';
     }
     return out;
+  }
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
+  private static final long RETURNS = 0x0D0D0D0D0D0D0D0DL;
+
+  // Whether one of the eight bytes of x equals the byte repeated in `pattern`.
+  private static boolean hasByte(long x, long pattern) {
+    long y = x ^ pattern;
+    return ((y - ONES) & ~y & (ONES << 7)) != 0;
   }
 
   private static boolean isTrailing(byte b) {

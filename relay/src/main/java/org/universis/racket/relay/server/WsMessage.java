@@ -64,7 +64,8 @@ record WsMessage(String op, Long seq, String type, byte[] body, String bodyType,
         case "origin" -> origin = origin(p);
         case "body" -> {
           int from = JsonSlice.start(p);
-          if (value == JsonToken.START_OBJECT) bodyType = EventBatchReader.scanObject(p);
+          // The body's own "type" counts only when the emit names none (JVM clients name it first).
+          if (value == JsonToken.START_OBJECT && type == null) bodyType = EventBatchReader.scanObject(p);
           else if (value.isStructStart()) p.skipChildren();
           else if (value == JsonToken.VALUE_STRING) p.getTextLength();
           // The body ends where the next token starts; JsonSlice trims the separator.

@@ -50,6 +50,14 @@ class EventBatchReaderTest {
   void lineBreaksBetweenTokensBecomeSpaces() {
     String body = body(read("{\r\n\"a\":\n[1,\n2]}", null).get(0));
     assertEquals("{  \"a\": [1, 2]}", body);
+    // At every offset, including past the first eight bytes and in the tail after the last eight.
+    for (int n = 0; n < 24; n++) {
+      String pad = "x".repeat(n);
+      for (String br : List.of("\n", "\r")) {
+        assertEquals("{\"p\":\"" + pad + "\" ,\"b\":1 }",
+            body(read("{\"p\":\"" + pad + "\"" + br + ",\"b\":1" + br + "}", null).get(0)), n + br);
+      }
+    }
   }
 
   @Test
