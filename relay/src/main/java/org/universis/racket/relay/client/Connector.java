@@ -175,6 +175,11 @@ final class Connector {
     inbox.deliver(event);
   }
 
+  /** The end of a message from the relay: the handlers may take what it brought. */
+  void endOfMessage() {
+    inbox.flush();
+  }
+
   void acked(long seq, long id) {
     outbox.ack(seq, id);
   }

@@ -24,6 +24,8 @@ final class Inbox {
   private final Runnable onFilterChange;
   private final CopyOnWriteArrayList<LocalSubscription> subscriptions = new CopyOnWriteArrayList<>();
   private final Dedupe dedupe = new Dedupe();
+  // Subscriptions given events since the last flush (guarded by this, as is dedupe).
+  private final List<LocalSubscription> touched = new ArrayList<>();
   // One thread per busy subscription, up to MAX_HANDLER_THREADS: a slow handler holds only its own
   // subscription, and a thousand busy subscriptions (the agent subscribes every instance with
   // @OnProcessEvent methods) cannot start a thousand threads. Past the cap, busy subscriptions wait
@@ -74,22 +76,41 @@ final class Inbox {
     return union.isEmpty() ? null : union;
   }
 
-  /** Hands an event to the matching subscriptions; runs on the network thread. */
-  void deliver(ReceivedEvent event) {
+  /**
+   * Queues an event for the matching subscriptions; {@link #flush()} wakes their handlers. Runs on
+   * the network thread (synchronized all the same: a link's reader may still be finishing a message
+   * when the next link's starts).
+   */
+  synchronized void deliver(ReceivedEvent event) {
     if (event.isResync()) {
       // Meant for this connection, whatever its filter: every subscription may have missed events.
-      for (LocalSubscription s : subscriptions) s.offer(event);
+      for (LocalSubscription s : subscriptions) offer(s, event);
       return;
     }
     if (!dedupe.firstTime(event.id(), event.origin().id(), event.seq())) return;
     String type = event.type();
     for (LocalSubscription s : subscriptions) {
-      if (s.typeFilter().matches(type)) s.offer(event);
+      if (s.typeFilter().matches(type)) offer(s, event);
     }
   }
 
+  /**
+   * Wakes the handlers of the subscriptions given events since the last flush. The network thread
+   * calls it once per message from the relay, so a message of many events costs each handler
+   * thread at most one wake-up, not one per event (a handler that keeps up would otherwise sleep
+   * and be woken between every two events).
+   */
+  synchronized void flush() {
+    for (LocalSubscription s : touched) s.wake();
+    touched.clear();
+  }
+
+  private void offer(LocalSubscription s, ReceivedEvent event) {
+    if (s.offer(event)) touched.add(s); // once per subscription: bounded by their number
+  }
+
   /** A new relay instance took over. */
-  void newRelay() {
+  synchronized void newRelay() {
     dedupe.newRelay();
   }
 

@@ -73,6 +73,8 @@ final class Link implements RelaySocket.Listener, WireReader.Sink {
       Log.warn("ignored a malformed message from the relay: " + e.getMessage());
     } catch (RuntimeException e) {
       Log.warn("racket failed to handle a message from the relay", e);
+    } finally {
+      connector.endOfMessage();
     }
   }
 

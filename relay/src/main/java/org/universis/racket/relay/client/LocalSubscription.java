@@ -36,6 +36,7 @@ final class LocalSubscription implements Subscription, Runnable {
   private final AtomicLong queuedBytes = new AtomicLong();
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile boolean closed;
+  private boolean offeredSinceWake; // guarded by the Inbox
   // The run of dropped events not yet reported (guarded by this).
   private long dropped;
   private long droppedFrom;
@@ -60,19 +61,32 @@ final class LocalSubscription implements Subscription, Runnable {
     return filterText;
   }
 
-  /** Queues an event for the handler; called by one thread at a time (the connection's reader). */
-  void offer(ReceivedEvent event) {
-    if (closed) return;
+  /**
+   * Queues an event for the handler, which {@link #wake()} then wakes. Called by one thread at a
+   * time (under the {@link Inbox}'s lock), as is {@code wake()}.
+   *
+   * @return whether this is the first offer since the last {@code wake()}
+   */
+  boolean offer(ReceivedEvent event) {
+    boolean first = !offeredSinceWake;
+    offeredSinceWake = true;
+    if (closed) return first;
     synchronized (this) {
       if (size.get() >= capacity || queuedBytes.get() + event.size() > MAX_QUEUED_BYTES) {
         if (dropped++ == 0) droppedFrom = event.id();
         droppedTo = event.id();
-        return;
+        return first;
       }
       ReceivedEvent notice = takeDropNotice();
       if (notice != null) enqueue(notice);
       enqueue(event);
     }
+    return first;
+  }
+
+  /** Has a handler thread take what {@link #offer} queued. */
+  void wake() {
+    offeredSinceWake = false;
     schedule();
   }
 
