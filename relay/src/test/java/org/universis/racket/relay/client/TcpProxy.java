@@ -23,6 +23,7 @@ final class TcpProxy implements AutoCloseable {
   private final int target;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ServerSocket server;
+  private Thread acceptThread;
   private volatile boolean loseAfterHello;
   private final AtomicLong lost = new AtomicLong();
 
@@ -39,6 +40,13 @@ final class TcpProxy implements AutoCloseable {
   /** Closes every connection and refuses new ones. */
   synchronized void cut() throws IOException {
     server.close();
+    // A socket closed while a thread waits in accept() lets go of its port only when that thread
+    // leaves: wait for it, or open() may find the port still taken.
+    try {
+      acceptThread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     for (Socket s : sockets) s.close();
     sockets.clear();
   }
@@ -65,6 +73,7 @@ final class TcpProxy implements AutoCloseable {
     Thread accept = new Thread(() -> acceptLoop(s), "test-proxy-accept");
     accept.setDaemon(true);
     accept.start();
+    acceptThread = accept;
   }
 
   private void acceptLoop(ServerSocket s) {
