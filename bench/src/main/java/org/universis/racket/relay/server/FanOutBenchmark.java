@@ -54,7 +54,7 @@ public class FanOutBenchmark {
 
   @Benchmark
   public long[] publishOneEvent() {
-    return sequencer.publish(emit, origin, null);
+    return sequencer.publish(emit, origin, null, false);
   }
 
   static Sequencer sequencer() {

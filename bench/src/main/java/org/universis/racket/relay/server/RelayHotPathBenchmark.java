@@ -80,7 +80,7 @@ public class RelayHotPathBenchmark {
 
   @Benchmark
   public long[] sequenceWithoutSubscribers() {
-    return sequencer.publish(emit, origin, null);
+    return sequencer.publish(emit, origin, null, false);
   }
 
   static byte[] body() {

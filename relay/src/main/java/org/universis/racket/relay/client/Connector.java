@@ -141,8 +141,9 @@ final class Connector {
       }
       link = opened;
       long resume = resumeId;
+      // One ack per run of emits (PROTOCOL.md): a busy emitter reads one line per frame it sent.
       hello = "{\"op\":\"hello\",\"origin\":" + originJson + ",\"types\":" + ClientJson.encode(types)
-          + (resume > 0 ? ",\"lastEventId\":" + resume : "") + "}";
+          + (resume > 0 ? ",\"lastEventId\":" + resume : "") + ",\"acks\":\"runs\"}";
       opened.writer().enqueue(hello);
     }
     opened.writer().flush();
@@ -180,8 +181,8 @@ final class Connector {
     inbox.flush();
   }
 
-  void acked(long seq, long id) {
-    outbox.ack(seq, id);
+  void acked(long seq, long id, int count) {
+    outbox.ack(seq, id, count);
   }
 
   void nacked(long seq, String error, String message) {

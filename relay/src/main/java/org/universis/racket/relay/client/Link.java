@@ -90,7 +90,7 @@ final class Link implements RelaySocket.Listener, WireReader.Sink {
         welcomed = true;
         connector.welcomed(this, m);
       }
-      case "ack" -> connector.acked(m.seq(), m.id());
+      case "ack" -> connector.acked(m.seq(), m.id(), Math.max(1, m.count()));
       case "nack" -> connector.nacked(m.seq(), m.error(), m.message());
       case "pong" -> { }
       case "error" -> Log.warn("the relay reported " + m.error() + ": " + m.message());

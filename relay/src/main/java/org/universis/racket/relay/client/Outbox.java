@@ -127,22 +127,30 @@ final class Outbox {
     if (writer == w) writer = null;
   }
 
-  /** The relay accepted the emit with {@code seq} as event {@code id}. */
-  void ack(long seq, long id) {
-    Emit done;
+  /**
+   * The relay accepted a run of {@code count} emits as consecutive events: the last of them is the
+   * emit with {@code seq}, event {@code id}, and the others are the emits sent just before it
+   * (PROTOCOL.md, acks).
+   */
+  void ack(long seq, long id, int count) {
+    Emit[] done;
     FrameWriter w;
     synchronized (this) {
-      done = settle(seq);
-      if (done != null && done.future != null) {
-        long now = System.currentTimeMillis();
-        recent.add(new Emit(seq, done.message, null, now));
-        recentBytes += done.message.length;
-        trimRecent(now);
+      done = settleRun(seq, count);
+      long now = System.currentTimeMillis();
+      for (Emit e : done) {
+        if (e == null || e.future == null) continue;
+        recent.add(new Emit(e.seq, e.message, null, now));
+        recentBytes += e.message.length;
       }
+      trimRecent(now);
       w = pump();
     }
     if (w != null) w.flush();
-    if (done != null && done.future != null) done.future.complete(id);
+    for (int i = 0; i < done.length; i++) {
+      Emit e = done[i];
+      if (e != null && e.future != null) e.future.complete(id - done.length + 1 + i);
+    }
   }
 
   /** The relay refused the emit with {@code seq}. */
@@ -212,6 +220,18 @@ final class Outbox {
       if (pending == 0) notifyAll();
     }
     return e;
+  }
+
+  // The relay answers in send order, so a run is the first `count` emits in flight, ending with
+  // seq. Anything else (never seen) settles seq alone, as an ack of one.
+  private Emit[] settleRun(long seq, int count) {
+    if (count == 1 || count > inFlight.size()) return new Emit[] {settle(seq)};
+    Emit[] run = new Emit[count];
+    Iterator<Emit> it = inFlight.iterator();
+    for (int i = 0; i < count && it.hasNext(); i++) run[i] = it.next();
+    if (run[count - 1].seq != seq) return new Emit[] {settle(seq)};
+    for (Emit e : run) settle(e.seq);
+    return run;
   }
 
   // Acks come in the order emits were sent: the one acknowledged is nearly always the head.

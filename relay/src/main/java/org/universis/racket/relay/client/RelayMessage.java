@@ -2,8 +2,8 @@ package org.universis.racket.relay.client;
 
 /**
  * A message from the relay that is not an event ({@code welcome}, {@code ack}, {@code nack},
- * {@code error}, {@code pong}); fields a message does not carry are 0 or {@code null}.
+ * {@code error}, {@code pong}); fields a message does not carry are 0 or {@code null}. An ack's
+ * {@code count} of 0 (absent) means 1.
  */
-record RelayMessage(String op, long seq, long id, String relay, long lastId, int maxEventSize,
-    int queueSize,
-    String error, String message) {}
+record RelayMessage(String op, long seq, long id, int count, String relay, long lastId,
+    int maxEventSize, int queueSize, String error, String message) {}

@@ -27,6 +27,7 @@ final class WireReader {
   private static final JsonFactory JSON = ClientJson.MAPPER.getFactory();
   private static final byte[] ACK = ascii("{\"op\":\"ack\",\"seq\":");
   private static final byte[] ACK_ID = ascii(",\"id\":");
+  private static final byte[] ACK_COUNT = ascii(",\"count\":");
   private static final byte[] EVENT_ID = ascii("{\"id\":");
   private static final byte[] TYPE = ascii(",\"type\":\"");
   private static final byte[] TIME = ascii("\",\"time\":");
@@ -127,15 +128,17 @@ final class WireReader {
         bodyStart, bodyEnd);
   }
 
-  // {"op":"ack","seq":1,"id":2}
+  // {"op":"ack","seq":1,"id":2} or {"op":"ack","seq":1,"id":2,"count":3}
   private boolean readAck(byte[] t, int from, int to, Sink sink) {
     pos = from;
     if (!skip(t, to, ACK)) return false;
     long seq = digits(t, to);
     if (seq < 0 || !skip(t, to, ACK_ID)) return false;
     long id = digits(t, to);
-    if (id < 0 || pos != to - 1 || t[pos] != '}') return false;
-    sink.message(new RelayMessage("ack", seq, id, null, 0, 0, 0, null, null));
+    if (id < 0) return false;
+    long count = skip(t, to, ACK_COUNT) ? digits(t, to) : 0; // absent: 0, as from Jackson
+    if (count < 0 || count > Integer.MAX_VALUE || pos != to - 1 || t[pos] != '}') return false;
+    sink.message(new RelayMessage("ack", seq, id, (int) count, null, 0, 0, 0, null, null));
     return true;
   }
 
@@ -266,6 +269,7 @@ final class WireReader {
     long seq = 0;
     long id = 0;
     long lastId = 0;
+    int count = 0;
     int maxEventSize = 0;
     int queueSize = 0;
     for (JsonToken t = p.currentToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
@@ -277,6 +281,7 @@ final class WireReader {
         case "id" -> id = p.getValueAsLong();
         case "relay" -> relay = p.getValueAsString();
         case "lastId" -> lastId = p.getValueAsLong();
+        case "count" -> count = p.getValueAsInt();
         case "maxEventSize" -> maxEventSize = p.getValueAsInt();
         case "queueSize" -> queueSize = p.getValueAsInt();
         case "error" -> error = p.getValueAsString();
@@ -284,6 +289,6 @@ final class WireReader {
         default -> p.skipChildren();
       }
     }
-    return new RelayMessage(op, seq, id, relay, lastId, maxEventSize, queueSize, error, message);
+    return new RelayMessage(op, seq, id, count, relay, lastId, maxEventSize, queueSize, error, message);
   }
 }

@@ -24,6 +24,7 @@ public final class EnvelopeEncoder {
   private static final byte[] BODY = ascii(",\"body\":");
   private static final byte[] ACK_SEQ = ascii("{\"op\":\"ack\",\"seq\":");
   private static final byte[] ACK_ID = ascii(",\"id\":");
+  private static final byte[] ACK_COUNT = ascii(",\"count\":");
 
   private EnvelopeEncoder() {}
 
@@ -57,11 +58,26 @@ public final class EnvelopeEncoder {
 
   /** {@code {"op":"ack","seq":…,"id":…}}, the answer to one WebSocket emit. */
   public static byte[] ack(long seq, long id) {
-    byte[] out = new byte[ACK_SEQ.length + digits(seq) + ACK_ID.length + digits(id) + 1];
+    return ack(seq, id, 1);
+  }
+
+  /**
+   * {@code {"op":"ack","seq":…,"id":…,"count":…}}, the answer to a run of {@code count} WebSocket
+   * emits that became consecutive events, the last being {@code seq} and {@code id}; without
+   * {@code count} when it is 1.
+   */
+  public static byte[] ack(long seq, long id, int count) {
+    int length = ACK_SEQ.length + digits(seq) + ACK_ID.length + digits(id) + 1;
+    if (count != 1) length += ACK_COUNT.length + digits(count);
+    byte[] out = new byte[length];
     int pos = put(out, 0, ACK_SEQ);
     pos = putLong(out, pos, seq);
     pos = put(out, pos, ACK_ID);
     pos = putLong(out, pos, id);
+    if (count != 1) {
+      pos = put(out, pos, ACK_COUNT);
+      pos = putLong(out, pos, count);
+    }
     out[pos] = '}';
     return out;
   }

@@ -78,7 +78,7 @@ final class EventsPost implements HttpHandler {
     }
     List<Emit> emits = new ArrayList<>(events.size());
     for (RawEvent e : events) emits.add(new Emit(e.type(), e.body(), 0));
-    long[] ids = sequencer.publish(emits, EnvelopeEncoder.origin(origin), null);
+    long[] ids = sequencer.publish(emits, EnvelopeEncoder.origin(origin), null, false);
     StringBuilder answer = new StringBuilder(24 * ids.length + 10).append("{\"ids\":[");
     for (int i = 0; i < ids.length; i++) answer.append(i == 0 ? "" : ",").append(ids[i]);
     responses.json(exchange, 202, answer.append("]}").toString().getBytes());

@@ -50,9 +50,11 @@ final class Sequencer {
    *
    * @param origin the origin object's JSON
    * @param ackTo the emitter's connection, which gets an ack after each event, or {@code null}
+   * @param ackRun whether {@code ackTo} gets one ack for them all instead, after the last: their
+   *     ids are consecutive (one lock), so the last seq and id and their count name every one
    * @return the ids assigned
    */
-  long[] publish(List<Emit> emits, byte[] origin, Subscriber ackTo) {
+  long[] publish(List<Emit> emits, byte[] origin, Subscriber ackTo, boolean ackRun) {
     long[] ids = new long[emits.size()];
     long time = System.currentTimeMillis();
     synchronized (lock) {
@@ -65,10 +67,13 @@ final class Sequencer {
         for (Subscriber s : subscribers) {
           if (s.filter().matches(event.type) && !s.offer(event)) subscribers.remove(s);
         }
-        if (ackTo != null) ackTo.offerControl(EnvelopeEncoder.ack(emit.seq(), id));
+        if (ackTo != null && !ackRun) ackTo.offerControl(EnvelopeEncoder.ack(emit.seq(), id));
         ids[i] = id;
       }
       lastId = nextId - 1;
+      if (ackTo != null && ackRun && ids.length > 0) {
+        ackTo.offerControl(EnvelopeEncoder.ack(emits.get(ids.length - 1).seq(), lastId, ids.length));
+      }
     }
     metrics.published.add(ids.length);
     return ids;

@@ -18,9 +18,11 @@ import org.universis.racket.relay.codec.MalformedEventException;
  *
  * @param types the {@code types} field: {@code null} when absent or JSON null
  * @param bodyType the body's own top-level {@code "type"} string, or {@code null}
+ * @param acks the hello's {@code acks} field ({@code "runs"}: one ack per run of emits), or
+ *     {@code null}
  */
 record WsMessage(String op, Long seq, String type, byte[] body, String bodyType, String types,
-    Origin origin, Long lastEventId) {
+    Origin origin, Long lastEventId, String acks) {
 
   private static final JsonFactory JSON = new JsonFactory();
 
@@ -52,6 +54,7 @@ record WsMessage(String op, Long seq, String type, byte[] body, String bodyType,
     String types = null;
     Origin origin = null;
     Long lastEventId = null;
+    String acks = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken value = p.nextToken();
@@ -61,6 +64,7 @@ record WsMessage(String op, Long seq, String type, byte[] body, String bodyType,
         case "type" -> type = string(p, name);
         case "types" -> types = string(p, name);
         case "lastEventId" -> lastEventId = number(p, name);
+        case "acks" -> acks = string(p, name);
         case "origin" -> origin = origin(p);
         case "body" -> {
           int from = JsonSlice.start(p);
@@ -76,7 +80,7 @@ record WsMessage(String op, Long seq, String type, byte[] body, String bodyType,
       }
     }
     if (op == null) throw new MalformedEventException("message has no \"op\"");
-    return new WsMessage(op, seq, type, body, bodyType, types, origin, lastEventId);
+    return new WsMessage(op, seq, type, body, bodyType, types, origin, lastEventId, acks);
   }
 
   private static String string(JsonParser p, String field) throws IOException {

@@ -20,6 +20,7 @@ final class WsSession implements WsConnection.Listener {
   private final RelayConfig config;
   private final String epoch;
   private byte[] origin;
+  private boolean ackRuns; // the client asked for one ack per run of emits (hello "acks":"runs")
 
   WsSession(WsSubscriber subscriber, Sequencer sequencer, RelayConfig config, String epoch) {
     this.subscriber = subscriber;
@@ -72,6 +73,7 @@ final class WsSession implements WsConnection.Listener {
     if (origin != null) throw new MalformedEventException("hello was already sent");
     if (m.origin() == null) throw new MalformedEventException("hello needs an \"origin\"");
     subscriber.filter(filter(m.types()));
+    ackRuns = "runs".equals(m.acks());
     origin = EnvelopeEncoder.origin(m.origin());
     SubscriberInfo info = subscriber.info();
     subscriber.info(new SubscriberInfo(info.transport(), info.address(), info.since(), m.origin()));
@@ -111,7 +113,7 @@ final class WsSession implements WsConnection.Listener {
 
   private void publish(List<Emit> emits) {
     if (emits.isEmpty()) return;
-    sequencer.publish(List.copyOf(emits), origin, subscriber);
+    sequencer.publish(List.copyOf(emits), origin, subscriber, ackRuns);
     emits.clear();
   }
 

@@ -262,6 +262,37 @@ class RelayClientTest {
   }
 
   @Test
+  void eachEmitOfARunGetsTheIdOfItsOwnEventAndARefusedOneSplitsTheRun() throws Exception {
+    // The client asks for one ack per run of emits; every future must still get its own event's
+    // id, also when the relay refuses an emit in the middle of a frame (ack, nack, ack).
+    ProcessEventEmitter publisher = emitter();
+    Map<Long, Object> bodies = new java.util.concurrent.ConcurrentHashMap<>();
+    // On the same connection: the relay has the filter before the first emit.
+    publisher.subscribe("run", event -> bodies.put(event.id(), ((Map<?, ?>) event.body()).get("n")));
+    List<java.util.concurrent.CompletableFuture<Long>> acks = new ArrayList<>();
+    for (int n = 0; n < 2_000; n++) {
+      acks.add(n % 500 == 250 ? publisher.emit(Map.of("type", "bad type", "n", n))
+          : publisher.emit("run", Map.of("n", n)));
+    }
+    long lastId = 0;
+    for (int n = 0; n < acks.size(); n++) {
+      if (n % 500 == 250) {
+        var future = acks.get(n);
+        ExecutionException refused = assertThrows(ExecutionException.class,
+            () -> future.get(30, TimeUnit.SECONDS));
+        assertTrue(refused.getCause().getMessage().contains("refused"), refused.getCause().getMessage());
+        continue;
+      }
+      long id = acks.get(n).get(30, TimeUnit.SECONDS);
+      assertTrue(id > lastId, "accepted in emit order, each once");
+      lastId = id;
+      int expected = n;
+      Await.until(() -> bodies.containsKey(id), 30, () -> "event " + id);
+      assertEquals(expected, bodies.get(id), "the event with the id emit " + n + " was given");
+    }
+  }
+
+  @Test
   void afterAnOutageLongerThanTheHistoryASubscriberGetsAResyncThenWhatIsLeft() throws Exception {
     relay.close();
     relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).historySize(10).build());

@@ -86,6 +86,19 @@ class WireReaderTest {
       assertEquals(12, m.seq());
       assertEquals(61518051253248L, m.id());
     }
-    assertEquals(new RelayMessage("welcome", 0, 0, "r1", 5, 1024, 100, null, null), messages.get(3));
+    assertEquals(new RelayMessage("welcome", 0, 0, 0, "r1", 5, 1024, 100, null, null), messages.get(3));
+  }
+
+  @Test
+  void runAcksReadAlikeInTheRelaysLayoutAndOtherwise() throws Exception {
+    read(new String(EnvelopeEncoder.ack(12, 61518051253248L, 5), StandardCharsets.UTF_8),
+        "{\"op\":\"ack\",\"count\":5,\"id\":61518051253248,\"seq\":12}",
+        new String(EnvelopeEncoder.ack(13, 61518051253249L, 1), StandardCharsets.UTF_8));
+    for (RelayMessage m : messages.subList(0, 2)) {
+      assertEquals(12, m.seq());
+      assertEquals(61518051253248L, m.id());
+      assertEquals(5, m.count());
+    }
+    assertEquals(0, messages.get(2).count(), "a run of one has no count");
   }
 }

@@ -111,6 +111,43 @@ class RelayFanOutIT {
   }
 
   @Test
+  void anEmitterThatAsksForRunAcksGetsOneAckPerRunAndARefusedEmitSplitsIt() throws Exception {
+    String base = relay.url();
+    try (Ws emitter = new Ws(base); Ws subscriber = new Ws(base)) {
+      emitter.send("{\"op\":\"hello\",\"origin\":{\"id\":\"runs\",\"pid\":1,\"host\":\"h\",\"name\":\"t\"},"
+          + "\"acks\":\"runs\"}");
+      assertEquals("welcome", emitter.next(10).path("op").asText());
+      subscriber.hello("runs", null);
+      Await.until(() -> TestClients.metric(base, "racket_subscribers") >= 2, 10, "subscribers");
+      for (int first = 1; first <= 21; first += 10) {
+        StringBuilder frame = new StringBuilder();
+        for (int seq = first; seq < first + 10; seq++) {
+          String type = seq == 15 ? "bad type" : "runs"; // refused: the type is malformed
+          frame.append("{\"op\":\"emit\",\"seq\":").append(seq).append(",\"type\":\"").append(type)
+              .append("\",\"body\":{\"n\":").append(seq).append("}}\n");
+        }
+        emitter.send(frame.toString());
+      }
+      List<JsonNode> answers = emitter.take(5, 10, m -> m.has("op"));
+      List<JsonNode> events = subscriber.take(29, 10, Ws::isEvent);
+      assertEquals(List.of("ack 10 x10", "ack 14 x4", "nack 15", "ack 20 x5", "ack 30 x10"),
+          answers.stream().map(m -> m.get("op").asText() + " " + m.get("seq").asLong()
+              + (m.has("id") ? " x" + m.path("count").asInt(1) : "")).toList());
+      // Each ack's id is its run's last event; the run's events are the ids just before it.
+      int e = 0;
+      for (JsonNode ack : answers) {
+        if (!ack.has("id")) continue;
+        int count = ack.path("count").asInt(1);
+        for (int i = 0; i < count; i++, e++) {
+          assertEquals(ack.get("id").asLong() - count + 1 + i, events.get(e).get("id").asLong());
+          assertEquals(ack.get("seq").asLong() - count + 1 + i, events.get(e).get("body").get("n").asLong());
+        }
+      }
+      assertEquals(29, e);
+    }
+  }
+
+  @Test
   void aWebSocketFilterUpdateAppliesToLaterEventsAndClientsListsEveryone() throws Exception {
     String base = relay.url();
     try (Ws ws = new Ws(base); Sse sse = new Sse(base + "/events?types=presence.>", null)) {

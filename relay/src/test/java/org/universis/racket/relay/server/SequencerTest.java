@@ -1,6 +1,7 @@
 package org.universis.racket.relay.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,7 +37,7 @@ class SequencerTest {
     List<Emit> emits = new ArrayList<>();
     for (int i = 0; i < n; i++) emits.add(new Emit(type, ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8), 0));
     List<Long> ids = new ArrayList<>();
-    for (long id : s.publish(emits, ORIGIN, null)) ids.add(id);
+    for (long id : s.publish(emits, ORIGIN, null, false)) ids.add(id);
     return ids;
   }
 
@@ -156,12 +157,41 @@ class SequencerTest {
     Sequencer s = sequencer(100);
     RecordingSubscriber emitter = subscriber(">", 100, RelayConfig.Overflow.DROP_OLDEST);
     s.subscribe(emitter, null, null);
-    long[] ids = s.publish(List.of(new Emit("x", "1".getBytes(StandardCharsets.US_ASCII), 7)), ORIGIN, emitter);
+    byte[] body = "1".getBytes(StandardCharsets.US_ASCII);
+    long[] ids = s.publish(List.of(new Emit("x", body, 7), new Emit("x", body, 8)), ORIGIN, emitter, false);
     emitter.drainAll();
+    List<String> ops = emitter.received.stream().map(n -> n.path("op").asText("event")).toList();
+    assertEquals(List.of("event", "ack", "event", "ack"), ops);
     assertEquals(ids[0], emitter.received.get(0).get("id").asLong());
-    assertEquals("ack", emitter.received.get(1).get("op").asText());
     assertEquals(7, emitter.received.get(1).get("seq").asLong());
     assertEquals(ids[0], emitter.received.get(1).get("id").asLong());
+    assertFalse(emitter.received.get(1).has("count"));
+    assertEquals(8, emitter.received.get(3).get("seq").asLong());
+    assertEquals(ids[1], emitter.received.get(3).get("id").asLong());
+  }
+
+  @Test
+  void anEmitterThatAskedForRunAcksGetsOneAckAfterTheRunsEvents() {
+    Sequencer s = sequencer(100);
+    RecordingSubscriber emitter = subscriber(">", 100, RelayConfig.Overflow.DROP_OLDEST);
+    s.subscribe(emitter, null, null);
+    byte[] body = "1".getBytes(StandardCharsets.US_ASCII);
+    long[] ids = s.publish(List.of(new Emit("x", body, 7), new Emit("x", body, 8), new Emit("x", body, 9)),
+        ORIGIN, emitter, true);
+    long[] one = s.publish(List.of(new Emit("x", body, 10)), ORIGIN, emitter, true);
+    emitter.drainAll();
+    List<String> ops = emitter.received.stream().map(n -> n.path("op").asText("event")).toList();
+    assertEquals(List.of("event", "event", "event", "ack", "event", "ack"), ops);
+    assertEquals(ids[0] + 1, ids[1], "consecutive ids");
+    assertEquals(ids[1] + 1, ids[2], "consecutive ids");
+    JsonNode ack = emitter.received.get(3);
+    assertEquals(9, ack.get("seq").asLong());
+    assertEquals(ids[2], ack.get("id").asLong());
+    assertEquals(3, ack.get("count").asInt());
+    JsonNode single = emitter.received.get(5);
+    assertEquals(10, single.get("seq").asLong());
+    assertEquals(one[0], single.get("id").asLong());
+    assertFalse(single.has("count"), "a run of one is a plain ack");
   }
 
   @Test
