@@ -35,6 +35,9 @@ abstract class Subscriber {
   private boolean active;
   private boolean closed;
   private volatile long lastWrite = System.nanoTime();
+  // The IO thread's alone: whether send() is running, and whether it completed inside.
+  private boolean sending;
+  private boolean sentAtOnce;
 
   Subscriber(SubscriberInfo info, TypeFilter filter, SubscriberLimits limits, Metrics metrics) {
     this.info = info;
@@ -187,28 +190,53 @@ abstract class Subscriber {
     }
   }
 
-  // On the IO thread: takes one frame's worth of items and sends them.
+  // On the IO thread: sends a frame of what is queued, then the next, for as long as the socket
+  // takes each at once (the usual case: no hop through the IO thread's task queue per frame). A
+  // send that has to wait calls sent() later, from the socket's write listener.
   private void drain() {
-    List<Object> batch = new ArrayList<>();
-    synchronized (lock) {
-      if (closed || !takeBatch(batch)) {
-        active = false;
-        return;
+    while (true) {
+      List<Object> batch = new ArrayList<>();
+      synchronized (lock) {
+        if (closed || !takeBatch(batch)) {
+          active = false;
+          return;
+        }
       }
+      int size = 0;
+      int events = 0;
+      for (Object item : batch) {
+        size += frameSize(item);
+        if (item instanceof Event) events++;
+      }
+      ByteBuffer frame = frameBuffer(size);
+      for (Object item : batch) frame(item, frame);
+      frame.flip();
+      metrics.delivered.add(events);
+      lastWrite = System.nanoTime();
+      sending = true;
+      sentAtOnce = false;
+      send(frame, this::sent);
+      sending = false;
+      if (!sentAtOnce) return;
+      if (frame.capacity() == SPARE_BYTES) SPARE.set(frame); // written: free for the next frame
     }
-    int size = 0;
-    int events = 0;
-    for (Object item : batch) {
-      size += frameSize(item);
-      if (item instanceof Event) events++;
-    }
-    ByteBuffer frame = ByteBuffer.allocate(size);
-    for (Object item : batch) frame(item, frame);
-    frame.flip();
-    metrics.delivered.add(events);
-    lastWrite = System.nanoTime();
-    // Sent callbacks may run inside send(): go through the executor to keep the stack flat.
-    send(frame, () -> execute(this::drain));
+  }
+
+  private void sent() {
+    if (sending) sentAtOnce = true;
+    else execute(this::drain); // from a write listener: through the executor, the stack stays flat
+  }
+
+  // Frames up to SPARE_BYTES are built in one buffer per IO thread, taken while a frame is in it:
+  // allocating (and zeroing) a new one per frame was 7 % of the relay's IO threads (profiled).
+  private static final int SPARE_BYTES = 64 << 10;
+  private static final ThreadLocal<ByteBuffer> SPARE = new ThreadLocal<>();
+
+  private static ByteBuffer frameBuffer(int size) {
+    ByteBuffer spare = size <= SPARE_BYTES ? SPARE.get() : null;
+    if (spare == null) return ByteBuffer.allocate(size <= SPARE_BYTES ? SPARE_BYTES : size).limit(size);
+    SPARE.set(null); // until it is written; a send that waits keeps it
+    return spare.clear().limit(size);
   }
 
   private boolean takeBatch(List<Object> batch) {
