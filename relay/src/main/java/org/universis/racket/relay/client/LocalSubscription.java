@@ -1,11 +1,9 @@
 package org.universis.racket.relay.client;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.universis.racket.ProcessEvent;
 import org.universis.racket.Subscription;
@@ -17,6 +15,11 @@ import org.universis.racket.spi.TypeFilter;
  * time: a slow handler delays only its own events. When the queue is full, arriving events are
  * dropped and the handler later gets one {@code racket.resync} notice (reason {@code overflow}) in
  * their place, before any event that came after them.
+ *
+ * <p>The connection's reader gathers a message's events here ({@link #offer}) and hands them over
+ * together ({@link #wake}); the handler thread takes them in chunks. Each side takes the lock once
+ * per message or chunk, not once per event: per-event atomics on memory both threads write cost
+ * more than the rest of handing an event over.
  */
 final class LocalSubscription implements Subscription, Runnable {
 
@@ -24,6 +27,8 @@ final class LocalSubscription implements Subscription, Runnable {
   private static final int BATCH = 256;
   // Beside the count (queue option): 10,000 queued events of 1 MiB each must not pin 10 GiB.
   static final long MAX_QUEUED_BYTES = 64L << 20;
+  // Past this many events, buffers that grew for a backlog are let go once it is gone.
+  private static final int KEPT_ROOM = 1024;
 
   private final String filterText;
   private final TypeFilter filter;
@@ -31,16 +36,21 @@ final class LocalSubscription implements Subscription, Runnable {
   private final int capacity;
   private final Executor executor;
   private final Consumer<LocalSubscription> onUnsubscribe;
-  private final ConcurrentLinkedQueue<ReceivedEvent> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger size = new AtomicInteger();
-  private final AtomicLong queuedBytes = new AtomicLong();
-  private final AtomicBoolean scheduled = new AtomicBoolean();
   private volatile boolean closed;
-  private boolean offeredSinceWake; // guarded by the Inbox
-  // The run of dropped events not yet reported (guarded by this).
-  private long dropped;
-  private long droppedFrom;
-  private long droppedTo;
+
+  // Shared with the handler thread (guarded by this).
+  private ArrayDeque<ReceivedEvent> queue = new ArrayDeque<>();
+  private long queuedBytes;
+  private int queuedMost; // since the queue was last empty: a deque that grew is replaced then
+  private boolean scheduled;
+  private final Drops unreported = new Drops(); // dropped after the last queued event
+
+  // The reader's side (guarded by the Inbox): the message being read.
+  private final ArrayList<ReceivedEvent> arriving = new ArrayList<>();
+  private long arrivingBytes;
+  private int roomEvents = -1; // room in the queue when the message began; -1: no offer yet
+  private long roomBytes;
+  private final Drops dropping = new Drops();
 
   LocalSubscription(String filterText, TypeFilter filter, Consumer<? super ProcessEvent> handler,
       int capacity, Executor executor, Consumer<LocalSubscription> onUnsubscribe) {
@@ -62,32 +72,56 @@ final class LocalSubscription implements Subscription, Runnable {
   }
 
   /**
-   * Queues an event for the handler, which {@link #wake()} then wakes. Called by one thread at a
-   * time (under the {@link Inbox}'s lock), as is {@code wake()}.
+   * Gathers an event for the handler; {@link #wake()} hands what was gathered over. Called by one
+   * thread at a time (under the {@link Inbox}'s lock), as is {@code wake()}.
    *
    * @return whether this is the first offer since the last {@code wake()}
    */
   boolean offer(ReceivedEvent event) {
-    boolean first = !offeredSinceWake;
-    offeredSinceWake = true;
-    if (closed) return first;
-    synchronized (this) {
-      if (size.get() >= capacity || queuedBytes.get() + event.size() > MAX_QUEUED_BYTES) {
-        if (dropped++ == 0) droppedFrom = event.id();
-        droppedTo = event.id();
-        return first;
+    boolean first = roomEvents < 0;
+    if (first) {
+      synchronized (this) {
+        // The room only grows while the message is read (the handler takes events): checking
+        // against it keeps the bound. Drops not reported yet continue into this message's.
+        roomEvents = capacity - queue.size();
+        roomBytes = MAX_QUEUED_BYTES - queuedBytes;
+        dropping.take(unreported);
       }
-      ReceivedEvent notice = takeDropNotice();
-      if (notice != null) enqueue(notice);
-      enqueue(event);
     }
+    if (closed) return first;
+    if (arriving.size() >= roomEvents || arrivingBytes + event.size() > roomBytes) {
+      dropping.add(event.id());
+      return first;
+    }
+    if (dropping.count > 0) add(dropping.notice());
+    add(event);
     return first;
   }
 
-  /** Has a handler thread take what {@link #offer} queued. */
+  /** Hands the events gathered since the last call to the handler, waking it if it sleeps. */
   void wake() {
-    offeredSinceWake = false;
-    schedule();
+    roomEvents = -1;
+    boolean start;
+    synchronized (this) {
+      if (!closed) {
+        queue.addAll(arriving);
+        queuedBytes += arrivingBytes;
+        queuedMost = Math.max(queuedMost, queue.size());
+      }
+      unreported.take(dropping);
+      start = !closed && !scheduled && (!queue.isEmpty() || unreported.count > 0);
+      if (start) scheduled = true;
+    }
+    boolean grew = arriving.size() > KEPT_ROOM;
+    arriving.clear();
+    if (grew) arriving.trimToSize();
+    arrivingBytes = 0;
+    if (start) execute();
+  }
+
+  private void add(ReceivedEvent event) {
+    arriving.add(event);
+    arrivingBytes += event.size();
   }
 
   @Override
@@ -97,23 +131,49 @@ final class LocalSubscription implements Subscription, Runnable {
     onUnsubscribe.accept(this);
   }
 
-  /** Drains a batch of events into the handler, on a handler thread. */
+  /** Delivers up to a batch of events to the handler, on a handler thread. */
   @Override
   public void run() {
-    try {
-      for (int i = 0; i < BATCH && !closed; i++) {
-        ReceivedEvent event = queue.poll();
-        if (event != null) {
-          size.decrementAndGet();
-          queuedBytes.addAndGet(-event.size());
-        } else if ((event = takeDropNotice()) == null) {
-          break;
+    ReceivedEvent[] chunk = new ReceivedEvent[32];
+    int handled = 0;
+    while (handled < BATCH && !closed) {
+      int n = 0;
+      synchronized (this) {
+        for (ReceivedEvent e; n < chunk.length && (e = queue.poll()) != null; ) {
+          queuedBytes -= e.size();
+          chunk[n++] = e;
         }
-        deliver(event);
+        if (n == 0 && unreported.count > 0) chunk[n++] = unreported.notice();
+        if (n == 0) {
+          scheduled = false;
+          if (queuedMost > KEPT_ROOM) queue = new ArrayDeque<>(); // let a backlog's array go
+          queuedMost = 0;
+          return;
+        }
       }
-    } finally {
-      scheduled.set(false);
-      if (!closed && (!queue.isEmpty() || hasDropped())) schedule();
+      for (int i = 0; i < n; i++) {
+        deliver(chunk[i]);
+        chunk[i] = null;
+      }
+      handled += n;
+    }
+    // A turn is over; give the thread back and queue up again (unless closed).
+    synchronized (this) {
+      if (closed) {
+        scheduled = false;
+        return;
+      }
+    }
+    execute();
+  }
+
+  private void execute() {
+    try {
+      executor.execute(this);
+    } catch (RejectedExecutionException e) {
+      synchronized (this) {
+        scheduled = false; // the emitter is closing
+      }
     }
   }
 
@@ -126,37 +186,40 @@ final class LocalSubscription implements Subscription, Runnable {
     }
   }
 
-  private void enqueue(ReceivedEvent event) {
-    queue.add(event);
-    size.incrementAndGet();
-    queuedBytes.addAndGet(event.size());
-  }
-
-  private void schedule() {
-    if (closed || !scheduled.compareAndSet(false, true)) return;
-    try {
-      executor.execute(this);
-    } catch (RejectedExecutionException e) {
-      scheduled.set(false); // the emitter is closing
-    }
-  }
-
-  private synchronized boolean hasDropped() {
-    return dropped > 0;
-  }
-
-  private synchronized ReceivedEvent takeDropNotice() {
-    if (dropped == 0) return null;
-    ReceivedEvent notice = ReceivedEvent.overflowNotice(dropped, droppedFrom, droppedTo);
-    dropped = 0;
-    return notice;
-  }
-
   /** Stops delivery without telling the connection (it is closing). */
   void cancel() {
     closed = true;
-    queue.clear();
-    size.set(0);
-    queuedBytes.set(0);
+    synchronized (this) {
+      queue.clear();
+      queuedBytes = 0;
+    }
+  }
+
+  /** A run of dropped events not yet reported: how many, and the first and last id. */
+  private static final class Drops {
+    long count;
+    long from;
+    long to;
+
+    void add(long id) {
+      if (count++ == 0) from = id;
+      to = id;
+    }
+
+    /** Moves other's run into this one (which, if any, is older). */
+    void take(Drops other) {
+      if (other.count == 0) return;
+      if (count == 0) from = other.from;
+      count += other.count;
+      to = other.to;
+      other.count = 0;
+    }
+
+    /** The notice for the run, which is then reported. */
+    ReceivedEvent notice() {
+      ReceivedEvent notice = ReceivedEvent.overflowNotice(count, from, to);
+      count = 0;
+      return notice;
+    }
   }
 }

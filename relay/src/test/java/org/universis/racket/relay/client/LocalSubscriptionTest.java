@@ -1,0 +1,118 @@
+package org.universis.racket.relay.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.universis.racket.Origin;
+import org.universis.racket.ProcessEvent;
+import org.universis.racket.spi.TypeFilter;
+
+/**
+ * The hand-over from the connection's reader to a subscription's handler, step by step: the
+ * handler runs only when the test runs the tasks the subscription gave its executor.
+ */
+class LocalSubscriptionTest {
+
+  private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
+  private final List<String> seen = new ArrayList<>();
+
+  private LocalSubscription subscription(int capacity, Consumer<ProcessEvent> also) {
+    return new LocalSubscription(">", TypeFilter.ALL, e -> {
+      seen.add(e.isResync() ? "resync " + notice(e) : "e" + e.id());
+      also.accept(e);
+    }, capacity, tasks::add, s -> { });
+  }
+
+  private static String notice(ProcessEvent e) {
+    Map<?, ?> body = e.body(Map.class);
+    return body.get("dropped") + ":" + body.get("from") + "-" + body.get("to");
+  }
+
+  private static ReceivedEvent event(long id) {
+    return event(id, 0);
+  }
+
+  private static ReceivedEvent event(long id, int padding) {
+    byte[] envelope = ("{\"id\":" + id + ",\"pad\":\"" + "x".repeat(padding) + "\",\"body\":1}")
+        .getBytes(StandardCharsets.UTF_8);
+    return new ReceivedEvent(envelope, id, "t", 0, new Origin("o", 1, null, null), id,
+        envelope.length - 2, envelope.length - 1);
+  }
+
+  private void message(LocalSubscription s, long... ids) {
+    for (long id : ids) s.offer(event(id));
+    s.wake();
+  }
+
+  private void runTasks() {
+    for (Runnable t; (t = tasks.poll()) != null; ) t.run();
+  }
+
+  @Test
+  void eventsOfAMessageReachTheHandlerInOrderWithOneTaskPerMessage() {
+    LocalSubscription s = subscription(100, e -> { });
+    message(s, 1, 2, 3);
+    assertEquals(1, tasks.size(), "one wake-up for the message");
+    message(s, 4);
+    assertEquals(1, tasks.size(), "already scheduled");
+    runTasks();
+    assertEquals(List.of("e1", "e2", "e3", "e4"), seen);
+  }
+
+  @Test
+  void pastTheBoundEventsAreDroppedAndOneNoticeTakesTheirPlaceWhenTheQueueIsDrained() {
+    LocalSubscription s = subscription(3, e -> { });
+    message(s, 1, 2, 3, 4, 5);
+    message(s, 6); // still full: the run of drops goes on
+    runTasks();
+    message(s, 7, 8);
+    runTasks();
+    assertEquals(List.of("e1", "e2", "e3", "resync 3:4-6", "e7", "e8"), seen);
+  }
+
+  @Test
+  void aNoticeComesBeforeTheFirstEventAcceptedAfterTheDrops() {
+    // While the handler works through a chunk, the reader brings a message: the queue has room
+    // again, and the drops not yet reported must be reported before that message's event.
+    LocalSubscription[] s = new LocalSubscription[1];
+    s[0] = subscription(3, e -> {
+      if (e.id() == 1) message(s[0], 5, 6);
+    });
+    message(s[0], 1, 2, 3, 4);
+    runTasks();
+    assertEquals(List.of("e1", "e2", "e3", "resync 1:4-4", "e5", "e6"), seen);
+  }
+
+  @Test
+  void theByteBoundDropsToo() {
+    LocalSubscription s = subscription(1_000, e -> { });
+    int size = event(1, 1 << 20).size();
+    long fit = LocalSubscription.MAX_QUEUED_BYTES / size;
+    for (int id = 1; id <= fit + 2; id++) s.offer(event(id, 1 << 20));
+    s.wake();
+    runTasks();
+    assertEquals("resync 2:" + (fit + 1) + "-" + (fit + 2), seen.get(seen.size() - 1));
+    assertEquals(fit + 1, seen.size());
+  }
+
+  @Test
+  void aBusyHandlerGivesItsThreadBackAfterATurnAndGoesOn() {
+    LocalSubscription s = subscription(10_000, e -> { });
+    long[] ids = new long[1000];
+    for (int i = 0; i < ids.length; i++) ids[i] = i + 1;
+    message(s, ids);
+    tasks.poll().run();
+    assertTrue(seen.size() < 1000 && seen.size() > 0, "one turn handles a part: " + seen.size());
+    assertEquals(1, tasks.size(), "and queues the rest as a new task");
+    runTasks();
+    assertEquals(1000, seen.size());
+    assertEquals("e1000", seen.get(999));
+  }
+}
