@@ -38,6 +38,41 @@ class WsMessageTest {
   }
 
   @Test
+  void theJvmClientsEmitLinesReadByPositionAsJacksonReadsThem() {
+    // The layout Outbox writes; then a hello, and emits in another layout, read by Jackson.
+    String frame = "{\"op\":\"emit\",\"seq\":1,\"type\":\"a.b\",\"body\":{\"type\":\"x\",\"s\":\"q\\\"\\\\\\u00e9\\n\","
+        + "\"n\":[-0.5e-3,0,1E+2,true,false,null,{}],\"e\":[]}}\n"
+        + "{\"op\":\"emit\",\"seq\":2,\"type\":\"a\",\"body\":\"caf\u00e9 \u2603\"}\n"
+        + "{\"op\":\"emit\",\"seq\":3,\"type\":\"a\",\"body\":{ \"spaced\" : [ 1 ,\r\n 2 ] }}"
+        + "{\"op\":\"emit\",\"seq\":4,\"type\":\"a\",\"body\":7}\n"
+        + "{\"op\":\"types\",\"types\":\"a.>\"}\n"
+        + "{\"op\":\"emit\",\"seq\":5,\"type\":\"a\",\"body\":[1]}\n";
+    byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
+    List<WsMessage> fast = WsMessage.parseFrame(bytes);
+    List<WsMessage> jackson = WsMessage.parseWithJackson(bytes);
+    assertEquals(6, fast.size());
+    assertEquals(describe(jackson), describe(fast));
+    assertEquals("{ \"spaced\" : [ 1 ,   2 ] }", body(fast.get(2)), "line breaks in a body become spaces");
+  }
+
+  @Test
+  void aBodyThePositionalReadingCannotVouchForIsLeftToJackson() {
+    for (String body : List.of("01", "1.", "-", "[1,]", "{\"a\":1,}", "\"\\x\"", "\"tab\there\"", "tru",
+        "nul", "{\"a\" 1}", "[1 2]", "\"\\u12G4\"", "1e", ".5", "+1", "{'a':1}", "[", "{")) {
+      assertRefused("malformed JSON", "{\"op\":\"emit\",\"seq\":1,\"type\":\"a\",\"body\":" + body + "}\n");
+    }
+    // Deeper than the positional reading goes, and still valid: Jackson accepts it.
+    String deep = "[".repeat(100) + "]".repeat(100);
+    WsMessage m = parse("{\"op\":\"emit\",\"seq\":1,\"type\":\"a\",\"body\":" + deep + "}").get(0);
+    assertEquals(deep, body(m));
+  }
+
+  private static List<String> describe(List<WsMessage> ms) {
+    return ms.stream().map(m -> m.op() + " " + m.seq() + " " + m.type() + " " + m.types() + " "
+        + (m.body() == null ? null : body(m)) + " " + m.bodyType()).toList();
+  }
+
+  @Test
   void helloCarriesOriginFilterAndResumeId() {
     WsMessage hello = parse("{\"op\":\"hello\",\"origin\":{\"id\":\"o\",\"pid\":42,\"host\":\"h\",\"name\":null,"
         + "\"extra\":[1]},\"types\":\"a.>\",\"lastEventId\":99}").get(0);

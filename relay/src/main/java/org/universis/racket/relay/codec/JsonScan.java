@@ -1,0 +1,147 @@
+package org.universis.racket.relay.codec;
+
+/**
+ * Finds where a JSON value ends, checking its syntax (RFC 8259) on the way, without a parser. The
+ * relay runs it over every emitted body, where setting up a parser and walking its tokens cost more
+ * than the rest of taking the event in (profiled).
+ *
+ * <p>It is never more lenient than Jackson, which the relay uses everywhere else: what it cannot
+ * vouch for (bad syntax, but also nesting deeper than {@value #MAX_DEPTH}, numbers longer than
+ * {@value #MAX_NUMBER} characters or strings longer than {@value #MAX_STRING} bytes) it answers
+ * with -1, and the caller hands the input to Jackson, which accepts it or says what is wrong. The
+ * bytes must be valid UTF-8 (checked before: WebSocket text frames are).
+ */
+public final class JsonScan {
+
+  static final int MAX_DEPTH = 64;
+  static final int MAX_NUMBER = 100;
+  static final int MAX_STRING = 1 << 20;
+
+  private JsonScan() {}
+
+  /**
+   * @return the index just after the value that starts at {@code from} (no whitespace before it),
+   *     or -1 if there is none in {@code b[from, to)} this scan vouches for
+   */
+  public static int valueEnd(byte[] b, int from, int to) {
+    return value(b, from, to, 0);
+  }
+
+  private static int value(byte[] b, int i, int to, int depth) {
+    if (i >= to) return -1;
+    return switch (b[i]) {
+      case '{' -> depth == MAX_DEPTH ? -1 : object(b, i + 1, to, depth + 1);
+      case '[' -> depth == MAX_DEPTH ? -1 : array(b, i + 1, to, depth + 1);
+      case '"' -> string(b, i + 1, to);
+      case 't' -> literal(b, i, to, TRUE);
+      case 'f' -> literal(b, i, to, FALSE);
+      case 'n' -> literal(b, i, to, NULL);
+      default -> number(b, i, to);
+    };
+  }
+
+  private static int object(byte[] b, int i, int to, int depth) {
+    i = space(b, i, to);
+    if (i < to && b[i] == '}') return i + 1;
+    while (i < to && b[i] == '"') {
+      i = space(b, string(b, i + 1, to), to);
+      if (i < 0 || i >= to || b[i] != ':') return -1;
+      i = space(b, value(b, space(b, i + 1, to), to, depth), to);
+      if (i < 0 || i >= to) return -1;
+      if (b[i] == '}') return i + 1;
+      if (b[i] != ',') return -1;
+      i = space(b, i + 1, to);
+    }
+    return -1;
+  }
+
+  private static int array(byte[] b, int i, int to, int depth) {
+    i = space(b, i, to);
+    if (i < to && b[i] == ']') return i + 1;
+    while (true) {
+      i = space(b, value(b, i, to, depth), to);
+      if (i < 0 || i >= to) return -1;
+      if (b[i] == ']') return i + 1;
+      if (b[i] != ',') return -1;
+      i = space(b, i + 1, to);
+    }
+  }
+
+  // After the opening quote: to just after the closing one. Control characters must be escaped.
+  private static int string(byte[] b, int i, int to) {
+    int end = Math.min(to, i + MAX_STRING);
+    while (i < end) {
+      int c = b[i] & 0xFF;
+      if (c == '"') return i + 1;
+      if (c < 0x20) return -1;
+      if (c != '\\') {
+        i++;
+      } else if (i + 1 < end && isSimpleEscape(b[i + 1])) {
+        i += 2;
+      } else if (i + 5 < end && b[i + 1] == 'u' && isHex(b[i + 2]) && isHex(b[i + 3]) && isHex(b[i + 4])
+          && isHex(b[i + 5])) {
+        i += 6;
+      } else {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  // -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?
+  private static int number(byte[] b, int i, int to) {
+    int start = i;
+    int end = Math.min(to, i + MAX_NUMBER + 1);
+    if (i < end && b[i] == '-') i++;
+    if (i >= end || !isDigit(b[i])) return -1;
+    if (b[i] == '0') i++;
+    else i = digits(b, i, end);
+    if (i < end && b[i] == '.') {
+      if (i + 1 >= end || !isDigit(b[i + 1])) return -1;
+      i = digits(b, i + 1, end);
+    }
+    if (i < end && (b[i] == 'e' || b[i] == 'E')) {
+      i++;
+      if (i < end && (b[i] == '+' || b[i] == '-')) i++;
+      if (i >= end || !isDigit(b[i])) return -1;
+      i = digits(b, i, end);
+    }
+    return i - start > MAX_NUMBER ? -1 : i;
+  }
+
+  private static int digits(byte[] b, int i, int end) {
+    while (i < end && isDigit(b[i])) i++;
+    return i;
+  }
+
+  private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
+  private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
+  private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+
+  private static int literal(byte[] b, int i, int to, byte[] word) {
+    if (to - i < word.length) return -1;
+    for (int k = 0; k < word.length; k++) {
+      if (b[i + k] != word[k]) return -1;
+    }
+    return i + word.length;
+  }
+
+  /** The index of the first byte at or after {@code i} that is not JSON whitespace; -1 stays -1. */
+  public static int space(byte[] b, int i, int to) {
+    if (i < 0) return -1;
+    while (i < to && (b[i] == ' ' || b[i] == '\n' || b[i] == '\r' || b[i] == '\t')) i++;
+    return i;
+  }
+
+  private static boolean isSimpleEscape(byte c) {
+    return c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' || c == 'n' || c == 'r' || c == 't';
+  }
+
+  private static boolean isHex(byte c) {
+    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
+  }
+
+  private static boolean isDigit(byte c) {
+    return c >= '0' && c <= '9';
+  }
+}
