@@ -111,6 +111,27 @@ class RelayFanOutIT {
   }
 
   @Test
+  void aPostedEventsOriginComesFromItsOwnRequestsHeaders() throws Exception {
+    String base = relay.url();
+    try (Sse sse = new Sse(base + "/events?types=origin.check", null)) {
+      List<List<String>> headers = List.of(List.of("Racket-Origin", "o-1", "Racket-Name", "one"),
+          List.of("Racket-Origin", "o-1", "Racket-Name", "two"), List.of("Racket-Origin", "o-2"), List.of(),
+          List.of("Racket-Origin", "o-1", "Racket-Name", "one"));
+      for (List<String> h : headers) { // one connection, one after the other
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/events"))
+            .header("Content-Type", "application/json")
+            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"type\":\"origin.check\"}"));
+        for (int i = 0; i < h.size(); i += 2) b.header(h.get(i), h.get(i + 1));
+        assertEquals(202, TestClients.HTTP.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode());
+      }
+      List<String> origins = sse.take(5, 10).stream().map(e -> e.data().get("origin"))
+          .map(o -> o.get("id").asText() + " " + o.get("name").asText() + " " + o.get("host").asText()).toList();
+      assertEquals(List.of("o-1 one 127.0.0.1", "o-1 two 127.0.0.1", "o-2 null 127.0.0.1",
+          "http-127.0.0.1 null 127.0.0.1", "o-1 one 127.0.0.1"), origins);
+    }
+  }
+
+  @Test
   void anEmitterThatAsksForRunAcksGetsOneAckPerRunAndARefusedEmitSplitsIt() throws Exception {
     String base = relay.url();
     try (Ws emitter = new Ws(base); Ws subscriber = new Ws(base)) {
