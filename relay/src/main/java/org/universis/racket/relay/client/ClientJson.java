@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.io.IOException;
 import java.util.function.Supplier;
 
@@ -20,6 +21,15 @@ final class ClientJson {
   static final ObjectMapper MAPPER = new ObjectMapper()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+  // A reader per body class, made once: MAPPER.readValue resolves the type and looks up its
+  // deserializer at every call, which was a tenth of decoding a small body (profiled).
+  private static final ClassValue<ObjectReader> READERS = new ClassValue<>() {
+    @Override
+    protected ObjectReader computeValue(Class<?> type) {
+      return MAPPER.readerFor(type);
+    }
+  };
 
   private ClientJson() {}
 
@@ -57,7 +67,7 @@ final class ClientJson {
    */
   static <T> T decode(byte[] json, int offset, int length, Class<T> type, Supplier<String> what) {
     try {
-      return MAPPER.readValue(json, offset, length, type);
+      return READERS.get(type).readValue(json, offset, length);
     } catch (IOException e) {
       throw cannotDecode(e, type, what.get());
     }

@@ -1,0 +1,80 @@
+package org.universis.racket.relay.client;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.universis.racket.Origin;
+import org.universis.racket.relay.codec.EnvelopeEncoder;
+
+/**
+ * The JVM client's per-event cost on receipt: reading a relay message of 64 events (lines found,
+ * headers read by position, envelopes copied out) and decoding one body as {@code body()} does.
+ * Lives in the client's package to reach its package-private internals; it changes none of them.
+ *
+ * <pre>java -cp bench/target/racket-bench.jar org.openjdk.jmh.Main ClientReceive</pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx512m"})
+public class ClientReceiveBenchmark {
+
+  static final int FRAME = 64;
+
+  private final WireReader reader = new WireReader();
+  private final List<ReceivedEvent> events = new ArrayList<>(FRAME);
+  private final WireReader.Sink sink = new WireReader.Sink() {
+    @Override
+    public void event(ReceivedEvent event) {
+      events.add(event);
+    }
+
+    @Override
+    public void message(RelayMessage message) {}
+  };
+  private byte[] message;
+  private ReceivedEvent one;
+
+  @Setup
+  public void setUp() throws Exception {
+    String head = "{\"type\":\"bench\",\"n\":123456,\"t\":98765432109876,\"pad\":\"";
+    byte[] body = (head + "x".repeat(256 - head.length() - 2) + "\"}").getBytes(StandardCharsets.UTF_8);
+    byte[] origin = EnvelopeEncoder.origin(new Origin("7c1e0d9a-5b8f-4c4e-9d0a-3f2b1c0d9e8f", 4711, "web-1", "orders"));
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < FRAME; i++) {
+      long id = 61_525_019_955_203L + i;
+      text.append(new String(EnvelopeEncoder.encode(id, "bench", 1_764_201_600_123L, origin, 1000 + i, body),
+          StandardCharsets.UTF_8)).append('\n');
+    }
+    message = text.toString().getBytes(StandardCharsets.UTF_8);
+    reader.read(message, message.length, sink);
+    one = events.get(0);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(FRAME)
+  public int readMessageOf64EventsPerEvent() throws Exception {
+    events.clear();
+    reader.read(message, message.length, sink);
+    return events.size();
+  }
+
+  @Benchmark
+  public Object decodeBody() {
+    return one.body(java.util.Map.class); // decoded anew at every call, unlike body()
+  }
+}
