@@ -25,6 +25,8 @@ final class LocalSubscription implements Subscription, Runnable {
 
   // Events handled per turn on a pool thread, so that one busy subscription does not keep a thread.
   private static final int BATCH = 256;
+  // Events the handler takes from the queue at a time, under one lock.
+  private static final int CHUNK = 32;
   // Beside the count (queue option): 10,000 queued events of 1 MiB each must not pin 10 GiB.
   static final long MAX_QUEUED_BYTES = 64L << 20;
   // Past this many events, buffers that grew for a backlog are let go once it is gone.
@@ -40,7 +42,8 @@ final class LocalSubscription implements Subscription, Runnable {
 
   // Shared with the handler thread (guarded by this).
   private ArrayDeque<ReceivedEvent> queue = new ArrayDeque<>();
-  private long queuedBytes;
+  private long queuedBytes; // of the queue and the chunk the handler holds
+  private int heldEvents; // taken from the queue by the handler, not handled yet: they count too
   private int queuedMost; // since the queue was last empty: a deque that grew is replaced then
   private boolean scheduled;
   private final Drops unreported = new Drops(); // dropped after the last queued event
@@ -83,7 +86,7 @@ final class LocalSubscription implements Subscription, Runnable {
       synchronized (this) {
         // The room only grows while the message is read (the handler takes events): checking
         // against it keeps the bound. Drops not reported yet continue into this message's.
-        roomEvents = capacity - queue.size();
+        roomEvents = capacity - queue.size() - heldEvents;
         roomBytes = MAX_QUEUED_BYTES - queuedBytes;
         dropping.take(unreported);
       }
@@ -134,15 +137,25 @@ final class LocalSubscription implements Subscription, Runnable {
   /** Delivers up to a batch of events to the handler, on a handler thread. */
   @Override
   public void run() {
-    ReceivedEvent[] chunk = new ReceivedEvent[32];
+    ReceivedEvent[] chunk = new ReceivedEvent[CHUNK];
     int handled = 0;
-    while (handled < BATCH && !closed) {
+    int held = 0; // of the chunk in hand, the events taken from the queue
+    long heldBytes = 0;
+    while (true) {
       int n = 0;
       synchronized (this) {
-        for (ReceivedEvent e; n < chunk.length && (e = queue.poll()) != null; ) {
-          queuedBytes -= e.size();
+        // The chunk just handled leaves the bound only now: until then it still took room.
+        heldEvents -= held;
+        queuedBytes -= heldBytes;
+        held = 0;
+        heldBytes = 0;
+        if (closed || handled >= BATCH) break;
+        for (ReceivedEvent e; n < CHUNK && (e = queue.poll()) != null; ) {
+          heldBytes += e.size();
           chunk[n++] = e;
         }
+        held = n;
+        heldEvents += n;
         if (n == 0 && unreported.count > 0) chunk[n++] = unreported.notice();
         if (n == 0) {
           scheduled = false;
@@ -157,12 +170,12 @@ final class LocalSubscription implements Subscription, Runnable {
       }
       handled += n;
     }
-    // A turn is over; give the thread back and queue up again (unless closed).
-    synchronized (this) {
-      if (closed) {
+    // A turn is over (or the subscription closed): give the thread back, queue up again if open.
+    if (closed) {
+      synchronized (this) {
         scheduled = false;
-        return;
       }
+      return;
     }
     execute();
   }
@@ -190,8 +203,8 @@ final class LocalSubscription implements Subscription, Runnable {
   void cancel() {
     closed = true;
     synchronized (this) {
+      for (ReceivedEvent e : queue) queuedBytes -= e.size();
       queue.clear();
-      queuedBytes = 0;
     }
   }
 

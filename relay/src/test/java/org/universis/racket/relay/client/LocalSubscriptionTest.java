@@ -79,15 +79,33 @@ class LocalSubscriptionTest {
 
   @Test
   void aNoticeComesBeforeTheFirstEventAcceptedAfterTheDrops() {
-    // While the handler works through a chunk, the reader brings a message: the queue has room
-    // again, and the drops not yet reported must be reported before that message's event.
+    // The queue overflows; while the handler works through it, room appears and the reader brings
+    // a message: the drops not yet reported must be reported before that message's event.
     LocalSubscription[] s = new LocalSubscription[1];
-    s[0] = subscription(3, e -> {
-      if (e.id() == 1) message(s[0], 5, 6);
+    s[0] = subscription(100, e -> {
+      if (e.id() == 40) message(s[0], 102);
     });
-    message(s[0], 1, 2, 3, 4);
+    long[] ids = new long[101];
+    for (int i = 0; i < ids.length; i++) ids[i] = i + 1;
+    message(s[0], ids);
     runTasks();
-    assertEquals(List.of("e1", "e2", "e3", "resync 1:4-4", "e5", "e6"), seen);
+    assertEquals(102, seen.size());
+    assertEquals(List.of("e99", "e100", "resync 1:101-101", "e102"), seen.subList(98, 102));
+  }
+
+  @Test
+  void eventsTheHandlerHasTakenButNotHandledStillCountAgainstTheBound() {
+    // The handler takes events from the queue a chunk at a time; until it has handled them they
+    // must still take room, or a stuck handler would hold its queue's size and a chunk more.
+    LocalSubscription[] s = new LocalSubscription[1];
+    s[0] = subscription(5, e -> {
+      if (e.id() == 1) message(s[0], 6, 7);
+    });
+    message(s[0], 1, 2, 3, 4, 5);
+    runTasks();
+    message(s[0], 8);
+    runTasks();
+    assertEquals(List.of("e1", "e2", "e3", "e4", "e5", "resync 2:6-7", "e8"), seen);
   }
 
   @Test
