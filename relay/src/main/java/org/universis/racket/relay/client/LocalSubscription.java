@@ -164,9 +164,14 @@ final class LocalSubscription implements Subscription, Runnable {
           return;
         }
       }
-      for (int i = 0; i < n; i++) {
-        deliver(chunk[i]);
-        chunk[i] = null;
+      int i = 0;
+      try {
+        for (; i < n; i++) {
+          deliver(chunk[i]);
+          chunk[i] = null;
+        }
+      } finally {
+        if (i < n) giveBack(chunk, i + 1, n, held, heldBytes); // an Error left the handler
       }
       handled += n;
     }
@@ -178,6 +183,23 @@ final class LocalSubscription implements Subscription, Runnable {
       return;
     }
     execute();
+  }
+
+  // A handler threw what deliver() lets through (a VirtualMachineError): the rest of the chunk
+  // goes back to the front of the queue, and another turn delivers it.
+  private void giveBack(ReceivedEvent[] chunk, int from, int n, int held, long heldBytes) {
+    boolean again;
+    synchronized (this) {
+      heldEvents -= held;
+      queuedBytes -= heldBytes;
+      for (int k = n - 1; k >= from; k--) {
+        queue.addFirst(chunk[k]);
+        queuedBytes += chunk[k].size();
+      }
+      again = !closed && (!queue.isEmpty() || unreported.count > 0);
+      scheduled = again;
+    }
+    if (again) execute();
   }
 
   private void execute() {

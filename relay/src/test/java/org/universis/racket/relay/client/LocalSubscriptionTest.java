@@ -109,6 +109,24 @@ class LocalSubscriptionTest {
   }
 
   @Test
+  void anErrorOutOfAHandlerLosesNoneOfTheEventsAfterIt() {
+    boolean[] thrown = {false};
+    LocalSubscription s = subscription(100, e -> {
+      if (e.id() == 2 && !thrown[0]) {
+        thrown[0] = true;
+        throw new StackOverflowError("on purpose");
+      }
+    });
+    message(s, 1, 2, 3, 4, 5);
+    org.junit.jupiter.api.Assertions.assertThrows(StackOverflowError.class, () -> tasks.poll().run());
+    runTasks();
+    assertEquals(List.of("e1", "e2", "e3", "e4", "e5"), seen);
+    message(s, 6);
+    runTasks();
+    assertEquals("e6", seen.get(5), "the bound was given back: later events still come");
+  }
+
+  @Test
   void theByteBoundDropsToo() {
     LocalSubscription s = subscription(1_000, e -> { });
     int size = event(1, 1 << 20).size();
