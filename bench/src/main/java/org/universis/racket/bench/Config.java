@@ -30,7 +30,8 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
 
   static final String USAGE = """
       usage: java -jar bench/target/racket-bench.jar [--quick] [--runs N] [--systems a,b]
-                 [--subscribers 1,4] [--rate N] [--seconds N] [--fanout N] [--write docs/PERFORMANCE.md]
+                 [--subscribers 1,4] [--rate N] [--seconds N] [--throughput-seconds N] [--fanout N]
+                 [--write docs/PERFORMANCE.md]
                  [--relay-jar relay/target/racket-relay.jar] [--relay-jvm-args '...'] [--worker-jvm-args '...']
         systems: racket-ws, racket-sse, racket-sse-batch, racket-sse-raw, redis, nats (default: all)""";
 
@@ -39,7 +40,9 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
     List<Integer> subscribers = List.of(1, 4);
     int runs = 2;
     int warmup = 3;
-    int throughputSeconds = 5;
+    // Long enough for the JIT compilers of every JVM taking part to be mostly done: in 5 s phases
+    // they used a large share of the two cores (PERFORMANCE.md, "What is measured").
+    int throughputSeconds = 15;
     int latencySeconds = 10;
     int rate = 10_000;
     int fanout = 1_000;
@@ -62,11 +65,13 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
         case "--subscribers" -> subscribers = Arrays.stream(args[++i].split(",")).map(s -> positive(a, s)).toList();
         case "--rate" -> rate = positive(a, args[++i]);
         case "--seconds" -> latencySeconds = throughputSeconds = positive(a, args[++i]);
+        case "--throughput-seconds" -> throughputSeconds = positive(a, args[++i]);
         case "--fanout" -> fanout = Integer.parseInt(args[++i]);
         case "--write" -> write = Path.of(args[++i]);
         case "--relay-jar" -> relayJar = Path.of(args[++i]);
         case "--relay-jvm-args" -> relayJvm = split(args[++i]);
         case "--worker-jvm-args" -> workerJvm = split(args[++i]);
+        case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
         default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
       }
     }
