@@ -47,7 +47,8 @@ final class RelayCommandLine {
           + " it racket.resync) or disconnect", (b, v) -> b.overflow(overflow(v))),
       new Option("max-connections", "1024", "SSE and WebSocket connections at once; more get 503",
           (b, v) -> b.maxConnections(integer("max-connections", v))),
-      new Option("heartbeat", "15", "seconds between heartbeats on an idle SSE stream",
+      new Option("heartbeat", "15", "seconds between heartbeats on an idle SSE stream; also the"
+          + " time a WebSocket has to say hello",
           (b, v) -> b.heartbeatSeconds(integer("heartbeat", v))),
       new Option("log-level", "info", "trace, debug, info, warn, error or off (to stderr);"
           + " -Dracket.log wins", (b, v) -> Log.setDefaultLevel(Log.parseLevel(v))));

@@ -100,7 +100,10 @@ public final class RelayConfig {
     public Builder overflow(Overflow overflow) { this.overflow = overflow; return this; }
     /** How many subscribers (SSE and WebSocket) may be connected at once; default 1024. */
     public Builder maxConnections(int connections) { this.maxConnections = connections; return this; }
-    /** Seconds between heartbeats on an idle stream; default 15. */
+    /**
+     * Seconds between heartbeats on an idle stream, and the time a WebSocket has to say hello
+     * before it is closed; default 15.
+     */
     public Builder heartbeatSeconds(int seconds) { this.heartbeatSeconds = seconds; return this; }
     /** Whether the relay's threads are daemons, as an embedded relay's must be; default false. */
     public Builder daemonThreads(boolean daemon) { this.daemonThreads = daemon; return this; }

@@ -3,6 +3,8 @@ package org.universis.racket.relay.server;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.universis.racket.relay.codec.WebSocketAccept;
 import org.xnio.StreamConnection;
 
@@ -66,6 +68,13 @@ final class WsEndpoint implements HttpHandler {
     });
     // Undertow's own close listener on the socket calls these; setting another would replace it.
     exchange.getConnection().addCloseListener(c -> self[0].close());
-    ws.start(new WsSession(self[0], sequencer, config, epoch));
+    WsSession session = new WsSession(self[0], sequencer, config, epoch);
+    ws.start(session);
+    try {
+      connection.getIoThread().executeAfter(session::requireHello, config.heartbeatSeconds(),
+          TimeUnit.SECONDS);
+    } catch (RejectedExecutionException e) {
+      // The relay is closing and its IO threads with it; the connection goes with them.
+    }
   }
 }

@@ -132,6 +132,15 @@ final class WsSession implements WsConnection.Listener {
         "maxEventSize", config.maxEventSize(), "queueSize", config.queueSize());
   }
 
+  /**
+   * Closes the connection if it has not said hello yet: a socket that upgrades and stays silent
+   * must not hold one of the relay's max-connections for good. Runs on the connection's IO thread,
+   * one heartbeat period after the upgrade.
+   */
+  void requireHello() {
+    if (origin == null) fail("no hello within " + config.heartbeatSeconds() + " s of connecting");
+  }
+
   private void fail(String message) {
     Log.debug("WebSocket client " + subscriber.info().address() + " sent a bad message: " + message);
     subscriber.offerControl(Json.object("op", "error", "error", "bad_request", "message", message));

@@ -67,6 +67,23 @@ class WsConnectionTest {
   }
 
   @Test
+  void aConnectionThatSaysNoHelloWithinAHeartbeatPeriodIsClosedAndOneThatDidStays() throws Exception {
+    relay.close();
+    relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).heartbeatSeconds(1).build());
+    try (Raw greeted = new Raw(relay.port()); Raw silent = new Raw(relay.port())) {
+      greeted.send(true, 1, ("{\"op\":\"hello\",\"origin\":{\"id\":\"g\"},\"types\":null}")
+          .getBytes(StandardCharsets.UTF_8));
+      assertTrue(greeted.next().text().startsWith("{\"op\":\"welcome\""));
+      String error = silent.next().text();
+      assertTrue(error.contains("no hello within 1 s"), error);
+      assertEquals(1008, silent.closeCode());
+      // The greeted connection's deadline passed before the silent one's: it is still served.
+      greeted.send(true, 1, "{\"op\":\"ping\"}".getBytes(StandardCharsets.UTF_8));
+      assertEquals("{\"op\":\"pong\"}", greeted.next().text().trim());
+    }
+  }
+
+  @Test
   void framesThatArriveAByteAtATimeAreReassembled() throws Exception {
     try (Raw ws = new Raw(relay.port())) {
       ws.socket.setTcpNoDelay(true);
