@@ -56,15 +56,10 @@ public final class EnvelopeEncoder {
     return out;
   }
 
-  /** {@code {"op":"ack","seq":…,"id":…}}, the answer to one WebSocket emit. */
-  public static byte[] ack(long seq, long id) {
-    return ack(seq, id, 1);
-  }
-
   /**
    * {@code {"op":"ack","seq":…,"id":…,"count":…}}, the answer to a run of {@code count} WebSocket
    * emits that became consecutive events, the last being {@code seq} and {@code id}; without
-   * {@code count} when it is 1.
+   * {@code count} when it is 1 (the answer to one emit).
    */
   public static byte[] ack(long seq, long id, int count) {
     int length = ACK_SEQ.length + digits(seq) + ACK_ID.length + digits(id) + 1;

@@ -67,7 +67,7 @@ final class Sequencer {
         for (Subscriber s : subscribers) {
           if (s.filter().matches(event.type) && !s.offer(event)) subscribers.remove(s);
         }
-        if (ackTo != null && !ackRun) ackTo.offerControl(EnvelopeEncoder.ack(emit.seq(), id));
+        if (ackTo != null && !ackRun) ackTo.offerControl(EnvelopeEncoder.ack(emit.seq(), id, 1));
         ids[i] = id;
       }
       lastId = nextId - 1;

@@ -76,7 +76,7 @@ class WireReaderTest {
 
   @Test
   void acksInTheRelaysLayoutAndOtherwiseReadAlike() throws Exception {
-    read(new String(EnvelopeEncoder.ack(12, 61518051253248L), StandardCharsets.UTF_8),
+    read(new String(EnvelopeEncoder.ack(12, 61518051253248L, 1), StandardCharsets.UTF_8),
         "{\"op\":\"ack\",\"id\":61518051253248,\"seq\":12}",
         "{\"op\":\"ack\",\"seq\":12,\"id\":61518051253248,\"extra\":true}",
         "{\"op\":\"welcome\",\"relay\":\"r1\",\"lastId\":5,\"maxEventSize\":1024,\"queueSize\":100}");

@@ -49,7 +49,11 @@ class EnvelopeEncoderTest {
       assertEquals("{\"id\":" + v + ",\"type\":\"t\",\"time\":" + v + ",\"origin\":"
           + new String(origin, StandardCharsets.UTF_8) + ",\"seq\":" + v + ",\"body\":1}", envelope);
       assertEquals("{\"op\":\"ack\",\"seq\":" + v + ",\"id\":" + (v / 3) + "}",
-          new String(EnvelopeEncoder.ack(v, v / 3), StandardCharsets.US_ASCII));
+          new String(EnvelopeEncoder.ack(v, v / 3, 1), StandardCharsets.US_ASCII));
+      for (int count : new int[] {2, 10, Integer.MAX_VALUE}) {
+        assertEquals("{\"op\":\"ack\",\"seq\":" + v + ",\"id\":" + (v / 3) + ",\"count\":" + count + "}",
+            new String(EnvelopeEncoder.ack(v, v / 3, count), StandardCharsets.US_ASCII));
+      }
     }
   }
 
