@@ -99,15 +99,18 @@ public final class EnvelopeEncoder {
   }
 
   /** The characters {@code Long.toString(value)} has. */
-  static int digits(long value) {
+  public static int digits(long value) {
     if (value < 0) return value == Long.MIN_VALUE ? 20 : 1 + digits(-value);
     int n = 1;
     for (long limit = 10; n < 19 && value >= limit; limit *= 10) n++;
     return n;
   }
 
-  // Writes the decimal digits in place: no String, no array per number.
-  static int putLong(byte[] out, int pos, long value) {
+  /**
+   * Writes {@code value} in decimal at {@code pos} (no String, no array per number) and returns the
+   * position after it; the client writes its emit lines with it too.
+   */
+  public static int putLong(byte[] out, int pos, long value) {
     if (value == Long.MIN_VALUE) return put(out, pos, ascii(Long.toString(value)));
     if (value < 0) {
       out[pos++] = '-';
