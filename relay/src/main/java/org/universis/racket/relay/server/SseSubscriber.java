@@ -85,7 +85,8 @@ final class SseSubscriber extends Subscriber {
     try {
       while (frame.hasRemaining()) {
         if (sink.write(frame) == 0) {
-          whenWritable(() -> send(frame, sent));
+          ByteBuffer rest = rest(frame);
+          whenWritable(() -> send(rest, sent));
           return;
         }
       }

@@ -65,7 +65,11 @@ abstract class Subscriber {
   /** Runs {@code task} on this connection's IO thread. */
   abstract void execute(Runnable task);
 
-  /** Sends one frame and runs {@code sent} once it is written; on failure closes the subscriber. */
+  /**
+   * Sends one frame and runs {@code sent} once it is written; on failure closes the subscriber.
+   * The frame's buffer is reused once this returns: what cannot be written at once is copied
+   * ({@link #rest}).
+   */
   abstract void send(ByteBuffer frame, Runnable sent);
 
   /** The bytes one queued item takes in a frame. */
@@ -191,10 +195,15 @@ abstract class Subscriber {
   }
 
   // On the IO thread: sends a frame of what is queued, then the next, for as long as the socket
-  // takes each at once (the usual case: no hop through the IO thread's task queue per frame). A
-  // send that has to wait calls sent() later, from the socket's write listener.
+  // takes each at once (the usual case: no hop through the IO thread's task queue per frame), up to
+  // FRAMES_PER_TURN frames, so that a subscriber that is always busy leaves the thread to the
+  // others. A send that has to wait calls sent() later, from the socket's write listener.
   private void drain() {
-    while (true) {
+    for (int frames = 0; ; frames++) {
+      if (frames == FRAMES_PER_TURN) {
+        execute(this::drain);
+        return;
+      }
       List<Object> batch = new ArrayList<>();
       synchronized (lock) {
         if (closed || !takeBatch(batch)) {
@@ -215,22 +224,24 @@ abstract class Subscriber {
       lastWrite = System.nanoTime();
       sending = true;
       sentAtOnce = false;
-      send(frame, () -> sent(frame));
+      send(frame, this::sent);
       sending = false;
+      SPARE.get().giveBack(frame); // send() keeps a copy of what it could not write yet
       if (!sentAtOnce) return;
     }
   }
 
+  private static final int FRAMES_PER_TURN = 16;
+
   // On the IO thread, once the frame is written: inside send() or later, from a write listener.
-  private void sent(ByteBuffer frame) {
-    SPARE.get().giveBack(frame);
+  private void sent() {
     if (sending) sentAtOnce = true;
     else execute(this::drain); // from a write listener: through the executor, the stack stays flat
   }
 
-  // Frames of up to 64 KiB are built in one buffer per IO thread, out from frameBuffer() until the
-  // frame is written; meanwhile other frames get buffers of their own size. A new buffer per frame
-  // (allocated and zeroed) was 7 % of the relay's IO threads (profiled).
+  // Frames of up to 64 KiB are built in one buffer per IO thread, lent to one frame at a time:
+  // send() copies what it cannot write at once, so the buffer is free again when it returns. A new
+  // buffer per frame (allocated and zeroed) was 7 % of the relay's IO threads (profiled).
   private static final ThreadLocal<Spare> SPARE = ThreadLocal.withInitial(Spare::new);
 
   private static final class Spare {
@@ -247,6 +258,11 @@ abstract class Subscriber {
     if (spare.out || size > spare.buffer.capacity()) return ByteBuffer.allocate(size);
     spare.out = true;
     return spare.buffer.clear().limit(size);
+  }
+
+  /** What is left of {@code frame}, in a buffer of its own: for a send that has to wait. */
+  static ByteBuffer rest(ByteBuffer frame) {
+    return ByteBuffer.allocate(frame.remaining()).put(frame).flip();
   }
 
   private boolean takeBatch(List<Object> batch) {

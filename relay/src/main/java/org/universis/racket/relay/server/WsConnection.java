@@ -101,7 +101,10 @@ final class WsConnection {
   /** Sends {@code payload} as one text frame and runs {@code sent} once it is written. */
   void sendText(ByteBuffer payload, Runnable sent) {
     if (closeSent) return;
-    write(new Write(new ByteBuffer[] {header(0x80 | TEXT, payload.remaining()), payload}, sent));
+    Write w = new Write(new ByteBuffer[] {header(0x80 | TEXT, payload.remaining()), payload}, sent);
+    write(w);
+    // The caller reuses the payload's buffer once this returns: keep what is left as a copy.
+    if (payload.hasRemaining()) w.buffers()[1] = Subscriber.rest(payload);
   }
 
   /** Sends a close frame, then closes the socket even if the peer never answers. */

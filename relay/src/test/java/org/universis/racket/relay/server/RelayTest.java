@@ -90,4 +90,51 @@ class RelayTest {
       assertTrue(TestClients.emit("http://127.0.0.1:" + later.port(), "1").get(0) > firstIdOfEarlier);
     }
   }
+
+  @Test
+  void sseStreamsWrittenWhileTheirReadersLagArriveIntact() throws Exception {
+    // As for WebSocket (WsConnectionTest): frames are built in a buffer the relay reuses once
+    // send returns, so what waits for a lagging reader must be a copy. Three streams, two IO
+    // threads: at least two share one.
+    try (Relay relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).build())) {
+      String base = "http://127.0.0.1:" + relay.port();
+      List<java.net.Socket> streams = new java.util.ArrayList<>();
+      try {
+        for (int c = 0; c < 3; c++) {
+          java.net.Socket s = new java.net.Socket();
+          s.setReceiveBufferSize(4096);
+          s.connect(new java.net.InetSocketAddress("127.0.0.1", relay.port()));
+          s.setSoTimeout(10_000);
+          s.getOutputStream().write("GET /events?types=lag HTTP/1.0\r\n\r\n"
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          streams.add(s);
+        }
+        Await.until(() -> TestClients.metric(base, "racket_subscribers") == 3, 10, "streams open");
+        int events = 0;
+        for (int post = 0; post < 150; post++) { // 9,600 events of about 550 bytes, unread meanwhile
+          StringBuilder batch = new StringBuilder("[");
+          for (int i = 0; i < 64; i++, events++) {
+            batch.append(i == 0 ? "" : ",").append("{\"type\":\"lag\",\"n\":").append(events)
+                .append(",\"pad\":\"").append(Integer.toString(events % 10).repeat(400)).append("\"}");
+          }
+          TestClients.emit(base, batch.append("]").toString());
+        }
+        for (java.net.Socket s : streams) {
+          var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+              java.nio.charset.StandardCharsets.UTF_8));
+          int seen = 0;
+          for (String line; seen < events && (line = in.readLine()) != null; ) {
+            if (!line.startsWith("data: ")) continue;
+            var body = TestClients.JSON.readTree(line.substring(6)).get("body");
+            assertEquals(seen, body.get("n").asInt(), line.length() > 120 ? line.substring(0, 120) : line);
+            assertEquals(Integer.toString(seen % 10).repeat(400), body.get("pad").asText());
+            seen++;
+          }
+          assertEquals(events, seen);
+        }
+      } finally {
+        for (java.net.Socket s : streams) s.close();
+      }
+    }
+  }
 }

@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,6 +81,47 @@ class WsConnectionTest {
       // The greeted connection's deadline passed before the silent one's: it is still served.
       greeted.send(true, 1, "{\"op\":\"ping\"}".getBytes(StandardCharsets.UTF_8));
       assertEquals("{\"op\":\"pong\"}", greeted.next().text().trim());
+    }
+  }
+
+  @Test
+  void framesWrittenWhileReadersLagArriveIntact() throws Exception {
+    // The relay builds frames of up to 64 KiB in one buffer per IO thread and reuses it as soon as
+    // send returns. Clients that do not read make sends wait; what waits must be a copy, or the
+    // next frame built on that thread (for another client) would overwrite it. Three lagging
+    // clients on two IO threads: at least two share one.
+    List<Raw> clients = new java.util.ArrayList<>();
+    try {
+      for (int c = 0; c < 3; c++) {
+        Raw ws = new Raw(relay.port(), 4096);
+        clients.add(ws);
+        ws.send(true, 1, ("{\"op\":\"hello\",\"origin\":{\"id\":\"lag" + c + "\"},\"types\":\"lag\"}")
+            .getBytes(StandardCharsets.UTF_8));
+        assertTrue(ws.next().text().startsWith("{\"op\":\"welcome\""));
+      }
+      String base = "http://127.0.0.1:" + relay.port();
+      int events = 0;
+      for (int post = 0; post < 150; post++) { // 9,600 events of about 550 bytes, unread meanwhile
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < 64; i++, events++) {
+          batch.append(i == 0 ? "" : ",").append("{\"type\":\"lag\",\"n\":").append(events)
+              .append(",\"pad\":\"").append(Integer.toString(events % 10).repeat(400)).append("\"}");
+        }
+        TestClients.emit(base, batch.append("]").toString());
+      }
+      for (Raw ws : clients) {
+        int seen = 0;
+        while (seen < events) {
+          for (String line : ws.next().text().split("\n")) {
+            var body = TestClients.JSON.readTree(line).get("body");
+            assertEquals(seen, body.get("n").asInt(), line.length() > 120 ? line.substring(0, 120) : line);
+            assertEquals(Integer.toString(seen % 10).repeat(400), body.get("pad").asText());
+            seen++;
+          }
+        }
+      }
+    } finally {
+      for (Raw ws : clients) ws.close();
     }
   }
 
@@ -159,7 +201,14 @@ class WsConnectionTest {
     boolean bytewise;
 
     Raw(int port) throws IOException {
-      socket = new Socket("127.0.0.1", port);
+      this(port, 0);
+    }
+
+    /** @param receiveBuffer the socket's receive buffer in bytes, or 0 for the system's */
+    Raw(int port, int receiveBuffer) throws IOException {
+      socket = new Socket();
+      if (receiveBuffer > 0) socket.setReceiveBufferSize(receiveBuffer);
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
       socket.setSoTimeout(10_000);
       in = new DataInputStream(socket.getInputStream());
       out = socket.getOutputStream();
