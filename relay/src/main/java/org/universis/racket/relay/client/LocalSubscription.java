@@ -51,7 +51,8 @@ final class LocalSubscription implements Subscription, Runnable {
   // The reader's side (guarded by the Inbox): the message being read.
   private final ArrayList<ReceivedEvent> arriving = new ArrayList<>();
   private long arrivingBytes;
-  private int roomEvents = -1; // room in the queue when the message began; -1: no offer yet
+  private boolean gathering; // offers came since the last wake(), and the room below is theirs
+  private int roomEvents; // room in the queue when the message began
   private long roomBytes;
   private final Drops dropping = new Drops();
 
@@ -81,8 +82,9 @@ final class LocalSubscription implements Subscription, Runnable {
    * @return whether this is the first offer since the last {@code wake()}
    */
   boolean offer(ReceivedEvent event) {
-    boolean first = roomEvents < 0;
+    boolean first = !gathering;
     if (first) {
+      gathering = true;
       synchronized (this) {
         // The room only grows while the message is read (the handler takes events): checking
         // against it keeps the bound. Drops not reported yet continue into this message's.
@@ -92,7 +94,9 @@ final class LocalSubscription implements Subscription, Runnable {
       }
     }
     if (closed) return first;
-    if (arriving.size() >= roomEvents || arrivingBytes + event.size() > roomBytes) {
+    // The notice for earlier drops, if one is due, goes in with the event and takes room too.
+    int entries = dropping.count > 0 ? 2 : 1;
+    if (arriving.size() + entries > roomEvents || arrivingBytes + event.size() > roomBytes) {
       dropping.add(event.id());
       return first;
     }
@@ -103,7 +107,7 @@ final class LocalSubscription implements Subscription, Runnable {
 
   /** Hands the events gathered since the last call to the handler, waking it if it sleeps. */
   void wake() {
-    roomEvents = -1;
+    gathering = false;
     boolean start;
     synchronized (this) {
       if (!closed) {

@@ -127,6 +127,26 @@ class LocalSubscriptionTest {
   }
 
   @Test
+  void aNoticeDueTakesRoomLikeAnEventSoTheBoundHoldsWithIt() {
+    // Capacity 5: e1 in the handler's hands, e2-e5 queued, e6 dropped. While the handler holds
+    // e2-e5 there is room for one: e7 and then e8 cannot go in with the notice due before them.
+    LocalSubscription[] s = new LocalSubscription[1];
+    s[0] = subscription(5, e -> {
+      if (e.id() == 1) {
+        message(s[0], 2, 3, 4, 5);
+        message(s[0], 6);
+      }
+      if (e.id() == 2) message(s[0], 7);
+      if (e.id() == 3) message(s[0], 8);
+    });
+    message(s[0], 1);
+    runTasks();
+    message(s[0], 9);
+    runTasks();
+    assertEquals(List.of("e1", "e2", "e3", "e4", "e5", "resync 3:6-8", "e9"), seen);
+  }
+
+  @Test
   void theByteBoundDropsToo() {
     LocalSubscription s = subscription(1_000, e -> { });
     int size = event(1, 1 << 20).size();
