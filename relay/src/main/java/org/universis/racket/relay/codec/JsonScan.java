@@ -7,8 +7,8 @@ package org.universis.racket.relay.codec;
  *
  * <p>It is never more lenient than Jackson, which the relay uses everywhere else: what it cannot
  * vouch for (bad syntax, but also nesting deeper than {@value #MAX_DEPTH}, numbers longer than
- * {@value #MAX_NUMBER} characters or strings longer than {@value #MAX_STRING} bytes) it answers
- * with -1, and the caller hands the input to Jackson, which accepts it or says what is wrong. The
+ * {@value #MAX_NUMBER} characters, names longer than {@value #MAX_NAME} bytes or strings longer
+ * than {@value #MAX_STRING} bytes) it answers with -1, and the caller hands the input to Jackson, which accepts it or says what is wrong. The
  * bytes must be valid UTF-8 (checked before: WebSocket text frames are).
  */
 public final class JsonScan {
@@ -16,6 +16,8 @@ public final class JsonScan {
   static final int MAX_DEPTH = 64;
   static final int MAX_NUMBER = 100;
   static final int MAX_STRING = 1 << 20;
+  /** Jackson refuses names over 50,000 bytes by default (StreamReadConstraints); far below that. */
+  static final int MAX_NAME = 1024;
 
   private JsonScan() {}
 
@@ -44,7 +46,7 @@ public final class JsonScan {
     i = space(b, i, to);
     if (i < to && b[i] == '}') return i + 1;
     while (i < to && b[i] == '"') {
-      i = space(b, string(b, i + 1, to), to);
+      i = space(b, string(b, i + 1, Math.min(to, i + 1 + MAX_NAME + 1)), to);
       if (i < 0 || i >= to || b[i] != ':') return -1;
       i = space(b, value(b, space(b, i + 1, to), to, depth), to);
       if (i < 0 || i >= to) return -1;

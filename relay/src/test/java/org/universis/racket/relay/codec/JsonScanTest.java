@@ -27,6 +27,18 @@ class JsonScanTest {
   }
 
   @Test
+  void longNamesAreLeftToJacksonWhichLimitsThem() {
+    byte[] ok = ("{\"" + "k".repeat(JsonScan.MAX_NAME) + "\":1}").getBytes(StandardCharsets.UTF_8);
+    assertEquals(ok.length, JsonScan.valueEnd(ok, 0, ok.length));
+    byte[] tooLong = ("{\"" + "k".repeat(JsonScan.MAX_NAME + 1) + "\":1}").getBytes(StandardCharsets.UTF_8);
+    assertEquals(-1, JsonScan.valueEnd(tooLong, 0, tooLong.length));
+    // Jackson refuses a 60,000-byte name: the scan must never be the one that lets it through.
+    byte[] refused = ("{\"" + "k".repeat(60_000) + "\":1}").getBytes(StandardCharsets.UTF_8);
+    assertEquals(-1, JsonScan.valueEnd(refused, 0, refused.length));
+    assertTrue(!jacksonReadsOneValue(refused, refused.length), "Jackson's own limit");
+  }
+
+  @Test
   void whatItVouchesForJacksonReadsAsOneValueEndingAtTheSamePlace() throws Exception {
     // Random documents, then random one-byte changes to them: wherever the scan says "a value
     // ends here", Jackson must agree. (Where it says -1, the relay asks Jackson anyway.)
