@@ -62,17 +62,19 @@ final class WsEndpoint implements HttpHandler {
     SubscriberInfo info = new SubscriberInfo("ws", Connections.address(connection.getPeerAddress()),
         System.currentTimeMillis(), null);
     WsSubscriber[] self = new WsSubscriber[1];
+    WsSession[] session = new WsSession[1];
     self[0] = new WsSubscriber(ws, info, limits, metrics, () -> {
       sequencer.unsubscribe(self[0]);
       connections.release();
+      session[0].cancelHelloTimer();
     });
+    session[0] = new WsSession(self[0], sequencer, config, epoch);
     // Undertow's own close listener on the socket calls these; setting another would replace it.
     exchange.getConnection().addCloseListener(c -> self[0].close());
-    WsSession session = new WsSession(self[0], sequencer, config, epoch);
-    ws.start(session);
+    ws.start(session[0]);
     try {
-      connection.getIoThread().executeAfter(session::requireHello, config.heartbeatSeconds(),
-          TimeUnit.SECONDS);
+      session[0].helloTimer(connection.getIoThread().executeAfter(session[0]::requireHello,
+          config.heartbeatSeconds(), TimeUnit.SECONDS));
     } catch (RejectedExecutionException e) {
       // The relay is closing and its IO threads with it; the connection goes with them.
     }

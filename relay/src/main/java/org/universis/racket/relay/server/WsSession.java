@@ -7,6 +7,7 @@ import org.universis.racket.relay.codec.EnvelopeEncoder;
 import org.universis.racket.relay.codec.EventBatchReader;
 import org.universis.racket.relay.codec.MalformedEventException;
 import org.universis.racket.spi.TypeFilter;
+import org.xnio.XnioExecutor;
 
 /**
  * The inbound side of a {@code GET /ws} connection: hello, filter updates, emits, pings. Runs on
@@ -21,6 +22,7 @@ final class WsSession implements WsConnection.Listener {
   private final String epoch;
   private byte[] origin;
   private boolean ackRuns; // the client asked for one ack per run of emits (hello "acks":"runs")
+  private volatile XnioExecutor.Key helloTimer;
 
   WsSession(WsSubscriber subscriber, Sequencer sequencer, RelayConfig config, String epoch) {
     this.subscriber = subscriber;
@@ -73,6 +75,7 @@ final class WsSession implements WsConnection.Listener {
     if (origin != null) throw new MalformedEventException("hello was already sent");
     if (m.origin() == null) throw new MalformedEventException("hello needs an \"origin\"");
     subscriber.filter(filter(m.types()));
+    cancelHelloTimer();
     ackRuns = "runs".equals(m.acks());
     origin = EnvelopeEncoder.origin(m.origin());
     SubscriberInfo info = subscriber.info();
@@ -139,6 +142,17 @@ final class WsSession implements WsConnection.Listener {
    */
   void requireHello() {
     if (origin == null) fail("no hello within " + config.heartbeatSeconds() + " s of connecting");
+  }
+
+  /** The timer of {@link #requireHello}, removed at hello and at close: it holds this session. */
+  void helloTimer(XnioExecutor.Key key) {
+    helloTimer = key;
+  }
+
+  /** Removes the hello timer: hello came, or the connection closed and need not stay in memory. */
+  void cancelHelloTimer() {
+    XnioExecutor.Key key = helloTimer;
+    if (key != null) key.remove();
   }
 
   private void fail(String message) {
