@@ -110,27 +110,15 @@ class RelayTest {
           streams.add(s);
         }
         Await.until(() -> TestClients.metric(base, "racket_subscribers") == 3, 10, "streams open");
-        int events = 0;
-        for (int post = 0; post < 150; post++) { // 9,600 events of about 550 bytes, unread meanwhile
-          StringBuilder batch = new StringBuilder("[");
-          for (int i = 0; i < 64; i++, events++) {
-            batch.append(i == 0 ? "" : ",").append("{\"type\":\"lag\",\"n\":").append(events)
-                .append(",\"pad\":\"").append(Integer.toString(events % 10).repeat(400)).append("\"}");
-          }
-          TestClients.emit(base, batch.append("]").toString());
-        }
+        TestClients.postLagEvents(base); // unread meanwhile
         for (java.net.Socket s : streams) {
           var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
               java.nio.charset.StandardCharsets.UTF_8));
           int seen = 0;
-          for (String line; seen < events && (line = in.readLine()) != null; ) {
-            if (!line.startsWith("data: ")) continue;
-            var body = TestClients.JSON.readTree(line.substring(6)).get("body");
-            assertEquals(seen, body.get("n").asInt(), line.length() > 120 ? line.substring(0, 120) : line);
-            assertEquals(Integer.toString(seen % 10).repeat(400), body.get("pad").asText());
-            seen++;
+          for (String line; seen < TestClients.LAG_EVENTS && (line = in.readLine()) != null; ) {
+            if (line.startsWith("data: ")) TestClients.assertLagEvent(seen++, line.substring(6));
           }
-          assertEquals(events, seen);
+          assertEquals(TestClients.LAG_EVENTS, seen);
         }
       } finally {
         for (java.net.Socket s : streams) s.close();

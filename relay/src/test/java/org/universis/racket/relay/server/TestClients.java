@@ -52,6 +52,34 @@ final class TestClients {
     return ids;
   }
 
+  /** Events of type "lag" the lagging-reader tests post: numbered, each padded to about 550 bytes. */
+  static final int LAG_EVENTS = 150 * 64;
+
+  /** Posts the {@link #LAG_EVENTS} "lag" events, 64 per request, numbered from 0. */
+  static void postLagEvents(String base) throws Exception {
+    for (int n = 0; n < LAG_EVENTS; ) {
+      StringBuilder batch = new StringBuilder("[");
+      for (int i = 0; i < 64; i++, n++) {
+        batch.append(i == 0 ? "" : ",").append("{\"type\":\"lag\",\"n\":").append(n)
+            .append(",\"pad\":\"").append(lagPad(n)).append("\"}");
+      }
+      emit(base, batch.append("]").toString());
+    }
+  }
+
+  /** Checks that an envelope of a "lag" event is the {@code expected}-th one, intact. */
+  static void assertLagEvent(int expected, String envelope) throws Exception {
+    JsonNode body = JSON.readTree(envelope).get("body");
+    String shown = envelope.length() > 120 ? envelope.substring(0, 120) : envelope;
+    if (body.get("n").asInt() != expected || !lagPad(expected).equals(body.get("pad").asText())) {
+      throw new AssertionError("expected lag event " + expected + ", got " + shown);
+    }
+  }
+
+  private static String lagPad(int n) {
+    return Integer.toString(n % 10).repeat(400);
+  }
+
   static long metric(String base, String name) throws Exception {
     for (String line : get(base + "/metrics").body().split("\n")) {
       if (line.startsWith(name + " ")) return Long.parseLong(line.substring(name.length() + 1).trim());

@@ -99,25 +99,11 @@ class WsConnectionTest {
             .getBytes(StandardCharsets.UTF_8));
         assertTrue(ws.next().text().startsWith("{\"op\":\"welcome\""));
       }
-      String base = "http://127.0.0.1:" + relay.port();
-      int events = 0;
-      for (int post = 0; post < 150; post++) { // 9,600 events of about 550 bytes, unread meanwhile
-        StringBuilder batch = new StringBuilder("[");
-        for (int i = 0; i < 64; i++, events++) {
-          batch.append(i == 0 ? "" : ",").append("{\"type\":\"lag\",\"n\":").append(events)
-              .append(",\"pad\":\"").append(Integer.toString(events % 10).repeat(400)).append("\"}");
-        }
-        TestClients.emit(base, batch.append("]").toString());
-      }
+      TestClients.postLagEvents("http://127.0.0.1:" + relay.port()); // unread meanwhile
       for (Raw ws : clients) {
         int seen = 0;
-        while (seen < events) {
-          for (String line : ws.next().text().split("\n")) {
-            var body = TestClients.JSON.readTree(line).get("body");
-            assertEquals(seen, body.get("n").asInt(), line.length() > 120 ? line.substring(0, 120) : line);
-            assertEquals(Integer.toString(seen % 10).repeat(400), body.get("pad").asText());
-            seen++;
-          }
+        while (seen < TestClients.LAG_EVENTS) {
+          for (String line : ws.next().text().split("\n")) TestClients.assertLagEvent(seen++, line);
         }
       }
     } finally {
