@@ -29,19 +29,24 @@ public final class EventBatchReader {
    * @throws MalformedEventException saying what is wrong, for a 400 answer
    */
   public static List<RawEvent> read(byte[] body, String typeOverride) {
+    return read(body, 0, body.length, typeOverride);
+  }
+
+  /** As {@link #read(byte[], String)}, over {@code body[from, to)}: one line of a stream. */
+  public static List<RawEvent> read(byte[] body, int from, int to, String typeOverride) {
     if (typeOverride != null) check(typeOverride);
-    try (JsonParser p = JSON.createParser(body)) {
+    try (JsonParser p = JSON.createParser(body, from, to - from)) {
       JsonToken root = p.nextToken();
       if (root == null) throw new MalformedEventException("the body is empty; send a JSON object");
       List<RawEvent> events = new ArrayList<>();
       if (root == JsonToken.START_ARRAY) {
         JsonToken t = p.nextToken();
         while (t != JsonToken.END_ARRAY) {
-          t = readElement(p, body, typeOverride, events);
+          t = readElement(p, body, from, to, typeOverride, events);
         }
         if (events.isEmpty()) throw new MalformedEventException("the batch is an empty array");
         if (p.nextToken() != null) throw trailing();
-      } else if (readElement(p, body, typeOverride, events) != null) {
+      } else if (readElement(p, body, from, to, typeOverride, events) != null) {
         throw trailing();
       }
       return events;
@@ -54,14 +59,15 @@ public final class EventBatchReader {
   }
 
   // Reads the value at the current token, adds it, and returns the token after it.
-  private static JsonToken readElement(JsonParser p, byte[] body, String typeOverride,
-      List<RawEvent> out) throws IOException {
-    int from = JsonSlice.start(p);
+  // Jackson counts offsets from the start of its input, `base` in `body`.
+  private static JsonToken readElement(JsonParser p, byte[] body, int base, int end,
+      String typeOverride, List<RawEvent> out) throws IOException {
+    int from = base + JsonSlice.start(p);
     String type = null;
     if (p.currentToken() == JsonToken.START_OBJECT) type = scanObject(p);
     else if (p.currentToken() == JsonToken.START_ARRAY) p.skipChildren();
     JsonToken next = p.nextToken();
-    int to = next == null ? body.length : JsonSlice.start(p);
+    int to = next == null ? end : base + JsonSlice.start(p);
     String chosen = typeOverride != null ? typeOverride : type != null ? check(type) : DEFAULT_TYPE;
     out.add(new RawEvent(chosen, JsonSlice.copy(body, from, to)));
     return next;

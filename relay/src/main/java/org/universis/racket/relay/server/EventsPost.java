@@ -14,10 +14,12 @@ import org.universis.racket.relay.codec.EnvelopeEncoder;
 import org.universis.racket.relay.codec.EventBatchReader;
 import org.universis.racket.relay.codec.MalformedEventException;
 import org.universis.racket.relay.codec.RawEvent;
+import org.universis.racket.spi.TypeFilter;
 
 /**
  * {@code POST /events}: one JSON value or an array of them, read with a hard size cap, numbered
- * as a whole; answers {@code 202 {"ids":[…]}}.
+ * as a whole; answers {@code 202 {"ids":[…]}}. A body in {@code application/x-ndjson} is a stream
+ * of such values, one per line, read as it arrives ({@link EventLines}).
  */
 final class EventsPost implements HttpHandler {
 
@@ -35,10 +37,15 @@ final class EventsPost implements HttpHandler {
 
   @Override
   public void handleRequest(HttpServerExchange exchange) {
-    if (!isJson(exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE))) {
+    String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
+    if (isLines(contentType)) {
+      streamLines(exchange);
+      return;
+    }
+    if (!isJson(contentType)) {
       Responses.skipBody(exchange, drainLimit());
-      responses.error(exchange, 415, "Content-Type must be application/json (or */*+json), not "
-          + exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE));
+      responses.error(exchange, 415, "Content-Type must be application/json (or */*+json), or"
+          + " application/x-ndjson for a stream of lines; not " + contentType);
       return;
     }
     long length = exchange.getRequestContentLength();
@@ -50,6 +57,20 @@ final class EventsPost implements HttpHandler {
     Receiver receiver = exchange.getRequestReceiver();
     receiver.setMaxBufferSize(maxEventSize);
     receiver.receiveFullBytes(this::accept, this::failed);
+  }
+
+  private void streamLines(HttpServerExchange exchange) {
+    String type = query(exchange, "type");
+    byte[] origin;
+    try {
+      if (type != null) TypeFilter.checkType(type);
+      origin = originJson(origin(exchange));
+    } catch (IllegalArgumentException e) {
+      Responses.skipBody(exchange, drainLimit());
+      responses.error(exchange, 400, e.getMessage());
+      return;
+    }
+    new EventLines(sequencer, responses, maxEventSize, type, origin).start(exchange);
   }
 
   private void accept(HttpServerExchange exchange, byte[] body) {
@@ -107,13 +128,20 @@ final class EventsPost implements HttpHandler {
   }
 
   static boolean isJson(String contentType) {
-    if (contentType == null) return false;
-    int semi = contentType.indexOf(';');
-    String media = (semi < 0 ? contentType : contentType.substring(0, semi)).trim()
-        .toLowerCase(Locale.ROOT);
+    String media = mediaType(contentType);
     int slash = media.indexOf('/');
     return media.equals("application/json")
         || slash > 0 && slash < media.length() - 1 && media.endsWith("+json");
+  }
+
+  static boolean isLines(String contentType) {
+    return mediaType(contentType).equals("application/x-ndjson");
+  }
+
+  private static String mediaType(String contentType) {
+    if (contentType == null) return "";
+    int semi = contentType.indexOf(';');
+    return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
   }
 
   // A client posts again and again with the same headers: the origin's JSON is made once per IO

@@ -35,6 +35,11 @@ final class HttpRoutes implements HttpHandler {
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
     String path = exchange.getRequestPath();
+    // Only POST /events reads a body, within its own bounds (the relay sets no total for its
+    // streams): any other request's body is not drained after the answer, past a modest size.
+    if (!path.equals("/events") || !exchange.getRequestMethod().equals(Methods.POST)) {
+      Responses.skipBody(exchange, 1 << 20);
+    }
     switch (path) {
       case "/health" -> {
         if (get(exchange)) status.health(exchange);

@@ -2,6 +2,7 @@ package org.universis.racket.relay.server;
 
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
+import io.undertow.server.handlers.HttpContinueReadHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -50,7 +51,8 @@ public final class Relay implements AutoCloseable {
     Responses responses = new Responses(metrics);
     HttpRoutes routes = new HttpRoutes(config.token(), responses, connections,
         new StatusPages(sequencer, metrics, responses, epoch),
-        new EventsPost(sequencer, responses, config.maxEventSize()),
+        // curl and others ask before they send a large body (Expect: 100-continue).
+        new HttpContinueReadHandler(new EventsPost(sequencer, responses, config.maxEventSize())),
         new EventsStream(sequencer, responses, connections, limits, metrics),
         new WsEndpoint(sequencer, config, epoch, connections, limits, metrics, responses));
     this.worker = newWorker(config.daemonThreads());
@@ -61,6 +63,9 @@ public final class Relay implements AutoCloseable {
         .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
         // Idle keep-alive connections go after a minute; streams are requests in progress.
         .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+        // No cap on a request body's total: a POST /events stream of lines has none (EventLines
+        // bounds each line). Every other body is bounded where it is read, or not read (HttpRoutes).
+        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
         // A hard cap on sockets: subscribers past max-connections get a 503 before this is hit.
         .setSocketOption(Options.CONNECTION_HIGH_WATER, config.maxConnections() + EXTRA_SOCKETS)
         .setSocketOption(Options.CONNECTION_LOW_WATER, config.maxConnections() + EXTRA_SOCKETS)

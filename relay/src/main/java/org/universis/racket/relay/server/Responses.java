@@ -4,6 +4,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /** Writes the relay's JSON answers, errors included: {@code {"error":…,"message":…}}. */
 final class Responses {
@@ -33,11 +34,15 @@ final class Responses {
     exchange.getResponseSender().send(ByteBuffer.wrap(body));
   }
 
-  void error(HttpServerExchange exchange, int status, String message) {
+  /** @param more further names and values for the answer, as {@link Json#object} takes them */
+  void error(HttpServerExchange exchange, int status, String message, Object... more) {
     metrics.rejected(status);
     Log.debug(exchange.getRequestMethod() + " " + exchange.getRequestPath() + " from "
         + exchange.getSourceAddress() + ": " + status + " " + message);
-    json(exchange, status, Json.object("error", errorName(status), "message", message));
+    Object[] fields = Arrays.copyOf(new Object[] {"error", errorName(status), "message", message},
+        4 + more.length);
+    System.arraycopy(more, 0, fields, 4, more.length);
+    json(exchange, status, Json.object(fields));
   }
 
   void methodNotAllowed(HttpServerExchange exchange, String allow) {

@@ -27,6 +27,19 @@ class EventBatchReaderTest {
   }
 
   @Test
+  void aSliceOfALargerArrayIsReadOnItsOwnAndCutAtItsOwnOffsets() {
+    byte[] stream = "{\"type\":\"a\"}\n[{\"type\":\"b.c\",\"n\":1}, 7]\r\n{\"tail\":".getBytes(StandardCharsets.UTF_8);
+    int from = 13;
+    int to = 39; // the line ends in CRLF: the CR stays in it
+    List<RawEvent> events = EventBatchReader.read(stream, from, to, null);
+    assertEquals(List.of("b.c", "message"), events.stream().map(RawEvent::type).toList());
+    assertEquals(List.of("{\"type\":\"b.c\",\"n\":1}", "7"), events.stream().map(EventBatchReaderTest::body).toList());
+    MalformedEventException e = assertThrows(MalformedEventException.class,
+        () -> EventBatchReader.read(stream, to + 1, stream.length, null));
+    assertTrue(e.getMessage().endsWith("at byte 8"), e.getMessage()); // counted from the slice
+  }
+
+  @Test
   void aTypeBelowTheTopLevelOrNotAStringIsIgnored() {
     assertEquals("message", read("{\"x\":{\"type\":\"inner\"}}", null).get(0).type());
     assertEquals("message", read("{\"type\":7}", null).get(0).type());

@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.universis.racket.relay.server.TestClients.Answer;
+import org.universis.racket.relay.server.TestClients.LineStream;
 import org.universis.racket.relay.server.TestClients.Sse;
 import org.universis.racket.relay.server.TestClients.SseEvent;
 
@@ -52,7 +54,7 @@ class BadInputIT {
     assertError(send("GET", "/events?types=a.>.b", null, null, true), 400, "bad_request", "filter pattern");
     assertError(send("GET", "/events?lastEventId=yesterday", null, null, true), 400, "bad_request", "Last-Event-ID");
     assertError(send("GET", "/ws", null, null, true), 400, "bad_request", "WebSocket");
-    assertError(send("POST", "/events", "text/plain", "{}", true), 415, "unsupported_media_type", "application/json");
+    assertError(send("POST", "/events", "text/plain", "{}", true), 415, "unsupported_media_type", "application/x-ndjson");
     assertError(send("POST", "/events", null, "{}", true), 415, "unsupported_media_type", "Content-Type");
     String big = "{\"pad\":\"" + "x".repeat(70 * 1024) + "\"}";
     assertError(send("POST", "/events", "application/json", big, true), 413, "payload_too_large", "65536");
@@ -94,6 +96,62 @@ class BadInputIT {
       for (int i = 0; i < 8; i++) out.write(chunk);
       out.flush();
       assertEquals("HTTP/1.1 413", new String(in.readNBytes(12), StandardCharsets.US_ASCII));
+    }
+  }
+
+  @Test
+  void aBadLineEndsAStreamWithItsNumberAndTheLinesBeforeItStand() throws Exception {
+    String auth = "Authorization: Bearer " + TOKEN + "\r\n";
+    try (Sse sse = new Sse(base + "/events?types=stream.>&token=" + TOKEN, null);
+        LineStream stream = new LineStream(relay.port, "", auth)) {
+      stream.chunk("{\"type\":\"stream.ok\",\"n\":1}\n{\"type\":\"stream.ok\",\"n\":2}\n{\"type\":");
+      stream.chunk("\"stream.ok\",\"n\":3\n{\"type\":\"stream.ok\",\"n\":4}\n");
+      Answer answer = stream.answer();
+      assertEquals(400, answer.status());
+      assertEquals("bad_request", answer.body().get("error").asText());
+      assertTrue(answer.body().get("message").asText().startsWith("line 3: malformed JSON"), answer.toString());
+      assertEquals(2, answer.body().get("count").asLong());
+      assertTrue(stream.closedByRelay(), "the rest of the body is not read");
+      assertEquals(List.of(1, 2), sse.take(2, 10).stream().map(e -> e.data().at("/body/n").asInt()).toList());
+    }
+    try (LineStream stream = new LineStream(relay.port, "", auth)) {
+      stream.chunk("{\"n\":1}\n{\"pad\":\"" + "x".repeat(40 * 1024));
+      stream.chunk("x".repeat(40 * 1024));
+      Answer answer = stream.answer();
+      assertEquals(413, answer.status());
+      assertTrue(answer.body().get("message").asText().startsWith("line 2 is over 65536 bytes"), answer.toString());
+      assertEquals(1, answer.body().get("count").asLong());
+    }
+    try (LineStream stream = new LineStream(relay.port, "?type=a..b", auth)) {
+      Answer answer = stream.answer(); // before any of the body
+      assertEquals(400, answer.status());
+      assertTrue(answer.body().get("message").asText().contains("dot-separated"), answer.toString());
+    }
+  }
+
+  @Test
+  void aBodyWhereNoneIsReadClosesTheConnectionAfterTheAnswer() throws Exception {
+    // The relay sets no total for request bodies (streams of lines have none): one that nothing
+    // reads must not be drained for as long as its sender goes on.
+    try (Socket s = new Socket("127.0.0.1", relay.port)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(("PUT /events HTTP/1.1\r\nHost: r\r\nAuthorization: Bearer " + TOKEN
+          + "\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n").getBytes(StandardCharsets.US_ASCII));
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertTrue(answer.startsWith("HTTP/1.1 405"), answer);
+      assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), answer);
+    }
+  }
+
+  @Test
+  void aClientThatExpectsContinueIsToldToSend() throws Exception {
+    try (LineStream stream = new LineStream(relay.port, "",
+        "Authorization: Bearer " + TOKEN + "\r\nExpect: 100-continue\r\n")) {
+      assertEquals(100, stream.answer().status());
+      stream.chunk("{\"n\":1}\n");
+      Answer answer = stream.end();
+      assertEquals(202, answer.status());
+      assertEquals(1, answer.body().get("count").asLong());
     }
   }
 

@@ -75,7 +75,7 @@ class ReadmeCurlIT {
     }
   }
 
-  /** The indented {@code $ curl} lines and the indented lines printed under each. */
+  /** The indented {@code $ curl} lines (also at the end of a pipe) and the lines printed under each. */
   static List<Example> examples(List<String> readme) {
     List<Example> examples = new ArrayList<>();
     String command = null;
@@ -86,7 +86,7 @@ class ReadmeCurlIT {
         examples.add(new Example(command, trimTrailingBlanks(printed)));
         command = null;
       }
-      if (line.startsWith("    $ curl ")) {
+      if (line.startsWith("    $ curl ") || line.startsWith("    $ ") && line.contains(" | curl ")) {
         command = line.substring(6);
         printed = new ArrayList<>();
       } else if (command != null) {

@@ -9,6 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.universis.racket.relay.server.TestClients.Answer;
+import org.universis.racket.relay.server.TestClients.LineStream;
 import org.universis.racket.relay.server.TestClients.Sse;
 import org.universis.racket.relay.server.TestClients.SseEvent;
 import org.universis.racket.relay.server.TestClients.Ws;
@@ -71,6 +73,56 @@ class RelayFanOutIT {
       List<JsonNode> cacheWs = wCache.take(count(sent, "cache.user", "cache.x"), 10, Ws::isEvent);
       for (JsonNode e : cacheWs) assertTrue(e.get("type").asText().matches("cache\\.[a-z]+"), e.toString());
       assertTrue(cache.events.isEmpty() && jobs.events.isEmpty(), "no extra events");
+    }
+  }
+
+  @Test
+  void aLineStreamPublishesEachLineWhenItEndsAndAnswersWithTheCountWhenTheBodyEnds() throws Exception {
+    String base = relay.url();
+    try (Sse sse = new Sse(base + "/events?types=lines.>", null);
+        LineStream stream = new LineStream(relay.port, "", "Racket-Name: piped\r\n")) {
+      stream.chunk("{\"type\":\"lines.a\",\"n\":1}\n");
+      SseEvent first = sse.take(1, 10).get(0); // while the request is still open
+      assertEquals(1, first.data().at("/body/n").asInt());
+      assertEquals("piped", first.data().at("/origin/name").asText());
+
+      stream.chunk("{\"type\":\"lines.b\","); // a line across chunks
+      stream.chunk("\"n\":2}\r\n\n  \n[{\"type\":\"lines.c\",\"n\":3},{\"type\":\"lines.c\",\"n\":4}]\n"
+          + "{\"type\":\"lines.d\",\"n\":5}"); // CRLF, blank lines, a batch, no final newline
+      Answer answer = stream.end();
+      List<SseEvent> rest = sse.take(4, 10);
+
+      assertEquals(202, answer.status(), answer.toString());
+      assertEquals(List.of("lines.b", "lines.c", "lines.c", "lines.d"), rest.stream().map(SseEvent::event).toList());
+      assertEquals(List.of(2, 3, 4, 5), rest.stream().map(e -> e.data().at("/body/n").asInt()).toList());
+      assertEquals(5, answer.body().get("count").asLong());
+      assertEquals(first.id(), answer.body().get("first").asText());
+      assertEquals(rest.get(3).id(), answer.body().get("last").asText());
+    }
+  }
+
+  @Test
+  void aLongLineStreamArrivesWholeAndInOrder() throws Exception {
+    String base = relay.url();
+    // About 3 MB: many reads, so the relay pauses and resumes reading it; and past the 2 MiB that
+    // Undertow allows a request body by default.
+    int lines = 6_000;
+    try (Sse sse = new Sse(base + "/events?types=bulk", null);
+        LineStream stream = new LineStream(relay.port, "?type=bulk", "")) {
+      StringBuilder chunk = new StringBuilder();
+      for (int i = 0; i < lines; i++) {
+        chunk.append("{\"n\":").append(i).append(",\"pad\":\"").append("p".repeat(480)).append("\"}\n");
+        if (chunk.length() > 60_000 || i == lines - 1) {
+          stream.chunk(chunk.toString());
+          chunk.setLength(0);
+        }
+      }
+      Answer answer = stream.end();
+      assertEquals(202, answer.status(), answer.toString());
+      assertEquals(lines, answer.body().get("count").asLong());
+      List<SseEvent> got = sse.take(lines, 30);
+      for (int i = 0; i < lines; i++) assertEquals(i, got.get(i).data().at("/body/n").asInt());
+      assertEquals(answer.body().get("last").asText(), got.get(lines - 1).id());
     }
   }
 

@@ -6,7 +6,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -86,6 +88,79 @@ final class TestClients {
     }
     throw new AssertionError("no metric " + name);
   }
+
+  /**
+   * A {@code POST /events} in {@code application/x-ndjson} over a plain socket, sent in chunks as
+   * the test goes, the way a pipe into {@code curl -T -} sends it.
+   */
+  static final class LineStream implements AutoCloseable {
+    private final Socket socket;
+    private final OutputStream out;
+    private final InputStream in;
+
+    /** Sends the request's head; {@code headers} are extra lines, each ending in CRLF. */
+    LineStream(int port, String query, String headers) throws IOException {
+      socket = new Socket("127.0.0.1", port);
+      socket.setSoTimeout(10_000);
+      out = socket.getOutputStream();
+      in = socket.getInputStream();
+      out.write(("POST /events" + query + " HTTP/1.1\r\nHost: r\r\nContent-Type: application/x-ndjson\r\n"
+          + "Transfer-Encoding: chunked\r\n" + headers + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+    }
+
+    /** Sends {@code text} as one chunk of the body, at once. */
+    void chunk(String text) throws IOException {
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(bytes);
+      out.write(CRLF);
+      out.flush();
+    }
+
+    /** Ends the body; returns the relay's answer. */
+    Answer end() throws IOException {
+      out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return answer();
+    }
+
+    /** Reads one answer: its status line, headers and a body of Content-Length bytes. */
+    Answer answer() throws IOException {
+      String head = readHead();
+      int length = 0;
+      for (String h : head.split("\r\n")) {
+        if (h.regionMatches(true, 0, "Content-Length:", 0, 15)) length = Integer.parseInt(h.substring(15).trim());
+      }
+      return new Answer(Integer.parseInt(head.substring(9, 12)), head,
+          JSON.readTree(in.readNBytes(length)));
+    }
+
+    private String readHead() throws IOException {
+      StringBuilder head = new StringBuilder();
+      while (!head.toString().endsWith("\r\n\r\n")) {
+        int b = in.read();
+        if (b < 0) throw new IOException("closed after " + head);
+        head.append((char) b);
+      }
+      return head.toString();
+    }
+
+    /** Whether the relay closed the connection (reading it ends), within the socket's timeout. */
+    boolean closedByRelay() throws IOException {
+      return in.read() < 0;
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+
+    private static final byte[] CRLF = {'\r', '\n'};
+  }
+
+  /** An HTTP answer read off a socket. */
+  record Answer(int status, String head, JsonNode body) {}
 
   /** One SSE record. */
   record SseEvent(String id, String event, JsonNode data) {}
