@@ -33,7 +33,8 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
                  [--subscribers 1,4] [--rate N] [--seconds N] [--throughput-seconds N] [--fanout N]
                  [--write docs/PERFORMANCE.md]
                  [--relay-jar relay/target/racket-relay.jar] [--relay-jvm-args '...'] [--worker-jvm-args '...']
-        systems: racket-ws, racket-sse, racket-sse-batch, racket-sse-raw, redis, nats (default: all)""";
+        systems: racket-ws, racket-sse, racket-sse-batch, racket-sse-raw, racket-sse-stream, redis,
+          nats (default: all)""";
 
   static Config parse(String... args) {
     List<Transport.Kind> systems = List.of(Transport.Kind.values());

@@ -38,6 +38,7 @@ final class Report {
         .append("; every value is the median of ").append(config.runs()).append(" run(s).\n\n");
     throughput(b);
     latency(b);
+    sustained(b);
     targets(b);
     if (!failures.isEmpty()) {
       b.append("\nScenarios that failed:\n\n");
@@ -89,6 +90,24 @@ final class Report {
     }
   }
 
+  private void sustained(StringBuilder b) {
+    List<Scenario.Outcome> os = outcomes.stream().filter(o -> o.scenario().isSustained()).toList();
+    if (os.isEmpty()) return;
+    b.append("\n### Sustained: racket-sse-stream paced at half of racket-ws's throughput in the same round, ")
+        .append(config.latencySeconds()).append(" s\n\n")
+        .append("| system | S | round | paced at | sent/s | events/s per subscriber | lost | p50 µs | p99 µs | CPU µs/event: server, publisher, each subscriber |\n")
+        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for (Scenario.Outcome o : os) {
+      Scenario sc = o.scenario();
+      b.append("| ").append(sc.kind().label).append(" | ").append(sc.subscribers()).append(" | ").append(sc.round())
+          .append(" | ").append(count(sc.pace())).append(" | ").append(count(o.publisherRate()))
+          .append(" | ").append(count(o.meanSubscriberRate())).append(" | ").append(percent(o.lossRatio()))
+          .append(" | ").append(micros(o.latency().getValueAtPercentile(50)))
+          .append(" | ").append(micros(o.latency().getValueAtPercentile(99)))
+          .append(" | ").append(cpu(List.of(o))).append(" |\n");
+    }
+  }
+
   private void targets(StringBuilder b) {
     int s = config.subscribers().stream().mapToInt(Integer::intValue).max().orElse(1);
     b.append("\n### Targets (S = ").append(s).append(", ratios within this run)\n\n")
@@ -103,6 +122,11 @@ final class Report {
         rate(Transport.Kind.RACKET_SSE, s), rate(Transport.Kind.RACKET_WS, s), 0.5, true, "ev/s");
     ratio(b, "the same through a minimal HTTP/1.1 client (racket-sse-raw)",
         rate(Transport.Kind.RACKET_SSE_RAW, s), rate(Transport.Kind.RACKET_WS, s), 0.5, true, "ev/s");
+    ratio(b, "the same with one NDJSON stream per publisher (racket-sse-stream)",
+        rate(Transport.Kind.RACKET_SSE_STREAM, s), rate(Transport.Kind.RACKET_WS, s), 0.5, true, "ev/s");
+    sustainedTarget(b, s);
+    ratio(b, "racket-sse-stream p99 latency ≤ Redis pub/sub's (for reference)",
+        p99(Transport.Kind.RACKET_SSE_STREAM, s), p99(Transport.Kind.REDIS, s), 1, false, "µs");
     if (fanout != null) {
       double idle = fanout.idleKiB() / 1024.0;
       double tuned = fanout.idleTunedKiB() / 1024.0;
@@ -118,6 +142,21 @@ final class Report {
           .append(" POSTs refused; relay RSS ").append(mib(fanout.connectedKiB())).append(" (peak ")
           .append(mib(fanout.peakKiB())).append(") | ").append(ok ? "yes" : "**no**").append(" |\n");
     }
+  }
+
+  // Carried: the publisher kept the pace (within 2 %) and every subscriber got every event.
+  private void sustainedTarget(StringBuilder b, int s) {
+    List<Scenario.Outcome> os = outcomes.stream()
+        .filter(o -> o.scenario().isSustained() && o.scenario().subscribers() == s).toList();
+    String what = "racket-sse-stream carries half of racket-ws's throughput (Sustained)";
+    if (os.isEmpty()) {
+      b.append("| ").append(what).append(" | not measured in this run | - |\n");
+      return;
+    }
+    long carried = os.stream().filter(o -> o.lost() == 0 && o.publisherRate() >= 0.98 * o.scenario().pace()).count();
+    b.append("| ").append(what).append(" | ").append(carried).append(" of ").append(os.size())
+        .append(" rounds whole, at ").append(String.join(", ", os.stream().map(o -> count(o.scenario().pace())).toList()))
+        .append(" ev/s | ").append(carried == os.size() ? "yes" : "**no**").append(" |\n");
   }
 
   private static void ratio(StringBuilder b, String what, double ours, double theirs, double bound,
@@ -147,7 +186,7 @@ final class Report {
     List<Scenario.Outcome> out = new ArrayList<>();
     for (Scenario.Outcome o : outcomes) {
       Scenario sc = o.scenario();
-      if (sc.kind() == kind && sc.subscribers() == s && sc.latency() == latency) out.add(o);
+      if (sc.kind() == kind && sc.subscribers() == s && sc.latency() == latency && !sc.isSustained()) out.add(o);
     }
     return out;
   }

@@ -11,7 +11,28 @@ import org.HdrHistogram.Histogram;
  * One measurement against a running server: S subscriber JVMs, one publisher JVM, for
  * throughput or for latency. The JVMs it starts are stopped before {@link #run} returns.
  */
-record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round) {
+record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round, int pace) {
+
+  /** A scenario at the configured rate (latency) or flat out (throughput). */
+  Scenario(Transport.Kind kind, int subscribers, boolean latency, int round) {
+    this(kind, subscribers, latency, round, 0);
+  }
+
+  /**
+   * Sends paced at {@code pace} events/s for the latency phase's length: whether the system
+   * carries that rate whole (no loss) with its publisher paced the way the latency phase paces it.
+   */
+  static Scenario sustained(Transport.Kind kind, int subscribers, int round, int pace) {
+    return new Scenario(kind, subscribers, true, round, pace);
+  }
+
+  boolean isSustained() {
+    return pace > 0;
+  }
+
+  private int rate(Config config) {
+    return pace > 0 ? pace : config.rate();
+  }
 
   /** What one scenario measured. Rates in events per second, sizes in KiB. */
   record Outcome(Scenario scenario, long sent, double publisherRate, double meanSubscriberRate,
@@ -29,14 +50,15 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
   }
 
   String name() {
-    return kind.label + "-s" + subscribers + (latency ? "-latency" : "-throughput") + "-r" + round;
+    return kind.label + "-s" + subscribers + (isSustained() ? "-sustained-" + pace : latency ? "-latency" : "-throughput")
+        + "-r" + round;
   }
 
   /** Runs against {@code server}, which the caller started for this system and round. */
   Outcome run(Config config, Server server) throws Exception {
     Path logs = config.logs().resolve(name());
     List<Child> children = new ArrayList<>();
-    long warmup = (long) config.warmupSeconds() * config.rate();
+    long warmup = (long) config.warmupSeconds() * rate(config);
     try {
       for (int i = 0; i < subscribers; i++) {
         children.add(Child.worker("sub" + i, config.workerJvmArgs(),
@@ -46,7 +68,7 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
       int seconds = latency ? config.latencySeconds() : config.throughputSeconds();
       Child pub = Child.worker("pub", config.workerJvmArgs(), List.of("pub", kind.label, server.url,
           latency ? "latency" : "throughput", Integer.toString(config.warmupSeconds()),
-          Integer.toString(seconds), Integer.toString(config.rate()),
+          Integer.toString(seconds), Integer.toString(rate(config)),
           Long.toString(config.throughputMax())), logs);
       children.add(pub);
       pub.await("READY", 60, TimeUnit.SECONDS);

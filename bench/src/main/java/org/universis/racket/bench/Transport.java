@@ -34,6 +34,7 @@ interface Transport {
     RACKET_SSE("racket-sse", "racket, POST /events in, SSE out (one event per POST)"),
     RACKET_SSE_BATCH("racket-sse-batch", "racket, POST /events batches of 64 in, SSE out"),
     RACKET_SSE_RAW("racket-sse-raw", "racket, as racket-sse through a minimal HTTP/1.1 client"),
+    RACKET_SSE_STREAM("racket-sse-stream", "racket, one POST /events of NDJSON lines in, SSE out"),
     REDIS("redis", "Redis pub/sub (Jedis, pipelined PUBLISH)"),
     NATS("nats", "NATS core (jnats)");
 
@@ -46,7 +47,7 @@ interface Transport {
     }
 
     boolean isRacket() {
-      return this == RACKET_WS || this == RACKET_SSE || this == RACKET_SSE_BATCH || this == RACKET_SSE_RAW;
+      return this != REDIS && this != NATS;
     }
 
     /** Batched POSTs only make sense for throughput: a batch waits to fill up. */
@@ -60,6 +61,7 @@ interface Transport {
         case RACKET_SSE -> new SseTransport(1);
         case RACKET_SSE_BATCH -> new SseTransport(64);
         case RACKET_SSE_RAW -> new RawHttpTransport();
+        case RACKET_SSE_STREAM -> new LineStreamTransport();
         case REDIS -> new RedisTransport();
         case NATS -> new NatsTransport();
       };
@@ -70,7 +72,7 @@ interface Transport {
         if (k.label.equals(label.trim().toLowerCase(Locale.ROOT))) return k;
       }
       throw new IllegalArgumentException("unknown system '" + label + "'; known: racket-ws,"
-          + " racket-sse, racket-sse-batch, racket-sse-raw, redis, nats");
+          + " racket-sse, racket-sse-batch, racket-sse-raw, racket-sse-stream, redis, nats");
     }
   }
 }
