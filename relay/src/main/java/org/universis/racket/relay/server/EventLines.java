@@ -1,13 +1,16 @@
 package org.universis.racket.relay.server;
 
-import io.undertow.io.Receiver;
 import io.undertow.server.HttpServerExchange;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.universis.racket.relay.codec.EventBatchReader;
 import org.universis.racket.relay.codec.MalformedEventException;
 import org.universis.racket.relay.codec.RawEvent;
+import org.xnio.IoUtils;
+import org.xnio.channels.StreamSourceChannel;
 
 /**
  * The body of one {@code POST /events} in {@code application/x-ndjson}: lines, each what a
@@ -16,10 +19,10 @@ import org.universis.racket.relay.codec.RawEvent;
  * When the body ends, the answer is {@code 202 {"count":N,"first":id,"last":id}}; a bad line ends
  * it early, with the lines before it published and counted in the error.
  */
-final class EventLines implements Receiver.PartialBytesCallback {
+final class EventLines {
 
-  // Reads handled before the IO thread turns to its other connections: Undertow's receiver reads
-  // for as long as data is there, and a fast sender always has some.
+  // Reads handled before the IO thread turns to its other connections: a fast sender always has
+  // more, and the thread's other sockets wait for its next select.
   private static final int READS_PER_TURN = 8;
 
   private final Sequencer sequencer;
@@ -28,15 +31,20 @@ final class EventLines implements Receiver.PartialBytesCallback {
   private final String typeOverride;
   private final byte[] origin;
   private final List<Emit> emits = new ArrayList<>();
+  private final ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
+  private final HttpServerExchange exchange;
+  private final StreamSourceChannel channel;
   private byte[] partial = new byte[0]; // the start of a line that has not ended yet
   private int partialLength;
   private long line = 1; // the number of the line being read
   private long count;
   private long first;
   private long last;
-  private int reads;
 
-  EventLines(Sequencer sequencer, Responses responses, int maxLine, String typeOverride, byte[] origin) {
+  EventLines(HttpServerExchange exchange, Sequencer sequencer, Responses responses, int maxLine,
+      String typeOverride, byte[] origin) {
+    this.exchange = exchange;
+    this.channel = exchange.getRequestChannel();
     this.sequencer = sequencer;
     this.responses = responses;
     this.maxLine = maxLine;
@@ -44,22 +52,41 @@ final class EventLines implements Receiver.PartialBytesCallback {
     this.origin = origin;
   }
 
-  void start(HttpServerExchange exchange) {
-    Receiver receiver = exchange.getRequestReceiver();
-    receiver.setMaxBufferSize(-1); // nothing is buffered but one line, bounded by maxLine
-    receiver.receivePartialBytes(this, (ex, e) -> {
-      Log.debug("POST /events stream from " + ex.getSourceAddress() + " failed after " + count
-          + " events: " + e);
-      ex.setPersistent(false);
-      ex.endExchange();
-    });
+  void start() {
+    channel.getReadSetter().set(c -> read());
+    read();
   }
 
-  @Override
-  public void handle(HttpServerExchange exchange, byte[] bytes, boolean end) {
+  /*
+   * Not Undertow's Receiver: it reads for as long as data is there, and it can only pause through
+   * the IO thread's task queue, which XNIO empties before the thread selects again. Paused and
+   * resumed that way, a fast stream kept its thread from selecting, and so from seeing its other
+   * sockets become writable: in the benchmark, subscribers on that thread stalled for seconds.
+   * Here a turn ends with reads resumed, and the selector calls again when the socket has more;
+   * resumeReads() wakes at once for bytes the connection already holds.
+   */
+  private void read() {
+    try {
+      for (int turn = 0; turn < READS_PER_TURN; turn++) {
+        buffer.clear();
+        int n = channel.read(buffer);
+        if (n == 0) break;
+        if (!take(buffer.array(), Math.max(n, 0), n < 0)) return;
+      }
+      channel.resumeReads();
+    } catch (IOException e) {
+      Log.debug("POST /events stream from " + exchange.getSourceAddress() + " failed after " + count
+          + " events: " + e);
+      IoUtils.safeClose(exchange.getConnection());
+    }
+  }
+
+  // The lines ending in bytes[0, length), then, at the end of the body, the last one. Whether to
+  // read on: false once an answer went out.
+  private boolean take(byte[] bytes, int length, boolean end) {
     int from = 0;
     try {
-      for (int nl = indexOf(bytes, from); nl >= 0; nl = indexOf(bytes, from)) {
+      for (int nl = indexOf(bytes, from, length); nl >= 0; nl = indexOf(bytes, from, length)) {
         if (partialLength == 0) {
           readLine(bytes, from, nl);
         } else {
@@ -70,29 +97,22 @@ final class EventLines implements Receiver.PartialBytesCallback {
         line++;
         from = nl + 1;
       }
-      keep(bytes, from, bytes.length);
+      if (from < length) keep(bytes, from, length);
       if (end && partialLength > 0) readLine(partial, 0, partialLength);
     } catch (MalformedEventException e) {
-      stop(exchange, 400, "line " + line + ": " + e.getMessage());
-      return;
+      stop(400, "line " + line + ": " + e.getMessage());
+      return false;
     } catch (LineTooLong e) {
-      stop(exchange, 413, "line " + line + " is over " + maxLine
-          + " bytes, the limit for one event (max-event-size)");
-      return;
+      stop(413, "line " + line + " is over " + maxLine + " bytes, the limit for one event (max-event-size)");
+      return false;
     }
     publish();
     if (end) {
+      channel.suspendReads();
       responses.json(exchange, 202, count == 0 ? Json.object("count", 0L)
           : Json.object("count", count, "first", first, "last", last));
-    } else if (++reads == READS_PER_TURN) {
-      Receiver receiver = exchange.getRequestReceiver();
-      receiver.pause();
-      // Dispatched, or Undertow would end an exchange that neither reads nor writes.
-      exchange.dispatch(exchange.getIoThread(), () -> {
-        reads = 0;
-        receiver.resume();
-      });
     }
+    return !end;
   }
 
   private void readLine(byte[] bytes, int from, int to) {
@@ -115,8 +135,8 @@ final class EventLines implements Receiver.PartialBytesCallback {
 
   // The lines before the bad one stand, as if the body had ended there; the bad line is refused
   // as a whole, as a single POST would be.
-  private void stop(HttpServerExchange exchange, int status, String message) {
-    exchange.getRequestReceiver().pause();
+  private void stop(int status, String message) {
+    channel.suspendReads();
     publish();
     exchange.setPersistent(false); // the rest of the body is not read
     responses.error(exchange, status, message, "count", count);
@@ -130,8 +150,8 @@ final class EventLines implements Receiver.PartialBytesCallback {
     partialLength = length;
   }
 
-  private static int indexOf(byte[] bytes, int from) {
-    for (int i = from; i < bytes.length; i++) {
+  private static int indexOf(byte[] bytes, int from, int to) {
+    for (int i = from; i < to; i++) {
       if (bytes[i] == '\n') return i;
     }
     return -1;

@@ -70,7 +70,7 @@ final class EventsPost implements HttpHandler {
       responses.error(exchange, 400, e.getMessage());
       return;
     }
-    new EventLines(sequencer, responses, maxEventSize, type, origin).start(exchange);
+    new EventLines(exchange, sequencer, responses, maxEventSize, type, origin).start();
   }
 
   private void accept(HttpServerExchange exchange, byte[] body) {

@@ -4,8 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,6 +132,67 @@ class RelayFanOutIT {
       for (int i = 0; i < lines; i++) assertEquals(i, got.get(i).data().at("/body/n").asInt());
       assertEquals(answer.body().get("last").asText(), got.get(lines - 1).id());
     }
+  }
+
+  @Test
+  void aStreamThatNeverPausesLeavesSubscribersOnItsIoThreadTheirTurn() throws Exception {
+    // A subscriber that fell behind is written to again when its socket becomes writable, which
+    // an IO thread learns only when it selects. Four of them, so that some share the stream's
+    // thread, first let their sockets fill up; then each must get 16 MB, more than socket buffers
+    // hold, while the stream goes on as fast as the relay reads it.
+    long target = 16 << 20;
+    List<Socket> subscribers = new ArrayList<>();
+    AtomicInteger done = new AtomicInteger();
+    AtomicBoolean stop = new AtomicBoolean();
+    try (LineStream stream = new LineStream(relay.port, "?type=flood", "")) {
+      for (int i = 0; i < 4; i++) {
+        Socket s = new Socket();
+        s.setReceiveBufferSize(4096);
+        s.connect(new InetSocketAddress("127.0.0.1", relay.port));
+        s.getOutputStream().write("GET /events?types=flood HTTP/1.1\r\nHost: r\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        subscribers.add(s);
+      }
+      Await.until(() -> TestClients.metric(relay.url(), "racket_subscribers") >= 4, 10, "4 subscribers");
+      byte[] chunk = LineStream.framed(("{\"pad\":\"" + "f".repeat(480) + "\"}\n").repeat(120));
+      Thread writer = new Thread(() -> {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        try {
+          while (!stop.get() && System.nanoTime() < deadline) stream.send(chunk);
+        } catch (IOException e) {
+          // the assertions below tell
+        }
+      });
+      writer.start();
+      Await.until(() -> everyFloodSubscriberHasAQueue(relay.url()), 30, "the subscribers' sockets full");
+      for (Socket s : subscribers) {
+        new Thread(() -> {
+          byte[] buffer = new byte[64 << 10];
+          long got = 0;
+          try (InputStream in = s.getInputStream()) {
+            for (int n; got < target && (n = in.read(buffer)) > 0; ) got += n;
+          } catch (IOException e) {
+            return;
+          }
+          if (got >= target) done.incrementAndGet();
+        }).start();
+      }
+      Await.until(() -> done.get() == subscribers.size(), 40, "every subscriber got 16 MB while the stream ran");
+      assertTrue(writer.isAlive(), "the stream was still going");
+      stop.set(true);
+      writer.join(10_000);
+      assertEquals(202, stream.end().status());
+    } finally {
+      stop.set(true);
+      for (Socket s : subscribers) s.close();
+    }
+  }
+
+  private static boolean everyFloodSubscriberHasAQueue(String base) throws Exception {
+    int waiting = 0;
+    for (JsonNode c : TestClients.JSON.readTree(TestClients.get(base + "/clients").body()).get("clients")) {
+      if (c.path("types").asText().equals("flood") && c.path("queued").asLong() > 0) waiting++;
+    }
+    return waiting == 4;
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -111,10 +112,23 @@ final class TestClients {
 
     /** Sends {@code text} as one chunk of the body, at once. */
     void chunk(String text) throws IOException {
+      send(framed(text));
+    }
+
+    /** {@code text} framed as one chunk, for {@link #send}. */
+    static byte[] framed(String text) {
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-      out.write((Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.write(bytes);
-      out.write(CRLF);
+      byte[] size = (Integer.toHexString(bytes.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+      byte[] chunk = Arrays.copyOf(size, size.length + bytes.length + 2);
+      System.arraycopy(bytes, 0, chunk, size.length, bytes.length);
+      chunk[chunk.length - 2] = '\r';
+      chunk[chunk.length - 1] = '\n';
+      return chunk;
+    }
+
+    /** Sends chunks made by {@link #framed}, in one write. */
+    void send(byte[] chunks) throws IOException {
+      out.write(chunks);
       out.flush();
     }
 
@@ -155,8 +169,6 @@ final class TestClients {
     public void close() throws IOException {
       socket.close();
     }
-
-    private static final byte[] CRLF = {'\r', '\n'};
   }
 
   /** An HTTP answer read off a socket. */
