@@ -1,11 +1,13 @@
 package org.universis.racket.relay.server;
 
+import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.universis.racket.relay.codec.EventBatchReader;
 import org.universis.racket.relay.codec.MalformedEventException;
 import org.universis.racket.relay.codec.RawEvent;
@@ -40,6 +42,8 @@ final class EventLines {
   private long count;
   private long first;
   private long last;
+  private boolean answered;
+  private boolean timerSet;
 
   EventLines(HttpServerExchange exchange, Sequencer sequencer, Responses responses, int maxLine,
       String typeOverride, byte[] origin) {
@@ -54,29 +58,39 @@ final class EventLines {
 
   void start() {
     channel.getReadSetter().set(c -> read());
-    read();
+    channel.resumeReads(); // wakes at once if the request's head came with some of the body
   }
 
   /*
    * Not Undertow's Receiver: it reads for as long as data is there, and it can only pause through
    * the IO thread's task queue, which XNIO empties before the thread selects again. Paused and
    * resumed that way, a fast stream kept its thread from selecting, and so from seeing its other
-   * sockets become writable: in the benchmark, subscribers on that thread stalled for seconds.
-   * Here a turn ends with reads resumed, and the selector calls again when the socket has more;
-   * resumeReads() wakes at once for bytes the connection already holds.
+   * sockets become readable or writable: in the benchmark, subscribers on that thread stalled for
+   * seconds. Here reads stay resumed and a turn just ends, so the selector calls again when the
+   * socket has more. What Undertow already took from the socket (it reads one chunk at a time and
+   * keeps the rest) the selector cannot see: a timer comes back for it, after a select.
    */
   private void read() {
+    if (answered) return; // a timer's turn after the end
     try {
       for (int turn = 0; turn < READS_PER_TURN; turn++) {
         buffer.clear();
         int n = channel.read(buffer);
-        if (n == 0) break;
+        if (n == 0) return;
         if (!take(buffer.array(), Math.max(n, 0), n < 0)) return;
       }
-      channel.resumeReads();
+      if (!timerSet && exchange.getConnection() instanceof AbstractServerConnection c
+          && c.getExtraBytes() != null) {
+        timerSet = true; // one at a time: a timer per turn would pile up into a run of turns
+        exchange.getIoThread().executeAfter(() -> {
+          timerSet = false;
+          read();
+        }, 1, TimeUnit.MILLISECONDS);
+      }
     } catch (IOException e) {
       Log.debug("POST /events stream from " + exchange.getSourceAddress() + " failed after " + count
           + " events: " + e);
+      answered = true;
       IoUtils.safeClose(exchange.getConnection());
     }
   }
@@ -93,6 +107,7 @@ final class EventLines {
           keep(bytes, from, nl);
           readLine(partial, 0, partialLength);
           partialLength = 0;
+          if (partial.length > buffer.capacity()) partial = new byte[0]; // not kept after a long line
         }
         line++;
         from = nl + 1;
@@ -108,6 +123,7 @@ final class EventLines {
     }
     publish();
     if (end) {
+      answered = true;
       channel.suspendReads();
       responses.json(exchange, 202, count == 0 ? Json.object("count", 0L)
           : Json.object("count", count, "first", first, "last", last));
@@ -116,6 +132,7 @@ final class EventLines {
   }
 
   private void readLine(byte[] bytes, int from, int to) {
+    if (to > from && bytes[to - 1] == '\r') to--; // CRLF: the CR is no part of the event
     if (to - from > maxLine) throw new LineTooLong();
     if (isBlank(bytes, from, to)) return; // keeps an idle stream alive, or ends a file
     for (RawEvent e : EventBatchReader.read(bytes, from, to, typeOverride)) {
@@ -136,16 +153,20 @@ final class EventLines {
   // The lines before the bad one stand, as if the body had ended there; the bad line is refused
   // as a whole, as a single POST would be.
   private void stop(int status, String message) {
+    answered = true;
     channel.suspendReads();
     publish();
     exchange.setPersistent(false); // the rest of the body is not read
     responses.error(exchange, status, message, "count", count);
   }
 
+  // The limit, plus one for a CR that may end the line.
   private void keep(byte[] bytes, int from, int to) {
     int length = partialLength + to - from;
-    if (length > maxLine) throw new LineTooLong();
-    if (length > partial.length) partial = Arrays.copyOf(partial, Math.max(length, 2 * partial.length));
+    if (length > maxLine + 1) throw new LineTooLong();
+    if (length > partial.length) {
+      partial = Arrays.copyOf(partial, Math.min(maxLine + 1, Math.max(length, 2 * partial.length)));
+    }
     System.arraycopy(bytes, from, partial, partialLength, to - from);
     partialLength = length;
   }

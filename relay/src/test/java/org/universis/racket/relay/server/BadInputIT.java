@@ -112,7 +112,9 @@ class BadInputIT {
       assertTrue(answer.body().get("message").asText().startsWith("line 3: malformed JSON"), answer.toString());
       assertEquals(2, answer.body().get("count").asLong());
       assertTrue(stream.closedByRelay(), "the rest of the body is not read");
-      assertEquals(List.of(1, 2), sse.take(2, 10).stream().map(e -> e.data().at("/body/n").asInt()).toList());
+      // Line 4 came in the same chunk as the bad line 3: it must not have been published.
+      assertEquals(202, send("POST", "/events", "application/json", "{\"type\":\"stream.ok\",\"n\":5}", true).statusCode());
+      assertEquals(List.of(1, 2, 5), sse.take(3, 10).stream().map(e -> e.data().at("/body/n").asInt()).toList());
     }
     try (LineStream stream = new LineStream(relay.port, "", auth)) {
       stream.chunk("{\"n\":1}\n{\"pad\":\"" + "x".repeat(40 * 1024));
@@ -120,6 +122,17 @@ class BadInputIT {
       Answer answer = stream.answer();
       assertEquals(413, answer.status());
       assertTrue(answer.body().get("message").asText().startsWith("line 2 is over 65536 bytes"), answer.toString());
+      assertEquals(1, answer.body().get("count").asLong());
+      assertTrue(stream.closedByRelay(), "the rest of the body is not read");
+    }
+    try (LineStream stream = new LineStream(relay.port, "", auth)) {
+      // Exactly the limit, over several reads, then CRLF: the CR does not count.
+      String atLimit = "{\"pad\":\"" + "y".repeat(64 * 1024 - 10) + "\"}";
+      assertEquals(64 * 1024, atLimit.length());
+      stream.chunk(atLimit.substring(0, 30_000));
+      stream.chunk(atLimit.substring(30_000) + "\r\n");
+      Answer answer = stream.end();
+      assertEquals(202, answer.status(), answer.toString());
       assertEquals(1, answer.body().get("count").asLong());
     }
     try (LineStream stream = new LineStream(relay.port, "?type=a..b", auth)) {
