@@ -29,11 +29,7 @@ final class LineStreamTransport implements Transport {
     return new Sender() {
       private final byte[] chunk = new byte[HEAD_ROOM + (64 << 10) + 2];
       private int length; // of the data in the chunk
-      private long lines; // in the open request, or -1 when none is open
-
-      {
-        lines = -1;
-      }
+      private long lines = -1; // in the open request, or -1 when none is open
 
       @Override
       public void send(Tick tick) throws IOException {
