@@ -127,10 +127,10 @@ class RelayFanOutIT {
   }
 
   @Test
-  void aLongLineStreamArrivesWholeAndInOrder() throws Exception {
+  void aLongStreamArrivesWholeAndInOrder() throws Exception {
     String base = relay.url();
-    // About 3 MB: many reads, so the relay pauses and resumes reading it; and past the 2 MiB that
-    // Undertow allows a request body by default.
+    // About 3 MB: read in many turns; and past the 2 MiB that Undertow allows a request body by
+    // default.
     int lines = 6_000;
     try (Sse sse = new Sse(base + "/events?types=bulk", null);
         LineStream stream = new LineStream(relay.port, "?type=bulk", "")) {
