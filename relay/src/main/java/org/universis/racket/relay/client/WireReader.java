@@ -4,12 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.universis.racket.Origin;
+import org.universis.racket.relay.codec.JsonSlice;
 
 /**
  * Reads what the relay sends, one NDJSON line of UTF-8 at a time. An event's header fields are
@@ -54,29 +52,12 @@ final class WireReader {
   void read(byte[] text, int length, Sink sink) throws IOException {
     int start = 0;
     while (start < length) {
-      int end = lineEnd(text, start, length);
+      int end = JsonSlice.lineEnd(text, start, length);
       if (end > start) readLine(text, start, end, sink);
       start = end + 1;
     }
   }
 
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
-  private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
-
-  // The index of the next '\n' (never inside a UTF-8 sequence or a JSON string), or `length`.
-  // Eight bytes at a time: this scan touches every byte the relay sends.
-  static int lineEnd(byte[] text, int from, int length) {
-    int i = from;
-    for (; i + 8 <= length; i += 8) {
-      long x = (long) LONGS.get(text, i) ^ NEWLINES; // a zero byte where text has '\n'
-      long found = (x - ONES) & ~x & (ONES << 7);
-      if (found != 0) return i + (Long.numberOfTrailingZeros(found) >>> 3);
-    }
-    while (i < length && text[i] != '\n') i++;
-    return i;
-  }
 
   private void readLine(byte[] text, int from, int to, Sink sink) throws IOException {
     if (readAck(text, from, to, sink) || readRelayEvent(text, from, to, sink)) return;

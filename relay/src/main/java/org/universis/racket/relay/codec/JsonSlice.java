@@ -43,6 +43,22 @@ public final class JsonSlice {
     return out;
   }
 
+  /**
+   * The index of the next {@code '\n'} in {@code text[from, to)}, or {@code to}: in UTF-8 JSON
+   * lines, never inside a multi-byte sequence or a string. Eight bytes at a time: the relay's
+   * readers and the client's scan every byte they receive with it.
+   */
+  public static int lineEnd(byte[] text, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(text, i) ^ NEWLINES; // a zero byte where text has '\n'
+      long found = (x - ONES) & ~x & (ONES << 7);
+      if (found != 0) return i + (Long.numberOfTrailingZeros(found) >>> 3);
+    }
+    while (i < to && text[i] != '\n') i++;
+    return i;
+  }
+
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.universis.racket.relay.codec.EventBatchReader;
+import org.universis.racket.relay.codec.JsonSlice;
 import org.universis.racket.relay.codec.MalformedEventException;
 import org.universis.racket.relay.codec.RawEvent;
 import org.xnio.IoUtils;
@@ -100,7 +101,7 @@ final class EventLines {
   private boolean take(byte[] bytes, int length, boolean end) {
     int from = 0;
     try {
-      for (int nl = indexOf(bytes, from, length); nl >= 0; nl = indexOf(bytes, from, length)) {
+      for (int nl; (nl = JsonSlice.lineEnd(bytes, from, length)) < length; ) {
         if (partialLength == 0) {
           readLine(bytes, from, nl);
         } else {
@@ -169,13 +170,6 @@ final class EventLines {
     }
     System.arraycopy(bytes, from, partial, partialLength, to - from);
     partialLength = length;
-  }
-
-  private static int indexOf(byte[] bytes, int from, int to) {
-    for (int i = from; i < to; i++) {
-      if (bytes[i] == '\n') return i;
-    }
-    return -1;
   }
 
   private static boolean isBlank(byte[] bytes, int from, int to) {

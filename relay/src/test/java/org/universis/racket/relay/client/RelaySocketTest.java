@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.universis.racket.relay.codec.JsonSlice;
 import org.universis.racket.relay.server.Relay;
 import org.universis.racket.relay.server.RelayConfig;
 
@@ -100,8 +101,8 @@ class RelaySocketTest {
         int n = Math.min(length, text.length);
         if (at < n) text[at] = '\n';
         int expected = at < n ? at : n;
-        assertEquals(expected, WireReader.lineEnd(text, 0, n), "length " + n + ", newline at " + at);
-        if (at < n && at > 0) assertEquals(at, WireReader.lineEnd(text, 1, n));
+        assertEquals(expected, JsonSlice.lineEnd(text, 0, n), "length " + n + ", newline at " + at);
+        if (at < n && at > 0) assertEquals(at, JsonSlice.lineEnd(text, 1, n));
       }
     }
   }
