@@ -55,7 +55,7 @@ public final class Relay implements AutoCloseable {
         new HttpContinueReadHandler(new EventsPost(sequencer, responses, config.maxEventSize())),
         new EventsStream(sequencer, responses, connections, limits, metrics),
         new WsEndpoint(sequencer, config, epoch, connections, limits, metrics, responses));
-    this.worker = newWorker(config.daemonThreads());
+    this.worker = newWorker(config);
     this.undertow = Undertow.builder()
         .setWorker(worker)
         .addHttpListener(config.port(), config.host())
@@ -139,14 +139,14 @@ public final class Relay implements AutoCloseable {
     }
   }
 
-  private static XnioWorker newWorker(boolean daemon) {
+  private static XnioWorker newWorker(RelayConfig config) {
     try {
       return Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
           .set(Options.WORKER_NAME, "racket-relay")
-          .set(Options.WORKER_IO_THREADS, 2)
+          .set(Options.WORKER_IO_THREADS, config.ioThreads())
           .set(Options.WORKER_TASK_CORE_THREADS, 2)
           .set(Options.WORKER_TASK_MAX_THREADS, 4)
-          .set(Options.THREAD_DAEMON, daemon)
+          .set(Options.THREAD_DAEMON, config.daemonThreads())
           .set(Options.TCP_NODELAY, true)
           .getMap());
     } catch (IOException e) {

@@ -50,6 +50,8 @@ final class RelayCommandLine {
       new Option("heartbeat", "15", "seconds between heartbeats on an idle SSE stream; also the"
           + " time a WebSocket has to say hello",
           (b, v) -> b.heartbeatSeconds(integer("heartbeat", v))),
+      new Option("io-threads", "half the cores, 1 to 4", "threads that read and write the sockets",
+          (b, v) -> b.ioThreads(integer("io-threads", v))),
       new Option("log-level", "info", "trace, debug, info, warn, error or off (to stderr);"
           + " -Dracket.log wins", (b, v) -> Log.setDefaultLevel(Log.parseLevel(v))));
 

@@ -30,6 +30,8 @@ class RelayCommandLineTest {
     assertEquals(RelayConfig.Overflow.DROP_OLDEST, c.overflow());
     assertEquals(1024, c.maxConnections());
     assertEquals(15, c.heartbeatSeconds());
+    assertEquals(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors() / 2)), c.ioThreads());
+    assertEquals(3, RelayCommandLine.parse(new String[] {"--io-threads", "3"}, Map.of()).ioThreads());
   }
 
   @Test
@@ -50,7 +52,7 @@ class RelayCommandLineTest {
     assertNull(RelayCommandLine.parse(new String[] {"--port", "1", "--help"}, Map.of()));
     String help = RelayCommandLine.help();
     for (String option : new String[] {"host", "port", "token", "max-event-size", "history-size",
-        "history-bytes", "queue-size", "queue-bytes", "overflow", "max-connections", "heartbeat", "log-level"}) {
+        "history-bytes", "queue-size", "queue-bytes", "overflow", "max-connections", "heartbeat", "io-threads", "log-level"}) {
       assertTrue(help.contains("  --" + option + " "), option);
       assertTrue(help.contains("RACKET_" + option.replace('-', '_').toUpperCase()), option);
     }
@@ -66,6 +68,8 @@ class RelayCommandLineTest {
     assertUsage("queue-size must be at least 1", "--queue-size", "0");
     assertUsage("max-event-size must be a size", "--max-event-size", "lots");
     assertUsage("log level 'loud' is not one of", "--log-level", "loud");
+    assertUsage("io-threads must be at least 1", "--io-threads", "0");
+    assertUsage("io-threads must be at most 64", "--io-threads", "65");
     assertUsage("unexpected argument", "serve");
   }
 

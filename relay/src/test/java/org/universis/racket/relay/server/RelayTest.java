@@ -49,6 +49,16 @@ class RelayTest {
   }
 
   @Test
+  void theRelayRunsAsManyIoThreadsAsConfigured() throws Exception {
+    awaitNoRelayThreads();
+    try (Relay relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).ioThreads(3).build())) {
+      assertEquals(3, relayThreads().stream().filter(t -> t.getName().contains(" I/O-")).count());
+      assertEquals(200, TestClients.get("http://127.0.0.1:" + relay.port() + "/health").statusCode());
+    }
+    awaitNoRelayThreads();
+  }
+
+  @Test
   void aTakenPortFailsWithABindExceptionAndLeavesNoThreads() throws Exception {
     awaitNoRelayThreads();
     try (Relay first = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).build())) {
