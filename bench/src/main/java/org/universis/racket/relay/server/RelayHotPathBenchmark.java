@@ -59,13 +59,13 @@ public class RelayHotPathBenchmark {
 
   @Benchmark
   public List<WsMessage> decodeWsFrameOfOneEmit() {
-    return WsMessage.parseFrame(oneEmit);
+    return WsMessage.parseFrame(oneEmit, 0, oneEmit.length);
   }
 
   @Benchmark
   @OperationsPerInvocation(FRAME)
   public List<WsMessage> decodeWsFrameOf64EmitsPerEmit() {
-    return WsMessage.parseFrame(frameOfEmits);
+    return WsMessage.parseFrame(frameOfEmits, 0, frameOfEmits.length);
   }
 
   @Benchmark

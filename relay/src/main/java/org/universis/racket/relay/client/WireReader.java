@@ -139,16 +139,19 @@ final class WireReader {
     if (type.isEmpty() || !skip(t, to, TIME)) return false;
     long time = digits(t, to);
     if (time < 0 || !skip(t, to, ORIGIN)) return false;
-    int originStart = pos;
-    int originEnd = objectEnd(t, originStart, to);
-    if (originEnd < 0) return false;
-    pos = originEnd;
+    Origin origin = knownOrigin(t, to);
+    if (origin == null) {
+      int originStart = pos;
+      int originEnd = objectEnd(t, originStart, to);
+      if (originEnd < 0) return false;
+      origin = newOrigin(t, originStart, originEnd);
+      pos = originEnd;
+    }
     long seq;
     if (!skip(t, to, SEQ) || (seq = digits(t, to)) < 0 || !skip(t, to, BODY)) return false;
     int bodyStart = pos;
     int bodyEnd = lastBrace(t, from, to);
     if (bodyEnd <= bodyStart) return false;
-    Origin origin = origin(t, originStart, originEnd);
     sink.event(new ReceivedEvent(Arrays.copyOfRange(t, from, to), id, type, time, origin, seq,
         bodyStart - from, bodyEnd - from));
     return true;
@@ -193,11 +196,21 @@ final class WireReader {
     return -1;
   }
 
-  private Origin origin(byte[] t, int from, int to) throws IOException {
+  // An origin seen lately, when the line has its very bytes at pos, which then moves past them. They
+  // are a whole object, so matching them also finds where the object ends, without scanning it.
+  private Origin knownOrigin(byte[] t, int to) {
     for (int i = 0; i < ORIGIN_CACHE; i++) {
       byte[] known = originBytes[i];
-      if (known != null && Arrays.equals(known, 0, known.length, t, from, to)) return originValues[i];
+      if (known != null && pos + known.length <= to
+          && Arrays.equals(known, 0, known.length, t, pos, pos + known.length)) {
+        pos += known.length;
+        return originValues[i];
+      }
     }
+    return null;
+  }
+
+  private Origin newOrigin(byte[] t, int from, int to) throws IOException {
     Origin origin;
     try (JsonParser p = JSON.createParser(t, from, to - from)) {
       p.nextToken();

@@ -26,8 +26,11 @@ final class WsConnection {
 
   /** What the connection hands up. */
   interface Listener {
-    /** A complete text message, checked to be UTF-8. */
-    void onText(byte[] message);
+    /**
+     * A complete text message, checked to be UTF-8: {@code length} bytes of {@code data} from
+     * {@code from}. They are the read buffer's, reused once this returns: copy what is kept.
+     */
+    void onText(byte[] data, int from, int length);
 
     /** A complete binary message (racket speaks text only). */
     void onBinary();
@@ -46,11 +49,12 @@ final class WsConnection {
   private static final int PING = 9;
   private static final int PONG = 10;
   private static final int MAX_HEADER = 14;
+  private static final int SPARE_BYTES = (1 << 20) + MAX_HEADER;
   /**
    * Every connection of an IO thread reads into that thread's buffer, so an idle connection holds
    * no buffer at all; only the start of a frame that has not fully arrived is kept, in {@link
-   * #held}. Safe because reads are never nested: messages go up as copies and everything the
-   * listener triggers runs later as a task.
+   * #held}. Safe because reads are never nested: a message is handed up in place and the listener
+   * copies what it keeps (the bodies of emits), and everything it triggers runs later as a task.
    */
   private static final ThreadLocal<ByteBuffer> SHARED =
       ThreadLocal.withInitial(() -> ByteBuffer.allocate(64 * 1024));
@@ -60,6 +64,13 @@ final class WsConnection {
   private final ConduitStreamSinkChannel sink;
   private final int maxMessage;
   private Listener listener;
+  /**
+   * One buffer per IO thread for {@link #held}, lent to one connection at a time and given back
+   * once its frames are read: a busy publisher's frames mostly straddle reads, and a new buffer
+   * for each, zeroed and then filled, cost the relay as much as reading the frame (profiled).
+   */
+  private static final ThreadLocal<ByteBuffer[]> SPARE = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
+
   /** An incomplete frame's bytes so far, in write mode, sized for the whole frame; or null. */
   private ByteBuffer held;
   /** The buffer being parsed: the thread's shared one or {@link #held}. */
@@ -181,6 +192,7 @@ final class WsConnection {
           source.suspendReads();
           return;
         }
+        if (in == held && !in.hasRemaining()) giveBack(in);
         held = in.hasRemaining() ? keep() : null;
       }
     } catch (IOException e) {
@@ -189,11 +201,24 @@ final class WsConnection {
     }
   }
 
-  // Moves the start of an incomplete frame into a buffer just big enough for the whole frame.
+  // Moves the start of an incomplete frame into a buffer that holds the whole frame: the thread's
+  // spare if it is big enough, else a new one just big enough.
   private ByteBuffer keep() {
     int size = Math.max(needed, in.remaining());
     if (in == held && in.capacity() >= size) return in.compact();
-    return ByteBuffer.allocate(size).put(in);
+    ByteBuffer[] spare = SPARE.get();
+    ByteBuffer kept = spare[0] != null && spare[0].capacity() >= size ? spare[0].clear() : ByteBuffer.allocate(size);
+    if (kept == spare[0]) spare[0] = null;
+    kept.put(in);
+    if (in == held) giveBack(in);
+    return kept;
+  }
+
+  private static void giveBack(ByteBuffer buffer) {
+    ByteBuffer[] spare = SPARE.get();
+    if (buffer.capacity() <= SPARE_BYTES && (spare[0] == null || spare[0].capacity() < buffer.capacity())) {
+      spare[0] = buffer;
+    }
   }
 
   /** Handles every complete frame in {@code in} (read mode); false once the connection closes. */
@@ -247,15 +272,16 @@ final class WsConnection {
         append(from, length);
         if (!fin) return true;
         int op = partOpcode;
-        byte[] message = Arrays.copyOf(part, partLength);
+        byte[] message = part;
+        int messageLength = partLength;
         partOpcode = 0;
         partLength = 0;
         part = new byte[0];
-        return deliver(op, message);
+        return deliver(op, message, 0, messageLength);
       }
       case TEXT, BINARY -> {
         if (partOpcode != 0) return fail(PROTOCOL_ERROR, "a new message inside a fragmented one");
-        if (fin) return deliver(opcode, Arrays.copyOfRange(in.array(), from, from + length));
+        if (fin) return deliver(opcode, in.array(), from, length);
         partOpcode = opcode;
         append(from, length);
         return true;
@@ -289,14 +315,14 @@ final class WsConnection {
     partLength += length;
   }
 
-  private boolean deliver(int opcode, byte[] message) {
+  private boolean deliver(int opcode, byte[] data, int from, int length) {
     if (closeSent) return true;
     if (opcode == BINARY) {
       listener.onBinary();
-    } else if (!isUtf8(message)) {
+    } else if (!isUtf8(data, from, from + length)) {
       return fail(INVALID_DATA, "text frame is not UTF-8");
     } else {
-      listener.onText(message);
+      listener.onText(data, from, length);
     }
     return true;
   }
@@ -316,16 +342,16 @@ final class WsConnection {
     for (int k = 0; i < end; i++, k++) buffer.put(i, (byte) (buffer.get(i) ^ (mask >>> (24 - 8 * k))));
   }
 
-  /** Whether {@code bytes} are UTF-8; JSON from most clients is ASCII, checked in one pass. */
-  static boolean isUtf8(byte[] bytes) {
-    int i = 0;
-    while (i < bytes.length && bytes[i] >= 0) i++;
-    if (i == bytes.length) return true;
+  /** Whether bytes {@code from} to {@code to} are UTF-8; JSON is mostly ASCII, checked in one pass. */
+  static boolean isUtf8(byte[] bytes, int from, int to) {
+    int i = from;
+    while (i < to && bytes[i] >= 0) i++;
+    if (i == to) return true;
     try {
       StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes, i, bytes.length - i));
+          .decode(ByteBuffer.wrap(bytes, i, to - i));
       return true;
     } catch (CharacterCodingException e) {
       return false;

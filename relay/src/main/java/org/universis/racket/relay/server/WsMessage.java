@@ -30,17 +30,20 @@ record WsMessage(String op, Long seq, String type, byte[] body, String bodyType,
   private static final JsonFactory JSON = new JsonFactory();
 
   /**
+   * Reads the messages in bytes {@code from} to {@code to} of {@code frame}; what they keep (the
+   * bodies) is copied out of it.
+   *
    * @throws MalformedEventException when the frame is not a sequence of JSON objects
    */
-  static List<WsMessage> parseFrame(byte[] frame) {
+  static List<WsMessage> parseFrame(byte[] frame, int from, int to) {
     List<WsMessage> out = new ArrayList<>();
-    for (int at = JsonScan.space(frame, 0, frame.length); at < frame.length; ) {
-      int next = emit(frame, at, out);
+    for (int at = JsonScan.space(frame, from, to); at < to; ) {
+      int next = emit(frame, at, to, out);
       if (next < 0) { // a message of another kind or layout: Jackson reads it and the rest
-        out.addAll(parseWithJackson(at == 0 ? frame : Arrays.copyOfRange(frame, at, frame.length)));
+        out.addAll(parseWithJackson(Arrays.copyOfRange(frame, at, to)));
         break;
       }
-      at = JsonScan.space(frame, next, frame.length);
+      at = JsonScan.space(frame, next, to);
     }
     return out;
   }
@@ -53,8 +56,7 @@ record WsMessage(String op, Long seq, String type, byte[] body, String bodyType,
   // is read by position and its body checked by JsonScan: Jackson's tokens for the same line were
   // a third of the relay's IO threads (profiled). Returns the index after the emit, or -1 if the
   // message is anything else, and then nothing was added.
-  private static int emit(byte[] f, int at, List<WsMessage> out) {
-    int n = f.length;
+  private static int emit(byte[] f, int at, int n, List<WsMessage> out) {
     if (!Arrays.equals(f, at, Math.min(n, at + EMIT.length), EMIT, 0, EMIT.length)) return -1;
     int i = at + EMIT.length;
     int start = i;

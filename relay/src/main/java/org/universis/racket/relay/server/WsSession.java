@@ -32,10 +32,10 @@ final class WsSession implements WsConnection.Listener {
   }
 
   @Override
-  public void onText(byte[] frame) {
+  public void onText(byte[] data, int from, int length) {
     List<WsMessage> messages;
     try {
-      messages = WsMessage.parseFrame(frame);
+      messages = WsMessage.parseFrame(data, from, from + length);
     } catch (MalformedEventException e) {
       fail(e.getMessage());
       return;

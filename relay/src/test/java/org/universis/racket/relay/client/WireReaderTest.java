@@ -68,10 +68,14 @@ class WireReaderTest {
     byte[] body = "1".getBytes(StandardCharsets.UTF_8);
     read(new String(EnvelopeEncoder.encode(1, "t", 0, a, 1, body), StandardCharsets.UTF_8),
         new String(EnvelopeEncoder.encode(2, "t", 0, a, 2, body), StandardCharsets.UTF_8),
-        new String(EnvelopeEncoder.encode(3, "t", 0, b, 3, body), StandardCharsets.UTF_8));
+        new String(EnvelopeEncoder.encode(3, "t", 0, b, 3, body), StandardCharsets.UTF_8),
+        new String(EnvelopeEncoder.encode(4, "t", 0, a, 4, body), StandardCharsets.UTF_8));
     assertSame(events.get(0).origin(), events.get(1).origin());
     assertEquals("renamed", events.get(2).origin().name());
     assertEquals(1, events.get(2).body());
+    assertSame(events.get(0).origin(), events.get(3).origin());
+    assertEquals(4, events.get(3).seq());
+    assertEquals(1, events.get(3).body());
   }
 
   @Test

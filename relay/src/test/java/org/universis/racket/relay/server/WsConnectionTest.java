@@ -12,8 +12,11 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,6 +130,66 @@ class WsConnectionTest {
   }
 
   @Test
+  void framesOfTwoPublishersStraddlingReadsOnOneIoThreadArriveIntact() throws Exception {
+    // One IO thread: both publishers' incomplete frames are held at once, and the thread lends its
+    // spare buffer to one of them at a time. Frames over the 64 KiB read buffer never fit in it.
+    relay.close();
+    relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).maxEventSize(256 * 1024)
+        .ioThreads(1).build());
+    List<String> sent = new ArrayList<>();
+    List<String> received = new ArrayList<>();
+    try (Raw sub = new Raw(relay.port()); Raw a = new Raw(relay.port()); Raw b = new Raw(relay.port())) {
+      sub.send(true, 1, "{\"op\":\"hello\",\"origin\":{\"id\":\"sub\"},\"types\":\"\"}".getBytes(StandardCharsets.UTF_8));
+      assertTrue(sub.next().text().startsWith("{\"op\":\"welcome\""));
+      Raw[] publishers = {a, b};
+      for (int k = 0; k < 2; k++) {
+        publishers[k].send(true, 1, ("{\"op\":\"hello\",\"origin\":{\"id\":\"pub" + k + "\"},\"types\":null}")
+            .getBytes(StandardCharsets.UTF_8));
+        assertTrue(publishers[k].next().text().startsWith("{\"op\":\"welcome\""));
+      }
+      int seq = 0;
+      for (int round = 0; round < 3; round++) {
+        byte[][] frames = new byte[2][];
+        for (int k = 0; k < 2; k++) {
+          StringBuilder lines = new StringBuilder();
+          for (int line = 0; line < 10; line++) {
+            String body = (k == 0 ? "a" : "b") + round + "-" + line + "-" + "xyz".repeat(5000 - 700 * round + line);
+            sent.add(body);
+            if (line > 0) lines.append('\n');
+            lines.append("{\"op\":\"emit\",\"seq\":").append(++seq).append(",\"type\":\"t\",\"body\":\"")
+                .append(body).append("\"}");
+          }
+          frames[k] = Raw.frame(true, 1, lines.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        // Each frame in three parts, the publishers taking turns. The subscriber's ping after each
+        // part: once its pong is back, the relay has read the part (same thread, earlier data).
+        for (int part = 0; part < 3; part++) {
+          for (int k = 0; k < 2; k++) {
+            byte[] f = frames[k];
+            publishers[k].out.write(f, part * f.length / 3, (part + 1) * f.length / 3 - part * f.length / 3);
+            publishers[k].out.flush();
+            sub.send(true, 9, "sync".getBytes(StandardCharsets.UTF_8));
+            for (Frame next = sub.next(); next.opcode != 10; next = sub.next()) bodies(next, received);
+          }
+        }
+      }
+      while (received.size() < sent.size()) bodies(sub.next(), received);
+      assertEquals(sent.size(), received.size());
+      assertEquals(new java.util.HashSet<>(sent), new java.util.HashSet<>(received));
+      for (String who : new String[] {"a", "b"}) {
+        assertEquals(sent.stream().filter(x -> x.startsWith(who)).toList(),
+            received.stream().filter(x -> x.startsWith(who)).toList(), who + "'s events in order");
+      }
+    }
+  }
+
+  private static final Pattern BODY = Pattern.compile("\"body\":\"([^\"]*)\"");
+
+  private static void bodies(Frame frame, List<String> out) {
+    for (Matcher m = BODY.matcher(frame.text()); m.find(); ) out.add(m.group(1));
+  }
+
+  @Test
   void invalidUtf8UnmaskedFramesAndOversizedMessagesAreClosedWithTheirCodes() throws Exception {
     try (Raw ws = new Raw(relay.port())) {
       ws.send(true, 1, new byte[] {'{', (byte) 0xc0, (byte) 0xaf, '}'});
@@ -161,11 +224,18 @@ class WsConnectionTest {
 
   @Test
   void utf8IsCheckedPastAsciiIncludingOverlongFormsAndSurrogates() {
-    assertTrue(WsConnection.isUtf8("plain {\"json\":1}".getBytes(StandardCharsets.UTF_8)));
-    assertTrue(WsConnection.isUtf8("héllo ✓ 😀".getBytes(StandardCharsets.UTF_8)));
-    assertFalse(WsConnection.isUtf8(new byte[] {'a', (byte) 0xc0, (byte) 0xaf}));
-    assertFalse(WsConnection.isUtf8(new byte[] {'a', (byte) 0xed, (byte) 0xa0, (byte) 0x80}));
-    assertFalse(WsConnection.isUtf8(new byte[] {'a', (byte) 0xe2, (byte) 0x9c}));
+    assertTrue(isUtf8("plain {\"json\":1}".getBytes(StandardCharsets.UTF_8)));
+    assertTrue(isUtf8("héllo ✓ 😀".getBytes(StandardCharsets.UTF_8)));
+    assertFalse(isUtf8(new byte[] {'a', (byte) 0xc0, (byte) 0xaf}));
+    assertFalse(isUtf8(new byte[] {'a', (byte) 0xed, (byte) 0xa0, (byte) 0x80}));
+    assertFalse(isUtf8(new byte[] {'a', (byte) 0xe2, (byte) 0x9c}));
+    byte[] around = {(byte) 0xc0, 'o', 'k', (byte) 0xe2, (byte) 0x9c, (byte) 0x93, (byte) 0xc0};
+    assertTrue(WsConnection.isUtf8(around, 1, 6), "only the range is checked");
+    assertFalse(WsConnection.isUtf8(around, 1, 5), "a character cut at the range's end");
+  }
+
+  private static boolean isUtf8(byte[] bytes) {
+    return WsConnection.isUtf8(bytes, 0, bytes.length);
   }
 
   private static byte[] slice(byte[] bytes, int from, int to) {
@@ -215,6 +285,19 @@ class WsConnectionTest {
     }
 
     void send(boolean fin, int opcode, byte[] payload) throws IOException {
+      byte[] frame = frame(fin, opcode, payload);
+      if (!bytewise) {
+        out.write(frame);
+        out.flush();
+        return;
+      }
+      for (byte b : frame) {
+        out.write(b);
+        out.flush();
+      }
+    }
+
+    static byte[] frame(boolean fin, int opcode, byte[] payload) {
       ByteBuffer frame = ByteBuffer.allocate(14 + payload.length);
       frame.put((byte) ((fin ? 0x80 : 0) | opcode));
       if (payload.length < 126) frame.put((byte) (0x80 | payload.length));
@@ -224,15 +307,7 @@ class WsConnectionTest {
       ThreadLocalRandom.current().nextBytes(mask);
       frame.put(mask);
       for (int i = 0; i < payload.length; i++) frame.put((byte) (payload[i] ^ mask[i % 4]));
-      if (!bytewise) {
-        out.write(frame.array(), 0, frame.position());
-        out.flush();
-        return;
-      }
-      for (int i = 0; i < frame.position(); i++) {
-        out.write(frame.array()[i]);
-        out.flush();
-      }
+      return java.util.Arrays.copyOf(frame.array(), frame.position());
     }
 
     Frame next() throws IOException {

@@ -13,8 +13,11 @@ import org.universis.racket.relay.codec.MalformedEventException;
 
 class WsMessageTest {
 
+  // The frame sits inside a larger buffer, as it does in the relay's read buffer: nothing around it
+  // may be read.
   private static List<WsMessage> parse(String frame) {
-    return WsMessage.parseFrame(frame.getBytes(StandardCharsets.UTF_8));
+    byte[] inBuffer = ("}\n" + frame + "\n{\"op\"").getBytes(StandardCharsets.UTF_8);
+    return WsMessage.parseFrame(inBuffer, 2, inBuffer.length - 6);
   }
 
   private static String body(WsMessage m) {
@@ -48,7 +51,7 @@ class WsMessageTest {
         + "{\"op\":\"types\",\"types\":\"a.>\"}\n"
         + "{\"op\":\"emit\",\"seq\":5,\"type\":\"a\",\"body\":[1]}\n";
     byte[] bytes = frame.getBytes(StandardCharsets.UTF_8);
-    List<WsMessage> fast = WsMessage.parseFrame(bytes);
+    List<WsMessage> fast = WsMessage.parseFrame(bytes, 0, bytes.length);
     List<WsMessage> jackson = WsMessage.parseWithJackson(bytes);
     assertEquals(6, fast.size());
     assertEquals(describe(jackson), describe(fast));
