@@ -58,11 +58,10 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
   Outcome run(Config config, Server server) throws Exception {
     Path logs = config.logs().resolve(name());
     List<Child> children = new ArrayList<>();
-    long warmup = (long) config.warmupSeconds() * rate(config);
     try {
       for (int i = 0; i < subscribers; i++) {
         children.add(Child.worker("sub" + i, config.workerJvmArgs(),
-            List.of("sub", kind.label, server.url, Long.toString(warmup)), logs));
+            List.of("sub", kind.label, server.url), logs));
       }
       for (Child sub : children) sub.await("READY", 60, TimeUnit.SECONDS);
       int seconds = latency ? config.latencySeconds() : config.throughputSeconds();
@@ -73,11 +72,12 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
       children.add(pub);
       pub.await("READY", 60, TimeUnit.SECONDS);
       pub.send("GO");
-      pub.await("WARM", config.warmupSeconds() + 60L, TimeUnit.SECONDS);
+      String warm = pub.await("WARM ", 2L * config.warmupSeconds() + 60L, TimeUnit.SECONDS);
+      for (Child sub : children.subList(0, subscribers)) sub.send("WARM " + warm);
       for (Child sub : children.subList(0, subscribers)) sub.await("WARMED", 90, TimeUnit.SECONDS);
       long serverCpu = server.cpuNanos();
       pub.send("MEASURE");
-      JsonNode sent = Tick.decodeTree(pub.await("RESULT", config.warmupSeconds() + seconds + 120L, TimeUnit.SECONDS));
+      JsonNode sent = Tick.decodeTree(pub.await("RESULT", seconds + 120L, TimeUnit.SECONDS));
       long count = sent.get("sent").asLong();
       long start = sent.get("startNanos").asLong();
       double elapsed = (sent.get("endNanos").asLong() - start) / 1e9;

@@ -10,13 +10,17 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The main of the child JVMs the launcher spawns. It talks to the launcher by lines: it prints
  * {@code READY} once connected and {@code RESULT <json>} at the end. The publisher, told
- * {@code GO}, sends its warm-up events, prints {@code WARM} and waits for {@code MEASURE}, which
- * the launcher sends once every subscriber printed {@code WARMED} (it received the warm-up, so no
- * cold-start backlog leaks into the measurement). A subscriber reads {@code END <count>}: the
- * publisher sent that many measured events.
+ * {@code GO}, sends its warm-up events, prints {@code WARM <count>} and waits for {@code MEASURE},
+ * which the launcher sends once every subscriber, told the same {@code WARM <count>}, printed
+ * {@code WARMED} (it received the warm-up, so no cold-start backlog leaks into the measurement).
+ * A subscriber reads {@code END <count>}: the publisher sent that many measured events.
+ *
+ * <p>The warm-up is paced at the latency phase's rate; before a throughput phase it then goes on
+ * flat out for as long again, so that the JIT compilers compile the paths that only a flat-out
+ * publisher takes (batches, full buffers) before the measurement rather than during it.
  *
  * <pre>
- * Worker sub SYSTEM URL WARMUP_EVENTS
+ * Worker sub SYSTEM URL
  * Worker pub SYSTEM URL throughput|latency WARMUP_SECONDS SECONDS RATE MAX_COUNT
  * Worker fanout URL CONNECTIONS
  * </pre>
@@ -26,6 +30,8 @@ public final class Worker {
   /** A subscriber stops waiting once nothing arrived for this long after END. */
   static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(3);
   static final long END_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(60);
+  /** The flat-out warm-up's first tick: negative like every warm-up tick, and far below the paced ones. */
+  private static final long FLAT_WARMUP_FIRST = -1_000_000_000_000L;
 
   private final BufferedReader in =
       new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -33,7 +39,7 @@ public final class Worker {
   public static void main(String[] args) throws Exception {
     Worker w = new Worker();
     switch (args[0]) {
-      case "sub" -> w.subscribe(Transport.Kind.of(args[1]), args[2], Long.parseLong(args[3]));
+      case "sub" -> w.subscribe(Transport.Kind.of(args[1]), args[2]);
       case "pub" -> w.publish(Transport.Kind.of(args[1]), args[2], "latency".equals(args[3]),
           Integer.parseInt(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]),
           Long.parseLong(args[7]));
@@ -43,10 +49,11 @@ public final class Worker {
     System.exit(0); // clients may leave non-daemon threads behind
   }
 
-  private void subscribe(Transport.Kind kind, String url, long warmup) throws Exception {
+  private void subscribe(Transport.Kind kind, String url) throws Exception {
     Receipts receipts = new Receipts();
     try (AutoCloseable subscription = kind.transport().subscribe(url, receipts)) {
       say("READY");
+      long warmup = Long.parseLong(expect("WARM ").substring(5).trim());
       long warmEnd = System.nanoTime() + END_LIMIT_NANOS;
       while (receipts.warm() < warmup && System.nanoTime() < warmEnd
           && (receipts.warm() == 0 || System.nanoTime() - receipts.lastActivity() < QUIET_NANOS)) {
@@ -71,16 +78,18 @@ public final class Worker {
     try (Transport.Sender sender = kind.transport().sender(url, latency)) {
       say("READY");
       expect("GO");
-      long warm = (long) warmupSeconds * rate;
-      paced(sender, -warm, warm, rate);
+      long paced = (long) warmupSeconds * rate;
+      long flat = latency ? 0 : flat(sender, FLAT_WARMUP_FIRST, Long.MAX_VALUE,
+          System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds));
+      paced(sender, -paced, paced, rate);
       sender.drain();
-      say("WARM");
+      say("WARM " + (paced + flat));
       expect("MEASURE");
       long cpu = cpuNanos();
       long start = System.nanoTime();
       long sent = latency
           ? paced(sender, 0, Math.min(maxCount, (long) seconds * rate), rate)
-          : flat(sender, maxCount, start + TimeUnit.SECONDS.toNanos(seconds));
+          : flat(sender, 0, maxCount, start + TimeUnit.SECONDS.toNanos(seconds));
       sender.drain();
       long end = System.nanoTime();
       cpu = cpuNanos() - cpu;
@@ -105,11 +114,14 @@ public final class Worker {
     return count;
   }
 
-  /** Sends as fast as the client takes them, until {@code max} ticks or the deadline. */
-  private static long flat(Transport.Sender sender, long max, long deadline) throws Exception {
+  /**
+   * Sends ticks numbered from {@code first} as fast as the client takes them, until {@code max}
+   * ticks or the deadline; returns how many.
+   */
+  private static long flat(Transport.Sender sender, long first, long max, long deadline) throws Exception {
     long n = 0;
     while (n < max && ((n & 255) != 0 || System.nanoTime() < deadline)) {
-      sender.send(Tick.stamp(n++));
+      sender.send(Tick.stamp(first + n++));
     }
     return n;
   }
