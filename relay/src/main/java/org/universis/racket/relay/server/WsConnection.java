@@ -58,12 +58,6 @@ final class WsConnection {
    */
   private static final ThreadLocal<ByteBuffer> SHARED =
       ThreadLocal.withInitial(() -> ByteBuffer.allocate(64 * 1024));
-
-  private final StreamConnection connection;
-  private final ConduitStreamSourceChannel source;
-  private final ConduitStreamSinkChannel sink;
-  private final int maxMessage;
-  private Listener listener;
   /**
    * One buffer per IO thread for {@link #held}, lent to one connection at a time and given back
    * once its frames are read: a busy publisher's frames mostly straddle reads, and a new buffer
@@ -71,7 +65,12 @@ final class WsConnection {
    */
   private static final ThreadLocal<ByteBuffer[]> SPARE = ThreadLocal.withInitial(() -> new ByteBuffer[1]);
 
-  /** An incomplete frame's bytes so far, in write mode, sized for the whole frame; or null. */
+  private final StreamConnection connection;
+  private final ConduitStreamSourceChannel source;
+  private final ConduitStreamSinkChannel sink;
+  private final int maxMessage;
+  private Listener listener;
+  /** An incomplete frame's bytes so far, in write mode, with room for the whole frame; or null. */
   private ByteBuffer held;
   /** The buffer being parsed: the thread's shared one or {@link #held}. */
   private ByteBuffer in;
@@ -207,8 +206,13 @@ final class WsConnection {
     int size = Math.max(needed, in.remaining());
     if (in == held && in.capacity() >= size) return in.compact();
     ByteBuffer[] spare = SPARE.get();
-    ByteBuffer kept = spare[0] != null && spare[0].capacity() >= size ? spare[0].clear() : ByteBuffer.allocate(size);
-    if (kept == spare[0]) spare[0] = null;
+    ByteBuffer kept;
+    if (spare[0] != null && spare[0].capacity() >= size) {
+      kept = spare[0].clear();
+      spare[0] = null;
+    } else {
+      kept = ByteBuffer.allocate(size);
+    }
     kept.put(in);
     if (in == held) giveBack(in);
     return kept;
