@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs racket against Redis pub/sub and NATS core on this machine and prints one markdown table.
-#   bench/run.sh                      full run (about 20 minutes)
+#   bench/run.sh                      full run (about 25 minutes)
 #   bench/run.sh --quick              one short round (about 5 minutes)
 #   bench/run.sh --write docs/PERFORMANCE.md   also replace the table in that file
 # Other options: java -jar bench/target/racket-bench.jar --help
