@@ -12,8 +12,8 @@ import java.util.List;
  * @param systems the systems compared, in table order
  * @param subscribers the subscriber counts (S)
  * @param runs scenarios are repeated this often, interleaved across systems; the table shows medians
- * @param warmupSeconds each publisher first sends this long at {@code rate}, unmeasured, and before a
- *     throughput phase as long again flat out
+ * @param warmupSeconds each publisher first sends this long flat out, then this long at {@code rate},
+ *     unmeasured
  * @param throughputSeconds the throughput phase stops after this long...
  * @param throughputMax ...or after this many events
  * @param latencySeconds the latency phase lasts this long at {@code rate}
