@@ -15,8 +15,8 @@ import java.util.concurrent.locks.LockSupport;
  * {@code WARMED} (it received the warm-up, so no cold-start backlog leaks into the measurement).
  * A subscriber reads {@code END <count>}: the publisher sent that many measured events.
  *
- * <p>The warm-up is first flat out, then paced at the latency phase's rate, each for the warm-up's
- * length: the JIT compilers of every JVM taking part compile what they need before the
+ * <p>The warm-up is first flat out, then paced (at the latency phase's rate, or at the sustained
+ * check's pace), each for the warm-up's length: the JIT compilers of every JVM taking part compile what they need before the
  * measurement rather than during it (a paced warm-up alone left them a third of the CPU of each
  * worker and a quarter of the relay's in the measured phase, throughput and latency alike).
  *

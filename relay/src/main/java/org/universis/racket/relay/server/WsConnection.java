@@ -28,7 +28,8 @@ final class WsConnection {
   interface Listener {
     /**
      * A complete text message, checked to be UTF-8: {@code length} bytes of {@code data} from
-     * {@code from}. They are the read buffer's, reused once this returns: copy what is kept.
+     * {@code from}. They are the read buffer's (or the joined fragments'), reused once this
+     * returns: copy what is kept.
      */
     void onText(byte[] data, int from, int length);
 
@@ -49,7 +50,8 @@ final class WsConnection {
   private static final int PING = 9;
   private static final int PONG = 10;
   private static final int MAX_HEADER = 14;
-  private static final int SPARE_BYTES = (1 << 20) + MAX_HEADER;
+  /** A frame of the default limits (1 MiB event and slack) fits; a bigger buffer is not kept. */
+  private static final int SPARE_BYTES = 2 << 20;
   /**
    * Every connection of an IO thread reads into that thread's buffer, so an idle connection holds
    * no buffer at all; only the start of a frame that has not fully arrived is kept, in {@link
@@ -218,6 +220,7 @@ final class WsConnection {
     return kept;
   }
 
+  // Keeps the bigger of the spare and this buffer, up to SPARE_BYTES.
   private static void giveBack(ByteBuffer buffer) {
     ByteBuffer[] spare = SPARE.get();
     if (buffer.capacity() <= SPARE_BYTES && (spare[0] == null || spare[0].capacity() < buffer.capacity())) {

@@ -51,8 +51,9 @@ class RelayTest {
   @Test
   void theRelayRunsAsManyIoThreadsAsConfigured() throws Exception {
     awaitNoRelayThreads();
-    try (Relay relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).ioThreads(3).build())) {
-      assertEquals(3, relayThreads().stream().filter(t -> t.getName().contains(" I/O-")).count());
+    // Five: more than any default (1 to 4), so a relay that ignored the option could not pass.
+    try (Relay relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).ioThreads(5).build())) {
+      assertEquals(5, relayThreads().stream().filter(t -> t.getName().contains(" I/O-")).count());
       assertEquals(200, TestClients.get("http://127.0.0.1:" + relay.port() + "/health").statusCode());
     }
     awaitNoRelayThreads();
@@ -106,7 +107,7 @@ class RelayTest {
     // As for WebSocket (WsConnectionTest): frames are built in a buffer the relay reuses once
     // send returns, so what waits for a lagging reader must be a copy. Three streams, two IO
     // threads: at least two share one.
-    try (Relay relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).build())) {
+    try (Relay relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).ioThreads(2).build())) {
       String base = "http://127.0.0.1:" + relay.port();
       List<java.net.Socket> streams = new java.util.ArrayList<>();
       try {

@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
@@ -32,7 +33,8 @@ class WsConnectionTest {
 
   @BeforeEach
   void start() {
-    relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).maxEventSize(256 * 1024).build());
+    relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).maxEventSize(256 * 1024)
+        .ioThreads(2).build());
   }
 
   @AfterEach
@@ -162,7 +164,8 @@ class WsConnectionTest {
           frames[k] = Raw.frame(true, 1, lines.toString().getBytes(StandardCharsets.UTF_8));
         }
         // Each frame in three parts, the publishers taking turns. The subscriber's ping after each
-        // part: once its pong is back, the relay has read the part (same thread, earlier data).
+        // part: once its pong is back, the relay has seen the part (same thread, earlier data) and
+        // reads the next one after it.
         for (int part = 0; part < 3; part++) {
           for (int k = 0; k < 2; k++) {
             byte[] f = frames[k];
@@ -175,7 +178,7 @@ class WsConnectionTest {
       }
       while (received.size() < sent.size()) bodies(sub.next(), received);
       assertEquals(sent.size(), received.size());
-      assertEquals(new java.util.HashSet<>(sent), new java.util.HashSet<>(received));
+      assertEquals(new HashSet<>(sent), new HashSet<>(received));
       for (String who : new String[] {"a", "b"}) {
         assertEquals(sent.stream().filter(x -> x.startsWith(who)).toList(),
             received.stream().filter(x -> x.startsWith(who)).toList(), who + "'s events in order");
