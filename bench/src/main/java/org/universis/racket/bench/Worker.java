@@ -16,9 +16,10 @@ import java.util.concurrent.locks.LockSupport;
  * A subscriber reads {@code END <count>}: the publisher sent that many measured events.
  *
  * <p>The warm-up is first flat out, then paced (at the latency phase's rate, or at the sustained
- * check's pace), each for the warm-up's length: the JIT compilers of every JVM taking part compile what they need before the
- * measurement rather than during it (a paced warm-up alone left them a third of the CPU of each
- * worker and a quarter of the relay's in the measured phase, throughput and latency alike).
+ * check's pace), each for the warm-up's length: the JIT compilers of every JVM taking part compile
+ * what they need before the measurement rather than during it (a paced warm-up alone left them a
+ * third of the CPU of each worker and a quarter of the relay's in the measured phase, throughput
+ * and latency alike).
  *
  * <pre>
  * Worker sub SYSTEM URL
