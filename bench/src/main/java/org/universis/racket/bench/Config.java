@@ -31,7 +31,8 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
 
   static final String USAGE = """
       usage: java -jar bench/target/racket-bench.jar [--quick] [--runs N] [--systems a,b]
-                 [--subscribers 1,4] [--rate N] [--seconds N] [--throughput-seconds N] [--fanout N]
+                 [--subscribers 1,4] [--rate N] [--seconds N] [--throughput-seconds N]
+                 [--warmup-seconds N] [--fanout N]
                  [--write docs/PERFORMANCE.md]
                  [--relay-jar relay/target/racket-relay.jar] [--relay-jvm-args '...'] [--worker-jvm-args '...']
         systems: racket-ws, racket-sse, racket-sse-batch, racket-sse-raw, racket-sse-stream, redis,
@@ -41,7 +42,9 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
     List<Transport.Kind> systems = List.of(Transport.Kind.values());
     List<Integer> subscribers = List.of(1, 4);
     int runs = 2;
-    int warmup = 3;
+    // Each JVM is a few seconds old when its warm-up starts, and on two cores its compilers still
+    // worked through the first seconds of a latency phase after 3 s (PERFORMANCE.md, "Sixth session").
+    int warmup = 5;
     // Long enough for the JIT compilers of every JVM taking part to be mostly done: in 5 s phases
     // they used a large share of the two cores (PERFORMANCE.md, "What is measured").
     int throughputSeconds = 15;
@@ -66,6 +69,7 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
         case "--systems" -> systems = Arrays.stream(args[++i].split(",")).map(Transport.Kind::of).toList();
         case "--subscribers" -> subscribers = Arrays.stream(args[++i].split(",")).map(s -> positive(a, s)).toList();
         case "--rate" -> rate = positive(a, args[++i]);
+        case "--warmup-seconds" -> warmup = positive(a, args[++i]);
         case "--seconds" -> latencySeconds = throughputSeconds = positive(a, args[++i]);
         case "--throughput-seconds" -> throughputSeconds = positive(a, args[++i]);
         case "--fanout" -> fanout = Integer.parseInt(args[++i]);
@@ -77,7 +81,13 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
         default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
       }
     }
-    return new Config(systems, subscribers, runs, warmup, throughputSeconds, 2_000_000L * throughputSeconds,
+    long throughputMax = 2_000_000L * throughputSeconds;
+    long most = Tick.WARMUP_FIRST - Tick.MEASURED_FIRST;
+    if (Math.max(throughputMax, (long) latencySeconds * rate) >= most) {
+      throw new IllegalArgumentException("a phase of " + most + " events or more would number"
+          + " its events like the warm-up's: lower --seconds, --throughput-seconds or --rate");
+    }
+    return new Config(systems, subscribers, runs, warmup, throughputSeconds, throughputMax,
         latencySeconds, rate, fanout, relayJar, relayJvm, workerJvm, write, Path.of("bench/target/logs"));
   }
 

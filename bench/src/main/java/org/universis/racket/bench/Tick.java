@@ -10,7 +10,8 @@ import java.io.IOException;
  * clock, so a subscriber in another JVM subtracts {@code t} from its own {@code nanoTime()}.
  *
  * @param type always {@code bench}: racket and the HTTP surface take the event's type from it
- * @param n 0, 1, 2... for measured events; negative for warm-up events, which no statistic counts
+ * @param n {@link #MEASURED_FIRST} + 0, 1, 2... for measured events, {@link #WARMUP_FIRST} + 0, 1,
+ *     2... for warm-up events, which no statistic counts
  * @param t the sender's {@code System.nanoTime()} just before the send
  * @param pad filler that brings the encoded event to {@link #SIZE} bytes
  */
@@ -19,6 +20,17 @@ record Tick(String type, long n, long t, String pad) {
   static final int SIZE = 256;
   static final String TYPE = "bench";
   static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * The first measured event's number. Measured and warm-up numbers have the same 9 digits (an int
+   * to JSON parsers) and a subscriber tallies both with the same code, so that the measurement runs
+   * code the JIT compilers compiled during the warm-up. With warm-up numbers negative and measured
+   * ones counting up from 0, every JVM recompiled its number parsing and its tally in the first
+   * seconds of the measurement, and those seconds made the latency phase's tail
+   * (docs/PERFORMANCE.md, "Sixth session").
+   */
+  static final long MEASURED_FIRST = 100_000_000L;
+  /** The first warm-up event's number. A phase sends fewer events than lie between the two ({@link Config}). */
+  static final long WARMUP_FIRST = 500_000_000L;
 
   /** {"type":"bench","n":,"t":,"pad":""} without the numbers and the filler. */
   private static final int FRAME = 35;

@@ -19,7 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * check's pace), each for the warm-up's length: the JIT compilers of every JVM taking part compile
  * what they need before the measurement rather than during it (a paced warm-up alone left them a
  * third of the CPU of each worker and a quarter of the relay's in the measured phase, throughput
- * and latency alike).
+ * and latency alike). Warm-up events run the same code as measured ones ({@link Tick#MEASURED_FIRST}),
+ * so that nothing new is compiled when the measurement starts.
  *
  * <pre>
  * Worker sub SYSTEM URL
@@ -32,13 +33,13 @@ public final class Worker {
   /** A subscriber stops waiting once nothing arrived for this long after END. */
   static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(3);
   static final long END_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(60);
-  /** The flat-out warm-up's first tick: negative like every warm-up tick, and far below the paced ones. */
-  private static final long FLAT_WARMUP_FIRST = -1_000_000_000_000L;
-
   private final BufferedReader in =
       new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 
   public static void main(String[] args) throws Exception {
+    // The first call loads and links the JVM's management classes: in the first measured
+    // milliseconds it cost every worker a burst of class loading, compiling and recompiling.
+    cpuNanos();
     Worker w = new Worker();
     switch (args[0]) {
       case "sub" -> w.subscribe(Transport.Kind.of(args[1]), args[2]);
@@ -81,17 +82,18 @@ public final class Worker {
       say("READY");
       expect("GO");
       long paced = (long) warmupSeconds * rate;
-      long flat = flat(sender, FLAT_WARMUP_FIRST, Long.MAX_VALUE,
+      // At most 10^8 flat-out events: warm-up numbers keep their 9 digits.
+      long flat = flat(sender, Tick.WARMUP_FIRST, 100_000_000L,
           System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds));
-      paced(sender, -paced, paced, rate);
+      paced(sender, Tick.WARMUP_FIRST + flat, paced, rate);
       sender.drain();
       say("WARM " + (paced + flat));
       expect("MEASURE");
       long cpu = cpuNanos();
       long start = System.nanoTime();
       long sent = latency
-          ? paced(sender, 0, Math.min(maxCount, (long) seconds * rate), rate)
-          : flat(sender, 0, maxCount, start + TimeUnit.SECONDS.toNanos(seconds));
+          ? paced(sender, Tick.MEASURED_FIRST, Math.min(maxCount, (long) seconds * rate), rate)
+          : flat(sender, Tick.MEASURED_FIRST, maxCount, start + TimeUnit.SECONDS.toNanos(seconds));
       sender.drain();
       long end = System.nanoTime();
       cpu = cpuNanos() - cpu;
