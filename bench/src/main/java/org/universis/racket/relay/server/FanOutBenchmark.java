@@ -88,13 +88,18 @@ public class FanOutBenchmark {
     }
 
     @Override
+    int headroom() {
+      return WsConnection.HEADROOM;
+    }
+
+    @Override
     int frameSize(Object item) {
-      return (item instanceof Event e ? e.envelope.length : ((byte[]) item).length) + 1;
+      return WsSubscriber.lineSize(item);
     }
 
     @Override
     void frame(Object item, ByteBuffer out) {
-      out.put(item instanceof Event e ? e.envelope : (byte[]) item).put((byte) '\n');
+      WsSubscriber.line(item, out);
     }
 
     @Override

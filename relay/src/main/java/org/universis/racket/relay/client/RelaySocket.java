@@ -73,7 +73,9 @@ final class RelaySocket {
   private final int maxMessageBytes;
   private final ReentrantLock writing = new ReentrantLock(); // one frame at a time on the wire
   private final byte[] control = new byte[HEADER_ROOM + 125]; // pong and close, under `writing`
-  private byte[] message = new byte[64 << 10]; // the reader's only
+  private byte[] message = new byte[64 << 10]; // the reader's only, as are the next two
+  private int length; // of the message being joined from its frames, so far
+  private boolean inMessage; // whether that message's last frame is still to come
   private volatile boolean closeSent;
 
   private RelaySocket(Socket socket, InputStream in, int maxMessageBytes) throws IOException {
@@ -174,47 +176,55 @@ final class RelaySocket {
    * throws when the connection broke.
    */
   CloseReason read(Listener listener) throws IOException {
-    int length = 0;
-    boolean inMessage = false;
+    // One call per frame: this loop runs once per connection, so the JIT compilers reach it only
+    // by on-stack replacement, which took tens of seconds at 10,000 events/s, the loop's body
+    // interpreted until then (docs/PERFORMANCE.md); a method called per frame is compiled within
+    // a few thousand calls.
     while (true) {
-      int b0 = readByte();
-      int b1 = readByte();
-      boolean fin = (b0 & 0x80) != 0;
-      int opcode = b0 & 0x0F;
-      if ((b0 & 0x70) != 0 || (b1 & 0x80) != 0) {
-        throw new IOException("the relay sent a masked frame or one with extension bits");
-      }
-      long size = b1 & 0x7F;
-      if (size == 126) size = (readByte() << 8) | readByte();
-      else if (size == 127) size = readLong();
-      listener.heard();
-      if (opcode >= OP_CLOSE) {
-        if (size > 125 || !fin || opcode > OP_PONG) {
-          throw new IOException("the relay sent a malformed control frame (opcode " + opcode + ")");
-        }
-        byte[] payload = readFully(new byte[(int) size], 0, (int) size);
-        if (opcode == OP_PING) pong(payload);
-        if (opcode == OP_CLOSE) return close(payload);
-        continue; // pong, or a ping answered
-      }
-      if (opcode == OP_BINARY || (opcode == OP_TEXT) == inMessage || opcode > OP_TEXT) {
-        throw new IOException("the relay sent an unexpected frame (opcode " + opcode + ")");
-      }
-      if (opcode == OP_TEXT) length = 0;
-      if (length + size > maxMessageBytes) {
-        throw new IOException("the relay sent a message over " + maxMessageBytes + " bytes");
-      }
-      int end = length + (int) size;
-      if (end > message.length) message = Arrays.copyOf(message, Math.max(end, message.length * 2));
-      readFully(message, length, (int) size);
-      length = end;
-      inMessage = !fin;
-      if (fin) {
-        listener.text(message, length);
-        // Do not pin a big buffer after one big message.
-        if (message.length > 1 << 20 && length < 1 << 16) message = new byte[64 << 10];
-      }
+      CloseReason closed = frame(listener);
+      if (closed != null) return closed;
     }
+  }
+
+  // Reads one frame; returns how the relay closed the connection, or null.
+  private CloseReason frame(Listener listener) throws IOException {
+    int b0 = readByte();
+    int b1 = readByte();
+    boolean fin = (b0 & 0x80) != 0;
+    int opcode = b0 & 0x0F;
+    if ((b0 & 0x70) != 0 || (b1 & 0x80) != 0) {
+      throw new IOException("the relay sent a masked frame or one with extension bits");
+    }
+    long size = b1 & 0x7F;
+    if (size == 126) size = (readByte() << 8) | readByte();
+    else if (size == 127) size = readLong();
+    listener.heard();
+    if (opcode >= OP_CLOSE) {
+      if (size > 125 || !fin || opcode > OP_PONG) {
+        throw new IOException("the relay sent a malformed control frame (opcode " + opcode + ")");
+      }
+      byte[] payload = readFully(new byte[(int) size], 0, (int) size);
+      if (opcode == OP_PING) pong(payload);
+      return opcode == OP_CLOSE ? close(payload) : null; // a pong, or a ping answered
+    }
+    if (opcode == OP_BINARY || (opcode == OP_TEXT) == inMessage || opcode > OP_TEXT) {
+      throw new IOException("the relay sent an unexpected frame (opcode " + opcode + ")");
+    }
+    if (opcode == OP_TEXT) length = 0;
+    if (length + size > maxMessageBytes) {
+      throw new IOException("the relay sent a message over " + maxMessageBytes + " bytes");
+    }
+    int end = length + (int) size;
+    if (end > message.length) message = Arrays.copyOf(message, Math.max(end, message.length * 2));
+    readFully(message, length, (int) size);
+    length = end;
+    inMessage = !fin;
+    if (fin) {
+      listener.text(message, length);
+      // Do not pin a big buffer after one big message.
+      if (message.length > 1 << 20 && length < 1 << 16) message = new byte[64 << 10];
+    }
+    return null;
   }
 
   /** How the relay closed the connection. */

@@ -81,6 +81,11 @@ final class SseSubscriber extends Subscriber {
   }
 
   @Override
+  int headroom() {
+    return 0;
+  }
+
+  @Override
   void send(ByteBuffer frame, Runnable sent) {
     try {
       while (frame.hasRemaining()) {

@@ -38,6 +38,10 @@ abstract class Subscriber {
   // The IO thread's alone: whether send() is running, and whether it completed inside.
   private boolean sending;
   private boolean sentAtOnce;
+  private final ArrayList<Object> batch = new ArrayList<>();
+  // Made once: a task and a callback per frame were a third of what the relay allocated per event.
+  private final Runnable drainTask = this::drain;
+  private final Runnable sentTask = this::sent;
 
   Subscriber(SubscriberInfo info, TypeFilter filter, SubscriberLimits limits, Metrics metrics) {
     this.info = info;
@@ -68,9 +72,12 @@ abstract class Subscriber {
   /**
    * Sends one frame and runs {@code sent} once it is written; on failure closes the subscriber.
    * The frame's buffer is reused once this returns: what cannot be written at once is copied
-   * ({@link #rest}).
+   * ({@link #rest}). The {@link #headroom} bytes before the frame's position are free for a header.
    */
   abstract void send(ByteBuffer frame, Runnable sent);
+
+  /** The bytes {@link #send} may write in front of a frame (a transport's frame header). */
+  abstract int headroom();
 
   /** The bytes one queued item takes in a frame. */
   abstract int frameSize(Object item);
@@ -190,7 +197,7 @@ abstract class Subscriber {
   private void wake() {
     if (!active) {
       active = true;
-      execute(this::drain);
+      execute(drainTask);
     }
   }
 
@@ -201,10 +208,9 @@ abstract class Subscriber {
   private void drain() {
     for (int frames = 0; ; frames++) {
       if (frames == FRAMES_PER_TURN) {
-        execute(this::drain);
+        execute(drainTask);
         return;
       }
-      List<Object> batch = new ArrayList<>();
       synchronized (lock) {
         if (closed || !takeBatch(batch)) {
           active = false;
@@ -217,26 +223,37 @@ abstract class Subscriber {
         size += frameSize(item);
         if (item instanceof Event) events++;
       }
-      ByteBuffer frame = frameBuffer(size);
+      int headroom = headroom();
+      ByteBuffer frame = frameBuffer(headroom + size);
+      frame.position(headroom);
       for (Object item : batch) frame(item, frame);
-      frame.flip();
+      frame.limit(frame.position()).position(headroom);
+      clearBatch();
       metrics.delivered.add(events);
       lastWrite = System.nanoTime();
       sending = true;
       sentAtOnce = false;
-      send(frame, this::sent);
+      send(frame, sentTask);
       sending = false;
       SPARE.get().giveBack(frame); // send() keeps a copy of what it could not write yet
       if (!sentAtOnce) return;
     }
   }
 
+  // The list is kept for the next frame; a big one (a backlog's) is let go.
+  private void clearBatch() {
+    boolean grew = batch.size() > KEPT_BATCH;
+    batch.clear();
+    if (grew) batch.trimToSize();
+  }
+
+  private static final int KEPT_BATCH = 1024;
   private static final int FRAMES_PER_TURN = 16;
 
   // On the IO thread, once the frame is written: inside send() or later, from a write listener.
   private void sent() {
     if (sending) sentAtOnce = true;
-    else execute(this::drain); // from a write listener: through the executor, the stack stays flat
+    else execute(drainTask); // from a write listener: through the executor, the stack stays flat
   }
 
   // Frames of up to 64 KiB are built in one buffer per IO thread, lent to one frame at a time:

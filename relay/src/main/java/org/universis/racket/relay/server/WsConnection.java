@@ -85,9 +85,14 @@ final class WsConnection {
   private boolean closeSent;
   private final ArrayDeque<Write> writes = new ArrayDeque<>();
 
-  private record Write(ByteBuffer[] buffers, Runnable done) {
-    boolean finished() {
-      return !buffers[buffers.length - 1].hasRemaining();
+  /** One frame, header included, and what to run once it is written. */
+  private static final class Write {
+    ByteBuffer frame;
+    final Runnable done;
+
+    Write(ByteBuffer frame, Runnable done) {
+      this.frame = frame;
+      this.done = done;
     }
   }
 
@@ -110,13 +115,16 @@ final class WsConnection {
     source.resumeReads();
   }
 
-  /** Sends {@code payload} as one text frame and runs {@code sent} once it is written. */
+  /**
+   * Sends {@code payload} as one text frame and runs {@code sent} once it is written. The header
+   * goes into the {@link #HEADROOM} bytes before the payload's position: one buffer, one write.
+   */
   void sendText(ByteBuffer payload, Runnable sent) {
     if (closeSent) return;
-    Write w = new Write(new ByteBuffer[] {header(0x80 | TEXT, payload.remaining()), payload}, sent);
+    Write w = new Write(header(0x80 | TEXT, payload), sent);
     write(w);
     // The caller reuses the payload's buffer once this returns: keep what is left as a copy.
-    if (payload.hasRemaining()) w.buffers()[1] = Subscriber.rest(payload);
+    if (w.frame.hasRemaining()) w.frame = Subscriber.rest(w.frame);
   }
 
   /** Sends a close frame, then closes the socket even if the peer never answers. */
@@ -138,17 +146,30 @@ final class WsConnection {
     closeSent = true;
     byte[] text = reason.getBytes(StandardCharsets.UTF_8);
     // A control frame carries at most 125 bytes: the code and 123 of reason.
-    ByteBuffer payload = ByteBuffer.allocate(2 + Math.min(text.length, 123));
-    payload.putShort((short) code).put(text, 0, payload.remaining()).flip();
-    write(new Write(new ByteBuffer[] {header(0x80 | CLOSE, payload.remaining()), payload}, then));
+    ByteBuffer payload = ByteBuffer.allocate(HEADROOM + 2 + Math.min(text.length, 123)).position(HEADROOM);
+    payload.putShort((short) code).put(text, 0, payload.remaining()).flip().position(HEADROOM);
+    write(new Write(header(0x80 | CLOSE, payload), then));
   }
 
-  private static ByteBuffer header(int first, int length) {
-    ByteBuffer h = ByteBuffer.allocate(10).put((byte) first);
-    if (length < 126) h.put((byte) length);
-    else if (length < 65536) h.put((byte) 126).putShort((short) length);
-    else h.put((byte) 127).putLong(length);
-    return h.flip();
+  /** Room for the longest header the relay writes: 2 bytes and an 8-byte length. */
+  static final int HEADROOM = 10;
+
+  // Writes the header right before the payload, in the HEADROOM bytes kept free there, and returns
+  // the frame: the payload's buffer, from the header on.
+  private static ByteBuffer header(int first, ByteBuffer payload) {
+    int length = payload.remaining();
+    int at = payload.position();
+    if (length < 126) {
+      at -= 2;
+      payload.put(at + 1, (byte) length);
+    } else if (length < 65536) {
+      at -= 4;
+      payload.put(at + 1, (byte) 126).putShort(at + 2, (short) length);
+    } else {
+      at -= 10;
+      payload.put(at + 1, (byte) 127).putLong(at + 2, length);
+    }
+    return payload.put(at, (byte) first).position(at);
   }
 
   private void write(Write w) {
@@ -161,13 +182,13 @@ final class WsConnection {
     try {
       while (!writes.isEmpty()) {
         Write w = writes.peek();
-        sink.write(w.buffers());
-        if (!w.finished()) {
+        sink.write(w.frame);
+        if (w.frame.hasRemaining()) {
           sink.resumeWrites();
           return;
         }
         writes.poll();
-        if (w.done() != null) w.done().run();
+        if (w.done != null) w.done.run();
       }
       if (sink.flush()) sink.suspendWrites();
       else sink.resumeWrites();
@@ -302,8 +323,9 @@ final class WsConnection {
       }
       case PING -> {
         if (!closeSent) {
-          ByteBuffer pong = ByteBuffer.wrap(Arrays.copyOfRange(in.array(), from, from + length));
-          write(new Write(new ByteBuffer[] {header(0x80 | PONG, length), pong}, null));
+          ByteBuffer pong = ByteBuffer.allocate(HEADROOM + length).position(HEADROOM);
+          pong.put(in.array(), from, length).flip().position(HEADROOM);
+          write(new Write(header(0x80 | PONG, pong), null));
         }
         return true;
       }

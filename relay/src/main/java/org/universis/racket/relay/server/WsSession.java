@@ -21,6 +21,8 @@ final class WsSession implements WsConnection.Listener {
   private final RelayConfig config;
   private final String epoch;
   private byte[] origin;
+  // Emits of the frame being read, numbered in one go; only the IO thread touches it.
+  private final List<Emit> emits = new ArrayList<>();
   private boolean ackRuns; // the client asked for one ack per run of emits (hello "acks":"runs")
   private volatile XnioExecutor.Key helloTimer;
 
@@ -40,17 +42,17 @@ final class WsSession implements WsConnection.Listener {
       fail(e.getMessage());
       return;
     }
-    List<Emit> emits = new ArrayList<>();
     for (WsMessage m : messages) {
-      if (!m.op().equals("emit")) publish(emits);
+      if (!m.op().equals("emit")) publish();
       try {
-        handle(m, emits);
+        handle(m);
       } catch (MalformedEventException e) {
+        emits.clear(); // the connection ends: the frame's emits not numbered yet go with it
         fail(e.getMessage());
         return;
       }
     }
-    publish(emits);
+    publish();
   }
 
   @Override
@@ -58,14 +60,14 @@ final class WsSession implements WsConnection.Listener {
     fail("binary frames are not supported; send text frames of JSON lines");
   }
 
-  private void handle(WsMessage m, List<Emit> emits) {
+  private void handle(WsMessage m) {
     if (origin == null && !m.op().equals("hello")) {
       throw new MalformedEventException("the first message must be {\"op\":\"hello\",…}");
     }
     switch (m.op()) {
       case "hello" -> hello(m);
       case "types" -> subscriber.filter(filter(m.types()));
-      case "emit" -> emit(m, emits);
+      case "emit" -> emit(m);
       case "ping" -> subscriber.offerControl(PONG);
       default -> throw new MalformedEventException("unknown op '" + m.op() + "'");
     }
@@ -83,7 +85,7 @@ final class WsSession implements WsConnection.Listener {
     sequencer.subscribe(subscriber, m.lastEventId(), lastId -> welcome(lastId));
   }
 
-  private void emit(WsMessage m, List<Emit> emits) {
+  private void emit(WsMessage m) {
     if (m.seq() == null) throw new MalformedEventException("emit needs a \"seq\"");
     String refusal = null;
     String type = m.type() != null ? m.type() : m.bodyType() != null ? m.bodyType()
@@ -91,7 +93,7 @@ final class WsSession implements WsConnection.Listener {
     if (m.body() == null) {
       refusal = "emit needs a \"body\"";
     } else if (m.body().length > config.maxEventSize()) {
-      nack(emits, m.seq(), "payload_too_large", "event body is " + m.body().length
+      nack(m.seq(), "payload_too_large", "event body is " + m.body().length
           + " bytes; the limit is " + config.maxEventSize() + " (max-event-size)");
       return;
     } else {
@@ -102,22 +104,25 @@ final class WsSession implements WsConnection.Listener {
       }
     }
     if (refusal != null) {
-      nack(emits, m.seq(), "bad_request", refusal);
+      nack(m.seq(), "bad_request", refusal);
     } else {
       emits.add(new Emit(type, m.body(), m.seq()));
     }
   }
 
   // A nack keeps relay order: the emits before it are numbered first.
-  private void nack(List<Emit> emits, long seq, String error, String message) {
-    publish(emits);
+  private void nack(long seq, String error, String message) {
+    publish();
     subscriber.offerControl(Json.object("op", "nack", "seq", seq, "error", error, "message", message));
   }
 
-  private void publish(List<Emit> emits) {
+  private void publish() {
     if (emits.isEmpty()) return;
-    sequencer.publish(List.copyOf(emits), origin, subscriber, ackRuns);
-    emits.clear();
+    try {
+      sequencer.publish(emits, origin, subscriber, ackRuns);
+    } finally {
+      emits.clear();
+    }
   }
 
   private static TypeFilter filter(String types) {

@@ -55,6 +55,11 @@ final class WsSubscriber extends Subscriber {
   }
 
   @Override
+  int headroom() {
+    return WsConnection.HEADROOM;
+  }
+
+  @Override
   void closeTransport(boolean slow) {
     if (slow) {
       Log.info("closing slow WebSocket subscriber " + info().address() + " (queue full)");

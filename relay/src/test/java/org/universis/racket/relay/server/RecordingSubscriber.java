@@ -62,6 +62,11 @@ final class RecordingSubscriber extends Subscriber {
   }
 
   @Override
+  int headroom() {
+    return WsConnection.HEADROOM; // as on /ws: the frame starts after room for a header
+  }
+
+  @Override
   int frameSize(Object item) {
     return WsSubscriber.lineSize(item);
   }
