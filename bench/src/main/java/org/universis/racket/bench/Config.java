@@ -87,6 +87,11 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
       throw new IllegalArgumentException("a phase of " + most + " events or more would number"
           + " its events like the warm-up's: lower --seconds, --throughput-seconds or --rate");
     }
+    // The warm-up's numbers too keep their 9 digits: at most Worker.FLAT_WARMUP_MAX flat out.
+    if (Worker.FLAT_WARMUP_MAX + (long) warmup * rate >= Tick.WARMUP_FIRST) {
+      throw new IllegalArgumentException("a warm-up of " + warmup + " s at " + rate
+          + " events/s is too long for the warm-up's numbers: lower --warmup-seconds or --rate");
+    }
     return new Config(systems, subscribers, runs, warmup, throughputSeconds, throughputMax,
         latencySeconds, rate, fanout, relayJar, relayJvm, workerJvm, write, Path.of("bench/target/logs"));
   }

@@ -98,7 +98,7 @@ final class Receipts implements Tick.TickSink {
 
     void add(long number, long sentNanos, long now) {
       long n = number - first;
-      if (n > Integer.MAX_VALUE || seen.get((int) n)) {
+      if (n < 0 || n > Integer.MAX_VALUE || seen.get((int) n)) {
         duplicates++;
         return;
       }

@@ -33,6 +33,8 @@ public final class Worker {
   /** A subscriber stops waiting once nothing arrived for this long after END. */
   static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(3);
   static final long END_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(60);
+  /** The most events the flat-out warm-up sends, so that warm-up numbers keep their 9 digits. */
+  static final long FLAT_WARMUP_MAX = 100_000_000L;
   private final BufferedReader in =
       new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 
@@ -82,8 +84,7 @@ public final class Worker {
       say("READY");
       expect("GO");
       long paced = (long) warmupSeconds * rate;
-      // At most 10^8 flat-out events: warm-up numbers keep their 9 digits.
-      long flat = flat(sender, Tick.WARMUP_FIRST, 100_000_000L,
+      long flat = flat(sender, Tick.WARMUP_FIRST, FLAT_WARMUP_MAX,
           System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds));
       paced(sender, Tick.WARMUP_FIRST + flat, paced, rate);
       sender.drain();

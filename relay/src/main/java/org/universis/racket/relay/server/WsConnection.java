@@ -19,7 +19,7 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  * WebSocket layer (a frame channel, a pooled-buffer chain and a callback per message, its own send
  * queue) cost the relay several times its event path in CPU and in JIT compilation
  * (PERFORMANCE.md); this parses frames in place in the IO thread's read buffer and writes each
- * outbound message as one gathering write. Not thread-safe: everything runs on the connection's
+ * outbound message, header and payload, from one buffer. Not thread-safe: everything runs on the connection's
  * IO thread.
  */
 final class WsConnection {

@@ -91,8 +91,8 @@ class WsConnectionTest {
 
   @Test
   void framesWrittenWhileReadersLagArriveIntact() throws Exception {
-    // The relay builds frames of up to 64 KiB in one buffer per IO thread and reuses it as soon as
-    // send returns. Clients that do not read make sends wait; what waits must be a copy, or the
+    // The relay builds frames in one buffer per IO thread and reuses it as soon as send returns;
+    // frames for a lagging client, batched, outgrow its first 64 KiB. Clients that do not read make sends wait; what waits must be a copy, or the
     // next frame built on that thread (for another client) would overwrite it. Three lagging
     // clients on two IO threads: at least two share one.
     List<Raw> clients = new java.util.ArrayList<>();
@@ -113,6 +113,32 @@ class WsConnectionTest {
       }
     } finally {
       for (Raw ws : clients) ws.close();
+    }
+  }
+
+  @Test
+  void aBadEmitDropsTheEmitsBeforeItInItsFrameAndNoneOfTheNextFrame() throws Exception {
+    // Two frames in one write, read at once: a good emit then one without a seq, and another good
+    // emit. The bad message ends the connection (once the read is done) and takes the good emit
+    // before it, not numbered yet, along: it must not ride in with the next frame's.
+    try (Raw sub = new Raw(relay.port()); Raw pub = new Raw(relay.port())) {
+      sub.send(true, 1, "{\"op\":\"hello\",\"origin\":{\"id\":\"s\"},\"types\":\"drop.*\"}"
+          .getBytes(StandardCharsets.UTF_8));
+      assertTrue(sub.next().text().startsWith("{\"op\":\"welcome\""));
+      pub.send(true, 1, "{\"op\":\"hello\",\"origin\":{\"id\":\"p\"},\"types\":null}"
+          .getBytes(StandardCharsets.UTF_8));
+      assertTrue(pub.next().text().startsWith("{\"op\":\"welcome\""));
+      ByteArrayOutputStream frames = new ByteArrayOutputStream();
+      frames.write(Raw.frame(true, 1, ("{\"op\":\"emit\",\"seq\":1,\"type\":\"drop.first\",\"body\":1}\n"
+          + "{\"op\":\"emit\",\"type\":\"drop.bad\",\"body\":2}").getBytes(StandardCharsets.UTF_8)));
+      frames.write(Raw.frame(true, 1, "{\"op\":\"emit\",\"seq\":2,\"type\":\"drop.second\",\"body\":3}"
+          .getBytes(StandardCharsets.UTF_8)));
+      pub.out.write(frames.toByteArray());
+      pub.out.flush();
+      String events = sub.untilEvent();
+      assertTrue(events.contains("drop.second"), events);
+      assertFalse(events.contains("drop.first"), events);
+      assertTrue(pub.next().text().contains("emit needs a \\\"seq\\\""));
     }
   }
 
