@@ -43,7 +43,8 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
     List<Integer> subscribers = List.of(1, 4);
     int runs = 2;
     // Each JVM is a few seconds old when its warm-up starts, and on two cores its compilers still
-    // worked through the first seconds of a latency phase after 3 s (PERFORMANCE.md, "Sixth session").
+    // worked through the first seconds of a latency phase after 3 s (PERFORMANCE.md, "Sixth
+    // session").
     int warmup = 5;
     // Long enough for the JIT compilers of every JVM taking part to be mostly done: in 5 s phases
     // they used a large share of the two cores (PERFORMANCE.md, "What is measured").

@@ -40,10 +40,10 @@ final class Receipts implements Tick.TickSink {
   synchronized String summary() {
     Histogram latency = measured.latency;
     return String.format(java.util.Locale.ROOT, "received %d (+%d warm-up, %d out of order, %d twice); latency µs"
-        + " p50 %.0f p99 %.0f max %.0f (event %d); p99 ms by %d events:%s", measured.count, warm.count,
-        measured.disordered, measured.duplicates, latency.getValueAtPercentile(50) / 1e3,
-        latency.getValueAtPercentile(99) / 1e3, latency.getMaxValue() / 1e3, measured.worstN, SLICE,
-        measured.sliceP99s());
+        + " p50 %.0f p99 %.0f max %.0f (event %d); p99 ms by %d events:%s", measured.count,
+        warm.count, measured.disordered, measured.duplicates,
+        latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3,
+        latency.getMaxValue() / 1e3, measured.worstN, SLICE, measured.sliceP99s());
   }
 
   synchronized long warm() {
@@ -80,7 +80,7 @@ final class Receipts implements Tick.TickSink {
   private static final class Tally {
     final long first;
     final Histogram latency = new Histogram(HIGHEST_NANOS, 3);
-    /** Latency by runs of {@link #SLICE} events (a second at 10,000 events/s); the last takes the rest. */
+    /** Latency by runs of {@link #SLICE} events (a second at 10,000 events/s); last, the rest. */
     final Histogram[] slices = new Histogram[SLICES];
     /** Which events arrived; a lost one is a clear bit. Grows to the count sent. */
     final BitSet seen = new BitSet();
@@ -117,7 +117,10 @@ final class Receipts implements Tick.TickSink {
     String sliceP99s() {
       StringBuilder out = new StringBuilder();
       for (Histogram h : slices) {
-        if (h.getTotalCount() > 0) out.append(String.format(java.util.Locale.ROOT, " %.1f", h.getValueAtPercentile(99) / 1e6));
+        if (h.getTotalCount() > 0) {
+          double p99 = h.getValueAtPercentile(99) / 1e6;
+          out.append(String.format(java.util.Locale.ROOT, " %.1f", p99));
+        }
       }
       return out.toString();
     }

@@ -29,7 +29,7 @@ record Tick(String type, long n, long t, String pad) {
    * (docs/PERFORMANCE.md, "Sixth session").
    */
   static final long MEASURED_FIRST = 100_000_000L;
-  /** The first warm-up event's number. A phase sends fewer events than lie between the two ({@link Config}). */
+  /** The first warm-up event's number; a phase sends fewer than lie between the two (Config). */
   static final long WARMUP_FIRST = 500_000_000L;
 
   /** {"type":"bench","n":,"t":,"pad":""} without the numbers and the filler. */

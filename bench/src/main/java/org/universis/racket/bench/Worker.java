@@ -19,8 +19,8 @@ import java.util.concurrent.locks.LockSupport;
  * check's pace), each for the warm-up's length: the JIT compilers of every JVM taking part compile
  * what they need before the measurement rather than during it (a paced warm-up alone left them a
  * third of the CPU of each worker and a quarter of the relay's in the measured phase, throughput
- * and latency alike). Warm-up events run the same code as measured ones ({@link Tick#MEASURED_FIRST}),
- * so that nothing new is compiled when the measurement starts.
+ * and latency alike). Warm-up events run the same code as measured ones
+ * ({@link Tick#MEASURED_FIRST}), so that nothing new is compiled when the measurement starts.
  *
  * <pre>
  * Worker sub SYSTEM URL

@@ -278,7 +278,8 @@ abstract class Subscriber {
     Spare spare = SPARE.get();
     if (spare.out || size > SPARE_MAX) return ByteBuffer.allocate(size);
     if (size > spare.buffer.capacity()) {
-      spare.buffer = ByteBuffer.allocate(Math.min(SPARE_MAX, Math.max(size, 2 * spare.buffer.capacity())));
+      int grown = Math.min(SPARE_MAX, Math.max(size, 2 * spare.buffer.capacity()));
+      spare.buffer = ByteBuffer.allocate(grown);
     }
     spare.out = true;
     return spare.buffer.clear().limit(size);

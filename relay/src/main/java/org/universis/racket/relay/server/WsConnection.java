@@ -19,8 +19,8 @@ import org.xnio.conduits.ConduitStreamSourceChannel;
  * WebSocket layer (a frame channel, a pooled-buffer chain and a callback per message, its own send
  * queue) cost the relay several times its event path in CPU and in JIT compilation
  * (PERFORMANCE.md); this parses frames in place in the IO thread's read buffer and writes each
- * outbound message, header and payload, from one buffer. Not thread-safe: everything runs on the connection's
- * IO thread.
+ * outbound message, header and payload, from one buffer. Not thread-safe: everything runs on the
+ * connection's IO thread.
  */
 final class WsConnection {
 
@@ -146,7 +146,8 @@ final class WsConnection {
     closeSent = true;
     byte[] text = reason.getBytes(StandardCharsets.UTF_8);
     // A control frame carries at most 125 bytes: the code and 123 of reason.
-    ByteBuffer payload = ByteBuffer.allocate(HEADROOM + 2 + Math.min(text.length, 123)).position(HEADROOM);
+    ByteBuffer payload = ByteBuffer.allocate(HEADROOM + 2 + Math.min(text.length, 123));
+    payload.position(HEADROOM);
     payload.putShort((short) code).put(text, 0, payload.remaining()).flip().position(HEADROOM);
     write(new Write(header(0x80 | CLOSE, payload), then));
   }

@@ -92,9 +92,10 @@ class WsConnectionTest {
   @Test
   void framesWrittenWhileReadersLagArriveIntact() throws Exception {
     // The relay builds frames in one buffer per IO thread and reuses it as soon as send returns;
-    // frames for a lagging client, batched, outgrow its first 64 KiB. Clients that do not read make sends wait; what waits must be a copy, or the
-    // next frame built on that thread (for another client) would overwrite it. Three lagging
-    // clients on two IO threads: at least two share one.
+    // frames for a lagging client, batched, outgrow its first 64 KiB. Clients that do not read
+    // make sends wait; what waits must be a copy, or the next frame built on that thread (for
+    // another client) would overwrite it. Three lagging clients on two IO threads: at least two
+    // share one.
     List<Raw> clients = new java.util.ArrayList<>();
     try {
       for (int c = 0; c < 3; c++) {
@@ -129,10 +130,11 @@ class WsConnectionTest {
           .getBytes(StandardCharsets.UTF_8));
       assertTrue(pub.next().text().startsWith("{\"op\":\"welcome\""));
       ByteArrayOutputStream frames = new ByteArrayOutputStream();
-      frames.write(Raw.frame(true, 1, ("{\"op\":\"emit\",\"seq\":1,\"type\":\"drop.first\",\"body\":1}\n"
-          + "{\"op\":\"emit\",\"type\":\"drop.bad\",\"body\":2}").getBytes(StandardCharsets.UTF_8)));
-      frames.write(Raw.frame(true, 1, "{\"op\":\"emit\",\"seq\":2,\"type\":\"drop.second\",\"body\":3}"
-          .getBytes(StandardCharsets.UTF_8)));
+      String goodThenBad = "{\"op\":\"emit\",\"seq\":1,\"type\":\"drop.first\",\"body\":1}\n"
+          + "{\"op\":\"emit\",\"type\":\"drop.bad\",\"body\":2}";
+      String good = "{\"op\":\"emit\",\"seq\":2,\"type\":\"drop.second\",\"body\":3}";
+      frames.write(Raw.frame(true, 1, goodThenBad.getBytes(StandardCharsets.UTF_8)));
+      frames.write(Raw.frame(true, 1, good.getBytes(StandardCharsets.UTF_8)));
       pub.out.write(frames.toByteArray());
       pub.out.flush();
       String events = sub.untilEvent();
