@@ -58,7 +58,6 @@ final class WireReader {
     }
   }
 
-
   private void readLine(byte[] text, int from, int to, Sink sink) throws IOException {
     if (readAck(text, from, to, sink) || readRelayEvent(text, from, to, sink)) return;
     try (JsonParser p = JSON.createParser(text, from, to - from)) {

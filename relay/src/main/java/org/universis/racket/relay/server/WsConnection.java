@@ -146,10 +146,18 @@ final class WsConnection {
     closeSent = true;
     byte[] text = reason.getBytes(StandardCharsets.UTF_8);
     // A control frame carries at most 125 bytes: the code and 123 of reason.
-    ByteBuffer payload = ByteBuffer.allocate(HEADROOM + 2 + Math.min(text.length, 123));
-    payload.position(HEADROOM);
-    payload.putShort((short) code).put(text, 0, payload.remaining()).flip().position(HEADROOM);
-    write(new Write(header(0x80 | CLOSE, payload), then));
+    byte[] payload = new byte[2 + Math.min(text.length, 123)];
+    payload[0] = (byte) (code >> 8);
+    payload[1] = (byte) code;
+    System.arraycopy(text, 0, payload, 2, payload.length - 2);
+    write(new Write(control(CLOSE, payload, 0, payload.length), then));
+  }
+
+  // A control frame of its own: a copy of the payload after room for the header.
+  private static ByteBuffer control(int opcode, byte[] payload, int from, int length) {
+    ByteBuffer frame = ByteBuffer.allocate(HEADROOM + length).position(HEADROOM);
+    frame.put(payload, from, length).flip().position(HEADROOM);
+    return header(0x80 | opcode, frame);
   }
 
   /** Room for the longest header the relay writes: 2 bytes and an 8-byte length. */
@@ -324,9 +332,7 @@ final class WsConnection {
       }
       case PING -> {
         if (!closeSent) {
-          ByteBuffer pong = ByteBuffer.allocate(HEADROOM + length).position(HEADROOM);
-          pong.put(in.array(), from, length).flip().position(HEADROOM);
-          write(new Write(header(0x80 | PONG, pong), null));
+          write(new Write(control(PONG, in.array(), from, length), null));
         }
         return true;
       }
