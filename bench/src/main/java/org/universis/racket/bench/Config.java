@@ -83,13 +83,13 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
       }
     }
     long throughputMax = 2_000_000L * throughputSeconds;
-    long most = Tick.WARMUP_FIRST - Tick.MEASURED_FIRST;
-    if (Math.max(throughputMax, (long) latencySeconds * rate) >= most) {
-      throw new IllegalArgumentException("a phase of " + most + " events or more would number"
-          + " its events like the warm-up's: lower --seconds, --throughput-seconds or --rate");
+    // Every event's number keeps its 9 digits (Tick.MEASURED_FIRST).
+    if (Math.max(throughputMax, (long) latencySeconds * rate) > Tick.MOST) {
+      throw new IllegalArgumentException("a phase of more than " + Tick.MOST + " events would"
+          + " outgrow the events' numbers: lower --seconds, --throughput-seconds or --rate");
     }
-    // The warm-up's numbers too keep their 9 digits: at most Worker.FLAT_WARMUP_MAX flat out.
-    if (Worker.FLAT_WARMUP_MAX + (long) warmup * rate >= Tick.WARMUP_FIRST) {
+    // The warm-up sends at most Worker.FLAT_WARMUP_MAX flat out, then paced.
+    if (Worker.FLAT_WARMUP_MAX + (long) warmup * rate > Tick.MOST) {
       throw new IllegalArgumentException("a warm-up of " + warmup + " s at " + rate
           + " events/s is too long for the warm-up's numbers: lower --warmup-seconds or --rate");
     }

@@ -60,7 +60,7 @@ final class FanoutCheck {
     int failures = 0;
     for (int i = 0; i < EVENTS; i++) {
       HttpRequest request = HttpRequest.newBuilder(events).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(Tick.stamp(i).toJson())).build();
+          .POST(HttpRequest.BodyPublishers.ofByteArray(Tick.stamp(Tick.MEASURED_FIRST, i).toJson())).build();
       try {
         if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() != 202) failures++;
       } catch (java.io.IOException e) {

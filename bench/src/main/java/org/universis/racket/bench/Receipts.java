@@ -14,7 +14,8 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Warm-up events are tallied exactly like measured ones, in a tally of their own that no
  * statistic reads, so that the measurement runs code the JIT compilers have compiled already. The
- * tally is picked without a branch: a branch that the warm-up never took would be compiled as a
+ * tally is picked without a branch, and it never compares a latency with the largest so far: a
+ * branch that the warm-up never took (or, for a new largest, no longer took) would be compiled as a
  * trap, and the first measured event would send every method it was inlined into (the client's
  * delivery loop) back to the interpreter.
  */
@@ -26,24 +27,24 @@ final class Receipts implements Tick.TickSink {
 
   private final Tally measured = new Tally(Tick.MEASURED_FIRST);
   private final Tally warm = new Tally(Tick.WARMUP_FIRST);
-  private final Tally[] byNumber = {measured, warm}; // n / WARMUP_FIRST: 0 measured, 1 warm-up
+  private final Tally[] byParity = {measured, warm}; // even numbers measured, odd warm-up
   private long lastActivity = System.nanoTime();
 
   @Override
   public synchronized void tick(long n, long sentNanos) {
     long now = System.nanoTime();
     lastActivity = now;
-    byNumber[(int) (n / Tick.WARMUP_FIRST)].add(n, sentNanos, now);
+    byParity[(int) (n & 1)].add(n, sentNanos, now);
   }
 
   /** For the worker's log: how it went, in one line. */
   synchronized String summary() {
     Histogram latency = measured.latency;
     return String.format(java.util.Locale.ROOT, "received %d (+%d warm-up, %d out of order, %d twice); latency µs"
-        + " p50 %.0f p99 %.0f max %.0f (event %d); p99 ms by %d events:%s", measured.count,
+        + " p50 %.0f p99 %.0f max %.0f; p99 ms by %d events:%s", measured.count,
         warm.count, measured.disordered, measured.duplicates,
         latency.getValueAtPercentile(50) / 1e3, latency.getValueAtPercentile(99) / 1e3,
-        latency.getMaxValue() / 1e3, measured.worstN, SLICE, measured.sliceP99s());
+        latency.getMaxValue() / 1e3, SLICE, measured.sliceP99s());
   }
 
   synchronized long warm() {
@@ -76,7 +77,7 @@ final class Receipts implements Tick.TickSink {
     }
   }
 
-  /** The events of one numbering ({@code first} + 0, 1, 2...). */
+  /** The events of one numbering ({@code first} + 0, 2, 4...). */
   private static final class Tally {
     final long first;
     final Histogram latency = new Histogram(HIGHEST_NANOS, 3);
@@ -89,7 +90,6 @@ final class Receipts implements Tick.TickSink {
     long duplicates;
     long lastN = -1;
     long lastNanos;
-    long worstN = -1;
 
     Tally(long first) {
       this.first = first;
@@ -97,7 +97,7 @@ final class Receipts implements Tick.TickSink {
     }
 
     void add(long number, long sentNanos, long now) {
-      long n = number - first;
+      long n = (number - first) >> 1;
       if (n < 0 || n > Integer.MAX_VALUE || seen.get((int) n)) {
         duplicates++;
         return;
@@ -108,7 +108,6 @@ final class Receipts implements Tick.TickSink {
       lastNanos = now;
       count++;
       long l = Math.max(0, Math.min(now - sentNanos, HIGHEST_NANOS));
-      if (l > latency.getMaxValue()) worstN = n;
       latency.recordValue(l);
       slices[(int) Math.min(n / SLICE, slices.length - 1)].recordValue(l);
     }

@@ -10,8 +10,8 @@ import java.io.IOException;
  * clock, so a subscriber in another JVM subtracts {@code t} from its own {@code nanoTime()}.
  *
  * @param type always {@code bench}: racket and the HTTP surface take the event's type from it
- * @param n {@link #MEASURED_FIRST} + 0, 1, 2... for measured events, {@link #WARMUP_FIRST} + 0, 1,
- *     2... for warm-up events, which no statistic counts
+ * @param n {@link #MEASURED_FIRST} + 0, 2, 4... for measured events, {@link #WARMUP_FIRST} + 0, 2,
+ *     4... for warm-up events, which no statistic counts
  * @param t the sender's {@code System.nanoTime()} just before the send
  * @param pad filler that brings the encoded event to {@link #SIZE} bytes
  */
@@ -21,16 +21,21 @@ record Tick(String type, long n, long t, String pad) {
   static final String TYPE = "bench";
   static final ObjectMapper JSON = new ObjectMapper();
   /**
-   * The first measured event's number. Measured and warm-up numbers have the same 9 digits (an int
-   * to JSON parsers) and a subscriber tallies both with the same code, so that the measurement runs
-   * code the JIT compilers compiled during the warm-up. With warm-up numbers negative and measured
-   * ones counting up from 0, every JVM recompiled its number parsing and its tally in the first
-   * seconds of the measurement, and those seconds made the latency phase's tail
-   * (docs/PERFORMANCE.md, "Sixth session").
+   * The first measured event's number; the i-th is {@code MEASURED_FIRST + 2 * i}. Measured and
+   * warm-up numbers look alike to a parser: 9 digits (an int to JSON parsers) with the same first
+   * digit, told apart by their parity alone, and a subscriber tallies both with the same code. So the
+   * measurement runs code the JIT compilers compiled during the warm-up. With warm-up numbers
+   * negative and measured ones counting up from 0, every JVM recompiled its number parsing and its
+   * tally in the first seconds of the measurement; with warm-up numbers from 500,000,000, Jackson's
+   * parser still did (its switch on a number's first digit had never seen a 1), taking the
+   * subscriber's inlined delivery loop back to the interpreter (docs/PERFORMANCE.md, "Sixth
+   * session" and "Seventh session").
    */
   static final long MEASURED_FIRST = 100_000_000L;
-  /** The first warm-up event's number; a phase sends fewer than lie between the two (Config). */
-  static final long WARMUP_FIRST = 500_000_000L;
+  /** The first warm-up event's number; the i-th is {@code WARMUP_FIRST + 2 * i}. */
+  static final long WARMUP_FIRST = MEASURED_FIRST + 1;
+  /** The most events of one kind, measured or warm-up, whose numbers keep 9 digits. */
+  static final long MOST = (1_000_000_000L - WARMUP_FIRST) / 2;
 
   /** {"type":"bench","n":,"t":,"pad":""} without the numbers and the filler. */
   private static final int FRAME = 35;
@@ -40,8 +45,9 @@ record Tick(String type, long n, long t, String pad) {
     for (int i = 0; i < SIZE; i++) PADS[i] = "x".repeat(i);
   }
 
-  /** A tick stamped now, padded so that its JSON is exactly {@link #SIZE} bytes. */
-  static Tick stamp(long n) {
+  /** The i-th tick from {@code first}, stamped now and padded to exactly {@link #SIZE} bytes. */
+  static Tick stamp(long first, long i) {
+    long n = first + 2 * i;
     long t = System.nanoTime();
     int digits = stringSize(n) + stringSize(t);
     return new Tick(TYPE, n, t, PADS[SIZE - FRAME - digits]);

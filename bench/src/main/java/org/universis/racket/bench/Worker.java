@@ -34,7 +34,7 @@ public final class Worker {
   static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(3);
   static final long END_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(60);
   /** The most events the flat-out warm-up sends, so that warm-up numbers keep their 9 digits. */
-  static final long FLAT_WARMUP_MAX = 100_000_000L;
+  static final long FLAT_WARMUP_MAX = Tick.MOST / 2;
   private final BufferedReader in =
       new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 
@@ -86,7 +86,7 @@ public final class Worker {
       long paced = (long) warmupSeconds * rate;
       long flat = flat(sender, Tick.WARMUP_FIRST, FLAT_WARMUP_MAX,
           System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds));
-      paced(sender, Tick.WARMUP_FIRST + flat, paced, rate);
+      paced(sender, Tick.WARMUP_FIRST + 2 * flat, paced, rate);
       sender.drain();
       say("WARM " + (paced + flat));
       expect("MEASURE");
@@ -114,7 +114,7 @@ public final class Worker {
       long due = start + (long) (i * interval);
       long wait = due - System.nanoTime();
       if (wait > 0) LockSupport.parkNanos(wait);
-      sender.send(Tick.stamp(first + i));
+      sender.send(Tick.stamp(first, i));
     }
     return count;
   }
@@ -126,7 +126,7 @@ public final class Worker {
   private static long flat(Transport.Sender sender, long first, long max, long deadline) throws Exception {
     long n = 0;
     while (n < max && ((n & 255) != 0 || System.nanoTime() < deadline)) {
-      sender.send(Tick.stamp(first + n++));
+      sender.send(Tick.stamp(first, n++));
     }
     return n;
   }
