@@ -89,7 +89,7 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
           + " outgrow the events' numbers: lower --seconds, --throughput-seconds or --rate");
     }
     // The warm-up sends at most Worker.FLAT_WARMUP_MAX flat out, then paced.
-    if (Worker.FLAT_WARMUP_MAX + (long) warmup * rate > Tick.MOST) {
+    if (Worker.FLAT_WARMUP_MAX + (long) (warmup + Scenario.MAX_MORE_SECONDS) * rate > Tick.MOST) {
       throw new IllegalArgumentException("a warm-up of " + warmup + " s at " + rate
           + " events/s is too long for the warm-up's numbers: lower --warmup-seconds or --rate");
     }

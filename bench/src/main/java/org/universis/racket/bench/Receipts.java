@@ -51,6 +51,11 @@ final class Receipts implements Tick.TickSink {
     return warm.count;
   }
 
+  /** The index of the latest warm-up event received (0 for the first sent), or -1. */
+  synchronized long lastWarm() {
+    return warm.lastN;
+  }
+
   synchronized long count() {
     return measured.count;
   }
@@ -109,7 +114,9 @@ final class Receipts implements Tick.TickSink {
       count++;
       long l = Math.max(0, Math.min(now - sentNanos, HIGHEST_NANOS));
       latency.recordValue(l);
-      slices[(int) Math.min(n / SLICE, slices.length - 1)].recordValue(l);
+      // Math.min of ints compiles to a conditional move; of longs, to a branch that the warm-up
+      // (past its last slice) and the measurement (not yet there) take in opposite directions.
+      slices[Math.min((int) n / SLICE, SLICES - 1)].recordValue(l);
     }
 
     /** The p99 of each slice, in ms: whether the tail is spread out or comes in bursts. */

@@ -13,6 +13,11 @@ import org.HdrHistogram.Histogram;
  */
 record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round, int pace) {
 
+  /** The most compile time a worker may add in a second of warm-up and still count as warm. */
+  static final long QUIET_COMPILE_MILLIS = 20;
+  /** The most seconds of warm-up added waiting for the compilers to be quiet. */
+  static final int MAX_MORE_SECONDS = 20;
+
   /** A scenario at the configured rate (latency) or flat out (throughput). */
   Scenario(Transport.Kind kind, int subscribers, boolean latency, int round) {
     this(kind, subscribers, latency, round, 0);
@@ -54,6 +59,39 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
         + "-r" + round;
   }
 
+  /**
+   * Goes on with the warm-up, a second at a time, until no worker's JIT compilers worked more than
+   * {@link #QUIET_COMPILE_MILLIS} in the last second, or for {@link #MAX_MORE_SECONDS} at most
+   * (none in a quick run); returns the seconds added. Worker describes the exchange.
+   */
+  private static int warmUp(Child pub, List<Child> subs, Config config) throws InterruptedException {
+    long[] before = null;
+    int most = config.quick() ? 0 : MAX_MORE_SECONDS;
+    for (int more = 0; ; more++) {
+      String[] warm = pub.await("WARM ", 2L * config.warmupSeconds() + 60L, TimeUnit.SECONDS)
+          .split(" ");
+      long[] compile = new long[subs.size() + 1];
+      compile[subs.size()] = Long.parseLong(warm[1]);
+      for (Child sub : subs) sub.send("WARM " + warm[0]);
+      for (int i = 0; i < subs.size(); i++) {
+        compile[i] = Long.parseLong(subs.get(i).await("WARMED", 90, TimeUnit.SECONDS).split(" ")[1]);
+      }
+      if (more == most || (before != null && quiet(before, compile))) {
+        pub.send("MEASURE");
+        return more;
+      }
+      before = compile;
+      pub.send("MORE");
+    }
+  }
+
+  private static boolean quiet(long[] before, long[] after) {
+    for (int i = 0; i < after.length; i++) {
+      if (after[i] - before[i] > QUIET_COMPILE_MILLIS) return false;
+    }
+    return true;
+  }
+
   /** Runs against {@code server}, which the caller started for this system and round. */
   Outcome run(Config config, Server server) throws Exception {
     Path logs = config.logs().resolve(name());
@@ -72,9 +110,9 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
       children.add(pub);
       pub.await("READY", 60, TimeUnit.SECONDS);
       pub.send("GO");
-      String warm = pub.await("WARM ", 2L * config.warmupSeconds() + 60L, TimeUnit.SECONDS);
-      for (Child sub : children.subList(0, subscribers)) sub.send("WARM " + warm);
-      for (Child sub : children.subList(0, subscribers)) sub.await("WARMED", 90, TimeUnit.SECONDS);
+      int more = warmUp(pub, children.subList(0, subscribers), config);
+      Bench.log("  " + name() + ": warm-up " + (2 * config.warmupSeconds() + more) + " s ("
+          + more + " s until the JIT compilers were quiet)");
       long serverCpu = server.cpuNanos();
       pub.send("MEASURE");
       JsonNode sent = Tick.decodeTree(pub.await("RESULT", seconds + 120L, TimeUnit.SECONDS));

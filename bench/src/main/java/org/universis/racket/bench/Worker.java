@@ -10,17 +10,22 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The main of the child JVMs the launcher spawns. It talks to the launcher by lines: it prints
  * {@code READY} once connected and {@code RESULT <json>} at the end. The publisher, told
- * {@code GO}, sends its warm-up events, prints {@code WARM <count>} and waits for {@code MEASURE},
- * which the launcher sends once every subscriber, told the same {@code WARM <count>}, printed
- * {@code WARMED} (it received the warm-up, so no cold-start backlog leaks into the measurement).
- * A subscriber reads {@code END <count>}: the publisher sent that many measured events.
+ * {@code GO}, sends its warm-up events and prints {@code WARM <count> <compile ms>}; every
+ * subscriber, told {@code WARM <count>}, waits for the last of them and prints
+ * {@code WARMED <received> <compile ms>}. The launcher then answers the publisher {@code MORE}
+ * (a second more of warm-up, and the same exchange again) or {@code MEASURE}. A subscriber reads
+ * {@code END <count>}: the publisher sent that many measured events.
  *
  * <p>The warm-up is first flat out, then paced (at the latency phase's rate, or at the sustained
- * check's pace), each for the warm-up's length: the JIT compilers of every JVM taking part compile
- * what they need before the measurement rather than during it (a paced warm-up alone left them a
- * third of the CPU of each worker and a quarter of the relay's in the measured phase, throughput
- * and latency alike). Warm-up events run the same code as measured ones
- * ({@link Tick#MEASURED_FIRST}), so that nothing new is compiled when the measurement starts.
+ * check's pace), each for the warm-up's length, then paced a second at a time until the JIT
+ * compilers of every worker are quiet (the launcher's {@code Scenario} decides, from the compile
+ * times the workers report): they compile what they need before the measurement rather than
+ * during it. On two cores at 10,000 events/s a compiler thread gets little CPU, and code that
+ * runs once per message rather than once per event (racket's reading and hand-over: the relay
+ * sends many events per message flat out, one at that rate) was still being compiled in the first
+ * seconds of the measurement after a fixed 5 s + 5 s warm-up (docs/PERFORMANCE.md, "Seventh
+ * session"). Warm-up events run the same code as measured ones ({@link Tick#MEASURED_FIRST}), so
+ * that nothing new is compiled when the measurement starts.
  *
  * <pre>
  * Worker sub SYSTEM URL
@@ -42,6 +47,7 @@ public final class Worker {
     // The first call loads and links the JVM's management classes: in the first measured
     // milliseconds it cost every worker a burst of class loading, compiling and recompiling.
     cpuNanos();
+    compileMillis();
     Worker w = new Worker();
     switch (args[0]) {
       case "sub" -> w.subscribe(Transport.Kind.of(args[1]), args[2]);
@@ -58,15 +64,17 @@ public final class Worker {
     Receipts receipts = new Receipts();
     try (AutoCloseable subscription = kind.transport().subscribe(url, receipts)) {
       say("READY");
-      long warmup = Long.parseLong(expect("WARM ").substring(5).trim());
-      long warmEnd = System.nanoTime() + END_LIMIT_NANOS;
-      while (receipts.warm() < warmup && System.nanoTime() < warmEnd
-          && (receipts.warm() == 0 || System.nanoTime() - receipts.lastActivity() < QUIET_NANOS)) {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+      long cpu = 0;
+      String line = expect("WARM ");
+      for (; line != null && line.startsWith("WARM "); line = in.readLine()) {
+        awaitWarmUp(receipts, Long.parseLong(line.substring(5).trim()));
+        say("WARMED " + receipts.warm() + " " + compileMillis());
+        cpu = cpuNanos();
       }
-      say("WARMED " + receipts.warm());
-      long cpu = cpuNanos();
-      long expected = awaitEnd();
+      if (line == null || !line.startsWith("END ")) {
+        throw new IllegalStateException("expected 'END ' from the launcher, got " + line);
+      }
+      long expected = Long.parseLong(line.substring(4).trim());
       long end = System.nanoTime() + END_LIMIT_NANOS;
       while (receipts.count() < expected && System.nanoTime() < end
           && System.nanoTime() - receipts.lastActivity() < QUIET_NANOS) {
@@ -78,18 +86,37 @@ public final class Worker {
     }
   }
 
+  // Until the last of the `sent` warm-up events arrived. Not until all arrived: a system may drop
+  // some for a subscriber that falls behind in its first, slow seconds, and waiting for silence
+  // then left every JVM idle for seconds before the measurement.
+  private static void awaitWarmUp(Receipts receipts, long sent) {
+    long deadline = System.nanoTime() + END_LIMIT_NANOS;
+    while (receipts.lastWarm() < sent - 1 && System.nanoTime() < deadline
+        && (receipts.warm() == 0 || System.nanoTime() - receipts.lastActivity() < QUIET_NANOS)) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+
   private void publish(Transport.Kind kind, String url, boolean latency, int warmupSeconds,
       int seconds, int rate, long maxCount) throws Exception {
     try (Transport.Sender sender = kind.transport().sender(url, latency)) {
       say("READY");
       expect("GO");
-      long paced = (long) warmupSeconds * rate;
       long flat = flat(sender, Tick.WARMUP_FIRST, FLAT_WARMUP_MAX,
           System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds));
-      paced(sender, Tick.WARMUP_FIRST + 2 * flat, paced, rate);
-      sender.drain();
-      say("WARM " + (paced + flat));
-      expect("MEASURE");
+      long warm = flat + paced(sender, Tick.WARMUP_FIRST + 2 * flat, (long) warmupSeconds * rate, rate);
+      // Then a second at a time, for as long as the launcher says (until every JVM's JIT
+      // compilers are quiet).
+      while (true) {
+        sender.drain();
+        say("WARM " + warm + " " + compileMillis());
+        String next = in.readLine();
+        if ("MEASURE".equals(next)) break;
+        if (!"MORE".equals(next)) {
+          throw new IllegalStateException("expected MORE or MEASURE from the launcher, got " + next);
+        }
+        warm += paced(sender, Tick.WARMUP_FIRST + 2 * warm, rate, rate);
+      }
       long cpu = cpuNanos();
       long start = System.nanoTime();
       long sent = latency
@@ -129,6 +156,11 @@ public final class Worker {
       sender.send(Tick.stamp(first, n++));
     }
     return n;
+  }
+
+  /** Milliseconds this JVM's JIT compilers have worked so far. */
+  static long compileMillis() {
+    return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
   }
 
   /** CPU time this JVM has used, all threads: what one event costs, whatever the machine's load. */
