@@ -11,6 +11,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.ByteOrder;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -98,7 +99,11 @@ final class RelaySocket {
       throws IOException {
     boolean tls = "wss".equals(uri.getScheme());
     int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
-    Socket socket = tls ? SSLSocketFactory.getDefault().createSocket() : new Socket();
+    // A plain connection is a blocking SocketChannel's socket: once the handshake's timeouts are
+    // over, each read is one read(2) that blocks. A java.net.Socket that ever had a timeout keeps
+    // its descriptor non-blocking, and then a read that finds nothing costs read(2), poll(2) and
+    // read(2) again: at 10,000 events/s, every event (measured with strace).
+    Socket socket = tls ? SSLSocketFactory.getDefault().createSocket() : SocketChannel.open().socket();
     try {
       socket.setTcpNoDelay(true); // frames are batched already: do not wait for more
       socket.connect(new InetSocketAddress(uri.getHost(), port), timeoutMillis);

@@ -1,10 +1,14 @@
 package org.universis.racket.relay.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -39,23 +43,7 @@ class RelaySocketTest {
   void bodiesOfEveryFrameLengthClassComeBackIntact() throws Exception {
     socket = RelaySocket.open(start(RelayConfig.builder()), null, 5_000, 64 << 20);
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread reader = new Thread(() -> {
-      try {
-        socket.read(new RelaySocket.Listener() {
-          @Override
-          public void text(byte[] data, int length) {
-            for (String line : new String(data, 0, length, StandardCharsets.UTF_8).split("\n")) lines.add(line);
-          }
-
-          @Override
-          public void heard() {}
-        });
-      } catch (IOException e) {
-        // closed by the test
-      }
-    });
-    reader.setDaemon(true);
-    reader.start();
+    startReader(lines);
     send("{\"op\":\"hello\",\"origin\":{\"id\":\"t\",\"pid\":1,\"host\":null,\"name\":null},\"types\":\"t\"}");
     assertTrue(next(lines).contains("\"op\":\"welcome\""));
 
@@ -94,6 +82,38 @@ class RelaySocketTest {
   }
 
   @Test
+  void aServerThatNeverAnswersTheUpgradeFailsTheOpenInTime() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      URI uri = URI.create("ws://127.0.0.1:" + silent.getLocalPort() + "/ws");
+      long start = System.nanoTime();
+      assertThrows(SocketTimeoutException.class, () -> RelaySocket.open(uri, null, 300, 1 << 20));
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertTrue(millis < 5_000, "gave up after " + millis + " ms");
+    }
+  }
+
+  @Test
+  void aConnectionQuietForLongerThanTheHandshakeTimeoutLivesAndAbortEndsItsBlockedRead()
+      throws Exception {
+    socket = RelaySocket.open(start(RelayConfig.builder()), null, 200, 1 << 20);
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread reader = startReader(lines);
+    send("{\"op\":\"hello\",\"origin\":{\"id\":\"t\",\"pid\":1,\"host\":null,\"name\":null},\"types\":\"t\"}");
+    assertTrue(next(lines).contains("\"op\":\"welcome\""));
+    // Not a synchronisation: the silence is what is tested. The handshake's 200 ms timeout must
+    // not outlive the handshake (reads block for as long as the relay is quiet).
+    Thread.sleep(1_000);
+    send("{\"op\":\"emit\",\"seq\":1,\"type\":\"t\",\"body\":1}");
+    String first = next(lines);
+    assertTrue(first.contains("\"op\":\"ack\"") || first.contains("\"body\":1"), first);
+    assertTrue(reader.isAlive(), "the reader is still reading");
+
+    socket.abort();
+    reader.join(5_000);
+    assertFalse(reader.isAlive(), "abort() ends a read blocked on a quiet connection");
+  }
+
+  @Test
   void lineEndsAreFoundAtEveryPosition() {
     for (int length = 0; length < 40; length++) {
       for (int at = 0; at <= length; at++) {
@@ -105,6 +125,28 @@ class RelaySocketTest {
         if (at < n && at > 0) assertEquals(at, JsonSlice.lineEnd(text, 1, n));
       }
     }
+  }
+
+  // Reads every line the relay sends into `lines` until the connection ends.
+  private Thread startReader(BlockingQueue<String> lines) {
+    Thread reader = new Thread(() -> {
+      try {
+        socket.read(new RelaySocket.Listener() {
+          @Override
+          public void text(byte[] data, int length) {
+            for (String line : new String(data, 0, length, StandardCharsets.UTF_8).split("\n")) lines.add(line);
+          }
+
+          @Override
+          public void heard() {}
+        });
+      } catch (IOException e) {
+        // closed by the test
+      }
+    });
+    reader.setDaemon(true);
+    reader.start();
+    return reader;
   }
 
   private void send(String message) throws IOException {
