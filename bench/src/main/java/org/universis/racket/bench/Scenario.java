@@ -13,9 +13,9 @@ import org.HdrHistogram.Histogram;
  */
 record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round, int pace) {
 
-  /** The most compile time a worker may add in a second of warm-up and still count as warm. */
+  /** The most compile time a worker may add in a second's warm-up and still count as warm. */
   static final long QUIET_COMPILE_MILLIS = 20;
-  /** The most seconds of warm-up added waiting for the compilers to be quiet. */
+  /** The most seconds' worth of warm-up added waiting for the compilers to be quiet. */
   static final int MAX_MORE_SECONDS = 20;
 
   /** A scenario at the configured rate (latency) or flat out (throughput). */
@@ -60,9 +60,10 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
   }
 
   /**
-   * Goes on with the warm-up, a second at a time, until no worker's JIT compilers worked more than
-   * {@link #QUIET_COMPILE_MILLIS} in the last second, or for {@link #MAX_MORE_SECONDS} at most
-   * (none in a quick run); returns the seconds added. Worker describes the exchange.
+   * Goes on with the warm-up, a second's worth of events at a time, until no worker's JIT
+   * compilers worked more than {@link #QUIET_COMPILE_MILLIS} during the last of them, or
+   * {@link #MAX_MORE_SECONDS} times at most (never in a quick run); returns how many were added.
+   * The publisher then waits for {@code MEASURE}. Worker describes the exchange.
    */
   private static int warmUp(Child pub, List<Child> subs, Config config) throws InterruptedException {
     long[] before = null;
@@ -76,10 +77,7 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
       for (int i = 0; i < subs.size(); i++) {
         compile[i] = Long.parseLong(subs.get(i).await("WARMED", 90, TimeUnit.SECONDS).split(" ")[1]);
       }
-      if (more == most || (before != null && quiet(before, compile))) {
-        pub.send("MEASURE");
-        return more;
-      }
+      if (more == most || (before != null && quiet(before, compile))) return more;
       before = compile;
       pub.send("MORE");
     }
@@ -111,8 +109,9 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
       pub.await("READY", 60, TimeUnit.SECONDS);
       pub.send("GO");
       int more = warmUp(pub, children.subList(0, subscribers), config);
-      Bench.log("  " + name() + ": warm-up " + (2 * config.warmupSeconds() + more) + " s ("
-          + more + " s until the JIT compilers were quiet)");
+      Bench.log("  " + name() + ": warm-up " + config.warmupSeconds() + " s flat out, then "
+          + (config.warmupSeconds() + more) + " s' worth at the rate (" + more
+          + " added until the JIT compilers were quiet)");
       long serverCpu = server.cpuNanos();
       pub.send("MEASURE");
       JsonNode sent = Tick.decodeTree(pub.await("RESULT", seconds + 120L, TimeUnit.SECONDS));

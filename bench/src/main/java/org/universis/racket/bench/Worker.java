@@ -13,11 +13,11 @@ import java.util.concurrent.locks.LockSupport;
  * {@code GO}, sends its warm-up events and prints {@code WARM <count> <compile ms>}; every
  * subscriber, told {@code WARM <count>}, waits for the last of them and prints
  * {@code WARMED <received> <compile ms>}. The launcher then answers the publisher {@code MORE}
- * (a second more of warm-up, and the same exchange again) or {@code MEASURE}. A subscriber reads
+ * (a second's worth more of warm-up at the rate, and the same exchange again) or {@code MEASURE}. A subscriber reads
  * {@code END <count>}: the publisher sent that many measured events.
  *
  * <p>The warm-up is first flat out, then paced (at the latency phase's rate, or at the sustained
- * check's pace), each for the warm-up's length, then paced a second at a time until the JIT
+ * check's pace), each for the warm-up's length, then a second's worth at a time until the JIT
  * compilers of every worker are quiet (the launcher's {@code Scenario} decides, from the compile
  * times the workers report): they compile what they need before the measurement rather than
  * during it. On two cores at 10,000 events/s a compiler thread gets little CPU, and code that
@@ -105,8 +105,8 @@ public final class Worker {
       long flat = flat(sender, Tick.WARMUP_FIRST, FLAT_WARMUP_MAX,
           System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds));
       long warm = flat + paced(sender, Tick.WARMUP_FIRST + 2 * flat, (long) warmupSeconds * rate, rate);
-      // Then a second at a time, for as long as the launcher says (until every JVM's JIT
-      // compilers are quiet).
+      // Then a second's worth at a time, for as long as the launcher says (until every worker's
+      // JIT compilers are quiet).
       while (true) {
         sender.drain();
         say("WARM " + warm + " " + compileMillis());
