@@ -114,8 +114,8 @@ final class Receipts implements Tick.TickSink {
       count++;
       long l = Math.max(0, Math.min(now - sentNanos, HIGHEST_NANOS));
       latency.recordValue(l);
-      // Math.min of ints compiles to a conditional move; of longs, to a branch that the warm-up
-      // (past its last slice) and the measurement (not yet there) take in opposite directions.
+      // An int min: a long one compiled to a branch that the warm-up (past its last slice) and
+      // the measurement (not yet there) take in opposite directions, a trap when measuring began.
       slices[Math.min((int) n / SLICE, SLICES - 1)].recordValue(l);
     }
 
