@@ -59,8 +59,9 @@ final class FanoutCheck {
     URI events = URI.create(url + "/events");
     int failures = 0;
     for (int i = 0; i < EVENTS; i++) {
+      byte[] tick = Tick.stamp(Tick.MEASURED_FIRST, i).toJson();
       HttpRequest request = HttpRequest.newBuilder(events).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofByteArray(Tick.stamp(Tick.MEASURED_FIRST, i).toJson())).build();
+          .POST(HttpRequest.BodyPublishers.ofByteArray(tick)).build();
       try {
         if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() != 202) failures++;
       } catch (java.io.IOException e) {

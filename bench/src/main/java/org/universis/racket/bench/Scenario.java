@@ -65,7 +65,8 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
    * {@link #MAX_MORE_SECONDS} times at most (never in a quick run); returns how many were added.
    * The publisher then waits for {@code MEASURE}. Worker describes the exchange.
    */
-  private static int warmUp(Child pub, List<Child> subs, Config config) throws InterruptedException {
+  private static int warmUp(Child pub, List<Child> subs, Config config)
+      throws InterruptedException {
     long[] before = null;
     int most = config.quick() ? 0 : MAX_MORE_SECONDS;
     for (int more = 0; ; more++) {
@@ -75,7 +76,8 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
       compile[subs.size()] = Long.parseLong(warm[1]);
       for (Child sub : subs) sub.send("WARM " + warm[0]);
       for (int i = 0; i < subs.size(); i++) {
-        compile[i] = Long.parseLong(subs.get(i).await("WARMED", 90, TimeUnit.SECONDS).split(" ")[1]);
+        String warmed = subs.get(i).await("WARMED", 90, TimeUnit.SECONDS);
+        compile[i] = Long.parseLong(warmed.split(" ")[1]);
       }
       if (more == most || (before != null && quiet(before, compile))) return more;
       before = compile;

@@ -13,8 +13,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@code GO}, sends its warm-up events and prints {@code WARM <count> <compile ms>}; every
  * subscriber, told {@code WARM <count>}, waits for the last of them and prints
  * {@code WARMED <received> <compile ms>}. The launcher then answers the publisher {@code MORE}
- * (a second's worth more of warm-up at the rate, and the same exchange again) or {@code MEASURE}. A subscriber reads
- * {@code END <count>}: the publisher sent that many measured events.
+ * (a second's worth more of warm-up at the rate, and the same exchange again) or
+ * {@code MEASURE}. A subscriber reads {@code END <count>}: the publisher sent that many measured
+ * events.
  *
  * <p>The warm-up is first flat out, then paced (at the latency phase's rate, or at the sustained
  * check's pace), each for the warm-up's length, then a second's worth at a time until the JIT
@@ -104,7 +105,8 @@ public final class Worker {
       expect("GO");
       long flat = flat(sender, Tick.WARMUP_FIRST, FLAT_WARMUP_MAX,
           System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds));
-      long warm = flat + paced(sender, Tick.WARMUP_FIRST + 2 * flat, (long) warmupSeconds * rate, rate);
+      long warm = flat
+          + paced(sender, Tick.WARMUP_FIRST + 2 * flat, (long) warmupSeconds * rate, rate);
       // Then a second's worth at a time, for as long as the launcher says (until every worker's
       // JIT compilers are quiet).
       while (true) {
@@ -113,7 +115,8 @@ public final class Worker {
         String next = in.readLine();
         if ("MEASURE".equals(next)) break;
         if (!"MORE".equals(next)) {
-          throw new IllegalStateException("expected MORE or MEASURE from the launcher, got " + next);
+          throw new IllegalStateException("expected MORE or MEASURE from the launcher, got "
+              + next);
         }
         warm += paced(sender, Tick.WARMUP_FIRST + 2 * warm, rate, rate);
       }

@@ -103,7 +103,9 @@ final class RelaySocket {
     // over, each read is one read(2) that blocks. A java.net.Socket that ever had a timeout keeps
     // its descriptor non-blocking, and then a read that finds nothing costs read(2), poll(2) and
     // read(2) again: at 10,000 events/s, every event (measured with strace).
-    Socket socket = tls ? SSLSocketFactory.getDefault().createSocket() : SocketChannel.open().socket();
+    Socket socket = tls
+        ? SSLSocketFactory.getDefault().createSocket()
+        : SocketChannel.open().socket();
     try {
       socket.setTcpNoDelay(true); // frames are batched already: do not wait for more
       socket.connect(new InetSocketAddress(uri.getHost(), port), timeoutMillis);

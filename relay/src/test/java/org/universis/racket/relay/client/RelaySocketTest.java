@@ -25,6 +25,9 @@ import org.universis.racket.relay.server.RelayConfig;
 /** The client's WebSocket framing against the real relay (Undertow checks masks and lengths). */
 class RelaySocketTest {
 
+  private static final String HELLO = "{\"op\":\"hello\","
+      + "\"origin\":{\"id\":\"t\",\"pid\":1,\"host\":null,\"name\":null},\"types\":\"t\"}";
+
   private Relay relay;
   private RelaySocket socket;
 
@@ -44,7 +47,7 @@ class RelaySocketTest {
     socket = RelaySocket.open(start(RelayConfig.builder()), null, 5_000, 64 << 20);
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     startReader(lines);
-    send("{\"op\":\"hello\",\"origin\":{\"id\":\"t\",\"pid\":1,\"host\":null,\"name\":null},\"types\":\"t\"}");
+    send(HELLO);
     assertTrue(next(lines).contains("\"op\":\"welcome\""));
 
     // Payload lengths around 125 (7-bit), 65,535 (16-bit) and beyond (64-bit), with a length not a
@@ -98,11 +101,12 @@ class RelaySocketTest {
     socket = RelaySocket.open(start(RelayConfig.builder()), null, 200, 1 << 20);
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread reader = startReader(lines);
-    send("{\"op\":\"hello\",\"origin\":{\"id\":\"t\",\"pid\":1,\"host\":null,\"name\":null},\"types\":\"t\"}");
+    send(HELLO);
     assertTrue(next(lines).contains("\"op\":\"welcome\""));
-    // Not a synchronisation: the silence is what is tested. The handshake's 200 ms timeout must
-    // not outlive the handshake (reads block for as long as the relay is quiet).
-    Thread.sleep(1_000);
+    // The silence is what is tested: a read still under the handshake's 200 ms timeout would end
+    // the reader well within this second (reads must block for as long as the relay is quiet).
+    reader.join(1_000);
+    assertTrue(reader.isAlive(), "the reader outlived a second of silence");
     send("{\"op\":\"emit\",\"seq\":1,\"type\":\"t\",\"body\":1}");
     String first = next(lines);
     assertTrue(first.contains("\"op\":\"ack\"") || first.contains("\"body\":1"), first);
@@ -134,7 +138,8 @@ class RelaySocketTest {
         socket.read(new RelaySocket.Listener() {
           @Override
           public void text(byte[] data, int length) {
-            for (String line : new String(data, 0, length, StandardCharsets.UTF_8).split("\n")) lines.add(line);
+            String text = new String(data, 0, length, StandardCharsets.UTF_8);
+            for (String line : text.split("\n")) lines.add(line);
           }
 
           @Override
