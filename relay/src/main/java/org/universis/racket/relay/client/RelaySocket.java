@@ -32,7 +32,8 @@ import org.universis.racket.relay.codec.WebSocketAccept;
  * anything else it did (docs/PERFORMANCE.md), and its HTTP client starts java.util.logging inside
  * the application.
  *
- * <p>One thread reads ({@link #read}); sends may come from any thread, one frame at a time.
+ * <p>One thread reads ({@link #read}); sends may come from any thread, one frame at a time. A
+ * plain connection is a channel's socket: a thread interrupted during a send or a read closes it.
  */
 final class RelaySocket {
 
@@ -63,6 +64,12 @@ final class RelaySocket {
   private static final int OP_CLOSE = 0x8;
   private static final int OP_PING = 0x9;
   private static final int OP_PONG = 0xA;
+  /**
+   * The most bytes one read or write asks of the socket. A channel's socket copies each through a
+   * temporary direct buffer of that size, which its thread then keeps: a whole frame at once
+   * would keep up to a message's size (max-event-size and more) of direct memory per thread.
+   */
+  private static final int MAX_IO = 128 << 10;
   /** Room for the longest header a client frame has: 2 + 8 (length) + 4 (mask). */
   static final int HEADER_ROOM = 14;
   private static final VarHandle LONGS =
@@ -251,9 +258,12 @@ final class RelaySocket {
    */
   void sendText(byte[] buffer, int length) throws IOException {
     int start = header(buffer, OP_TEXT, length);
+    int end = HEADER_ROOM + length;
     writing.lock();
     try {
-      out.write(buffer, start, HEADER_ROOM - start + length);
+      for (int at = start; at < end; at += MAX_IO) {
+        out.write(buffer, at, Math.min(MAX_IO, end - at));
+      }
     } finally {
       writing.unlock();
     }
@@ -354,7 +364,7 @@ final class RelaySocket {
   private byte[] readFully(byte[] into, int offset, int length) throws IOException {
     int n = 0;
     while (n < length) {
-      int r = in.read(into, offset + n, length - n);
+      int r = in.read(into, offset + n, Math.min(MAX_IO, length - n));
       if (r < 0) throw new EOFException("the relay closed the connection in the middle of a frame");
       n += r;
     }

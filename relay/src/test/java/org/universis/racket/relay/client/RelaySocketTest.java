@@ -6,19 +6,29 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.universis.racket.relay.codec.JsonSlice;
+import org.universis.racket.relay.codec.WebSocketAccept;
 import org.universis.racket.relay.server.Relay;
 import org.universis.racket.relay.server.RelayConfig;
 
@@ -85,6 +95,7 @@ class RelaySocketTest {
   }
 
   @Test
+  @Timeout(30) // a handshake timeout that no longer worked would block the open for ever
   void aServerThatNeverAnswersTheUpgradeFailsTheOpenInTime() throws Exception {
     try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       URI uri = URI.create("ws://127.0.0.1:" + silent.getLocalPort() + "/ws");
@@ -98,15 +109,15 @@ class RelaySocketTest {
   @Test
   void aConnectionQuietForLongerThanTheHandshakeTimeoutLivesAndAbortEndsItsBlockedRead()
       throws Exception {
-    socket = RelaySocket.open(start(RelayConfig.builder()), null, 200, 1 << 20);
+    socket = RelaySocket.open(start(RelayConfig.builder()), null, 1_000, 1 << 20);
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread reader = startReader(lines);
     send(HELLO);
     assertTrue(next(lines).contains("\"op\":\"welcome\""));
-    // The silence is what is tested: a read still under the handshake's 200 ms timeout would end
-    // the reader well within this second (reads must block for as long as the relay is quiet).
-    reader.join(1_000);
-    assertTrue(reader.isAlive(), "the reader outlived a second of silence");
+    // The silence is what is tested: a read still under the handshake's 1 s timeout would end the
+    // reader well within these 2 s (reads must block for as long as the relay is quiet).
+    reader.join(2_000);
+    assertTrue(reader.isAlive(), "the reader died in 2 s of silence");
     send("{\"op\":\"emit\",\"seq\":1,\"type\":\"t\",\"body\":1}");
     String first = next(lines);
     assertTrue(first.contains("\"op\":\"ack\"") || first.contains("\"body\":1"), first);
@@ -115,6 +126,83 @@ class RelaySocketTest {
     socket.abort();
     reader.join(5_000);
     assertFalse(reader.isAlive(), "abort() ends a read blocked on a quiet connection");
+  }
+
+  @Test
+  void aBigFrameEachWayKeepsLittleDirectMemory() throws Exception {
+    // A peer that upgrades, sends one 8 MiB frame and reads one back; a java.net.Socket (which
+    // never copies more than 128 KiB at a time through direct memory) on its side.
+    int size = 8 << 20;
+    CompletableFuture<Integer> echoed = new CompletableFuture<>();
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread peer = new Thread(() -> {
+        try (Socket s = server.accept()) {
+          InputStream in = s.getInputStream();
+          String head = readHead(in);
+          String key = head.replaceAll("(?s).*Sec-WebSocket-Key: ([^\r]+).*", "$1");
+          OutputStream out = s.getOutputStream();
+          out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+              + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + WebSocketAccept.of(key)
+              + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+          ByteBuffer header = ByteBuffer.allocate(10).put((byte) 0x81).put((byte) 127);
+          out.write(header.putLong(size).array());
+          byte[] payload = new byte[size];
+          Arrays.fill(payload, (byte) '1');
+          out.write(payload);
+          out.flush();
+          echoed.complete(in.readNBytes(14 + size).length - 14); // masked, 64-bit length
+        } catch (IOException e) {
+          echoed.completeExceptionally(e);
+        }
+      });
+      peer.setDaemon(true);
+      peer.start();
+      long before = directBytes();
+      socket = RelaySocket.open(URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/ws"), null,
+          5_000, 64 << 20);
+      CompletableFuture<Integer> received = new CompletableFuture<>();
+      Thread reader = new Thread(() -> {
+        try {
+          socket.read(new RelaySocket.Listener() {
+            @Override
+            public void text(byte[] data, int length) {
+              received.complete(length);
+            }
+
+            @Override
+            public void heard() {}
+          });
+        } catch (IOException e) {
+          received.completeExceptionally(e);
+        }
+      });
+      reader.setDaemon(true);
+      reader.start();
+      assertEquals(size, received.get(30, TimeUnit.SECONDS));
+      socket.sendText(new byte[RelaySocket.HEADER_ROOM + size], size);
+      assertEquals(size, echoed.get(30, TimeUnit.SECONDS));
+      // The reading thread (still alive) and this one each keep their temporary direct buffer.
+      long grown = directBytes() - before;
+      assertTrue(grown < 2 << 20, "direct memory grew by " + grown + " bytes for 8 MiB each way");
+    }
+  }
+
+  private static long directBytes() {
+    for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+      if (pool.getName().equals("direct")) return pool.getMemoryUsed();
+    }
+    throw new IllegalStateException("no direct buffer pool");
+  }
+
+  // The request's status line and headers, up to the blank line.
+  private static String readHead(InputStream in) throws IOException {
+    StringBuilder head = new StringBuilder();
+    while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+      int b = in.read();
+      if (b < 0) throw new IOException("the client hung up during its upgrade request");
+      head.append((char) b);
+    }
+    return head.toString();
   }
 
   @Test
