@@ -172,7 +172,7 @@ final class RelaySocket {
   }
 
   // The status line and headers, up to the blank line; bounded, so a stranger cannot feed us forever.
-  private static String readHead(InputStream in) throws IOException {
+  static String readHead(InputStream in) throws IOException {
     byte[] head = new byte[MAX_HEADER_BYTES];
     int n = 0;
     while (n < 4 || head[n - 4] != '\r' || head[n - 3] != '\n' || head[n - 2] != '\r' || head[n - 1] != '\n') {

@@ -138,7 +138,7 @@ class RelaySocketTest {
       Thread peer = new Thread(() -> {
         try (Socket s = server.accept()) {
           InputStream in = s.getInputStream();
-          String head = readHead(in);
+          String head = RelaySocket.readHead(in);
           String key = head.replaceAll("(?s).*Sec-WebSocket-Key: ([^\r]+).*", "$1");
           OutputStream out = s.getOutputStream();
           out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
@@ -161,23 +161,15 @@ class RelaySocketTest {
       socket = RelaySocket.open(URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/ws"), null,
           5_000, 64 << 20);
       CompletableFuture<Integer> received = new CompletableFuture<>();
-      Thread reader = new Thread(() -> {
-        try {
-          socket.read(new RelaySocket.Listener() {
-            @Override
-            public void text(byte[] data, int length) {
-              received.complete(length);
-            }
-
-            @Override
-            public void heard() {}
-          });
-        } catch (IOException e) {
-          received.completeExceptionally(e);
+      startReader(new RelaySocket.Listener() {
+        @Override
+        public void text(byte[] data, int length) {
+          received.complete(length);
         }
+
+        @Override
+        public void heard() {}
       });
-      reader.setDaemon(true);
-      reader.start();
       assertEquals(size, received.get(30, TimeUnit.SECONDS));
       socket.sendText(new byte[RelaySocket.HEADER_ROOM + size], size);
       assertEquals(size, echoed.get(30, TimeUnit.SECONDS));
@@ -192,17 +184,6 @@ class RelaySocketTest {
       if (pool.getName().equals("direct")) return pool.getMemoryUsed();
     }
     throw new IllegalStateException("no direct buffer pool");
-  }
-
-  // The request's status line and headers, up to the blank line.
-  private static String readHead(InputStream in) throws IOException {
-    StringBuilder head = new StringBuilder();
-    while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) throw new IOException("the client hung up during its upgrade request");
-      head.append((char) b);
-    }
-    return head.toString();
   }
 
   @Test
@@ -221,18 +202,23 @@ class RelaySocketTest {
 
   // Reads every line the relay sends into `lines` until the connection ends.
   private Thread startReader(BlockingQueue<String> lines) {
+    return startReader(new RelaySocket.Listener() {
+      @Override
+      public void text(byte[] data, int length) {
+        String text = new String(data, 0, length, StandardCharsets.UTF_8);
+        for (String line : text.split("\n")) lines.add(line);
+      }
+
+      @Override
+      public void heard() {}
+    });
+  }
+
+  // Hands what the relay sends to the listener until the connection ends (the test closes it).
+  private Thread startReader(RelaySocket.Listener listener) {
     Thread reader = new Thread(() -> {
       try {
-        socket.read(new RelaySocket.Listener() {
-          @Override
-          public void text(byte[] data, int length) {
-            String text = new String(data, 0, length, StandardCharsets.UTF_8);
-            for (String line : text.split("\n")) lines.add(line);
-          }
-
-          @Override
-          public void heard() {}
-        });
+        socket.read(listener);
       } catch (IOException e) {
         // closed by the test
       }
