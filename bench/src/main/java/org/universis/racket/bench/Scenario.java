@@ -111,9 +111,11 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
       pub.await("READY", 60, TimeUnit.SECONDS);
       pub.send("GO");
       int more = warmUp(pub, children.subList(0, subscribers), config);
-      Bench.log("  " + name() + ": warm-up " + config.warmupSeconds() + " s flat out, then "
-          + (config.warmupSeconds() + more) + " s' worth at the rate (" + more
-          + " added until the JIT compilers were quiet)");
+      int w = config.warmupSeconds();
+      Bench.log("  " + name() + ": warm-up " + (latency
+          ? w + " s flat out, then " + (w + more) + " s' worth at the rate ("
+          : w + " s' worth at the rate, then " + (w + more) + " s flat out (")
+          + more + " added until the JIT compilers were quiet)");
       long serverCpu = server.cpuNanos();
       pub.send("MEASURE");
       JsonNode sent = Tick.decodeTree(pub.await("RESULT", seconds + 120L, TimeUnit.SECONDS));

@@ -17,9 +17,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@code MEASURE}. A subscriber reads {@code END <count>}: the publisher sent that many measured
  * events.
  *
- * <p>The warm-up is first flat out, then paced (at the latency phase's rate, or at the sustained
- * check's pace), each for the warm-up's length, then a second's worth at a time until the JIT
- * compilers of every worker are quiet (the launcher's {@code Scenario} decides, from the compile
+ * <p>The warm-up sends flat out and paced (at the latency phase's rate, or at the sustained
+ * check's pace), each for the warm-up's length, in the order that ends the way the measurement
+ * sends (paced last for latency, flat out last for throughput), then a second's worth more of that
+ * at a time until the JIT compilers of every worker are quiet (the launcher's {@code Scenario} decides, from the compile
  * times the workers report): they compile what they need before the measurement rather than
  * during it. On two cores at 10,000 events/s a compiler thread gets little CPU, and code that
  * runs once per message rather than once per event (racket's reading and hand-over: the relay
@@ -103,12 +104,19 @@ public final class Worker {
     try (Transport.Sender sender = kind.transport().sender(url, latency)) {
       say("READY");
       expect("GO");
-      long flat = flat(sender, Tick.WARMUP_FIRST, FLAT_WARMUP_MAX,
-          System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds));
-      long warm = flat
-          + paced(sender, Tick.WARMUP_FIRST + 2 * flat, (long) warmupSeconds * rate, rate);
-      // Then a second's worth at a time, for as long as the launcher says (until every worker's
-      // JIT compilers are quiet).
+      // The warm-up ends the way the measurement sends, flat out or paced, and goes on that way a
+      // second at a time for as long as the launcher says (until every worker's JIT compilers are
+      // quiet): ended paced, a throughput phase began with every racket subscriber recompiling
+      // its delivery loop for the long turns of a flat-out stream (docs/PERFORMANCE.md, "Ninth
+      // session").
+      long warm = 0;
+      long flat = 0;
+      if (latency) flat = warm = flat(sender, Tick.WARMUP_FIRST, FLAT_WARMUP_MAX, seconds(warmupSeconds));
+      warm += paced(sender, Tick.WARMUP_FIRST + 2 * warm, (long) warmupSeconds * rate, rate);
+      if (!latency) {
+        flat = flat(sender, Tick.WARMUP_FIRST + 2 * warm, FLAT_WARMUP_MAX, seconds(warmupSeconds));
+        warm += flat;
+      }
       while (true) {
         sender.drain();
         say("WARM " + warm + " " + compileMillis());
@@ -118,7 +126,10 @@ public final class Worker {
           throw new IllegalStateException("expected MORE or MEASURE from the launcher, got "
               + next);
         }
-        warm += paced(sender, Tick.WARMUP_FIRST + 2 * warm, rate, rate);
+        long more = latency ? paced(sender, Tick.WARMUP_FIRST + 2 * warm, rate, rate)
+            : flat(sender, Tick.WARMUP_FIRST + 2 * warm, FLAT_WARMUP_MAX - flat, seconds(1));
+        if (!latency) flat += more;
+        warm += more;
       }
       long cpu = cpuNanos();
       long start = System.nanoTime();
@@ -131,6 +142,10 @@ public final class Worker {
       say("RESULT {\"sent\":" + sent + ",\"startNanos\":" + start + ",\"endNanos\":" + end
           + ",\"cpuNanos\":" + cpu + "}");
     }
+  }
+
+  private static long seconds(int seconds) {
+    return System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
   }
 
   /**
