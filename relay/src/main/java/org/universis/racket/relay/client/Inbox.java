@@ -30,26 +30,22 @@ final class Inbox {
   // subscription, and a thousand busy subscriptions (the agent subscribes every instance with
   // @OnProcessEvent methods) cannot start a thousand threads. Past the cap, busy subscriptions wait
   // their turn; each is queued at most once, so the queue is bounded by the subscription count.
-  private static final int MAX_HANDLER_THREADS = 64;
-  private final ExecutorService handlers = handlerPool();
-
+  static final int MAX_HANDLER_THREADS = 64;
   // A plain ThreadPoolExecutor starts a new thread for every task until it has its core size, idle
   // threads or not (one subscription ended up with 64 threads). Here a task goes to an idle thread
   // if there is one (the queue's offer only hands over), else to a new thread, and only once all
-  // are busy does it wait in the queue.
-  private static ExecutorService handlerPool() {
-    LinkedTransferQueue<Runnable> queue = new LinkedTransferQueue<>() {
-      @Override
-      public boolean offer(Runnable task) {
-        return tryTransfer(task);
-      }
-    };
-    return new ThreadPoolExecutor(0, MAX_HANDLER_THREADS, 30, TimeUnit.SECONDS, queue,
-        new DaemonThreads("handler"), (task, pool) -> {
-          if (pool.isShutdown()) throw new RejectedExecutionException("the emitter is closed");
-          queue.put(task); // every thread is busy: wait in line
-        });
-  }
+  // are busy does it wait in the queue: a task in it is a subscription waiting for a thread.
+  private final LinkedTransferQueue<Runnable> waiting = new LinkedTransferQueue<>() {
+    @Override
+    public boolean offer(Runnable task) {
+      return tryTransfer(task);
+    }
+  };
+  private final ExecutorService handlers = new ThreadPoolExecutor(0, MAX_HANDLER_THREADS, 30,
+      TimeUnit.SECONDS, waiting, new DaemonThreads("handler"), (task, pool) -> {
+        if (pool.isShutdown()) throw new RejectedExecutionException("the emitter is closed");
+        waiting.put(task); // every thread is busy: wait in line
+      });
 
   Inbox(int queueCapacity, Runnable onFilterChange) {
     this.queueCapacity = queueCapacity;
@@ -59,7 +55,7 @@ final class Inbox {
   Subscription subscribe(String filter, Consumer<? super ProcessEvent> handler) {
     TypeFilter parsed = TypeFilter.parse(filter);
     LocalSubscription s = new LocalSubscription(filter == null || filter.isBlank() ? ">" : filter,
-        parsed, handler, queueCapacity, handlers, this::remove);
+        parsed, handler, queueCapacity, handlers, () -> !waiting.isEmpty(), this::remove);
     subscriptions.add(s);
     onFilterChange.run();
     return s;

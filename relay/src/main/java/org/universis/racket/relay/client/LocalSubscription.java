@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.universis.racket.ProcessEvent;
 import org.universis.racket.Subscription;
@@ -23,8 +24,11 @@ import org.universis.racket.spi.TypeFilter;
  */
 final class LocalSubscription implements Subscription, Runnable {
 
-  // Events handled per turn on a pool thread, so that one busy subscription does not keep a thread.
-  private static final int BATCH = 256;
+  // Events handled per turn on a pool thread while another subscription waits for one (all
+  // Inbox.MAX_HANDLER_THREADS busy), so that busy subscriptions take turns. With none waiting the
+  // turn goes on: handing itself to another pool thread every batch cost a subscriber that is
+  // always busy 3 to 4 % of its CPU (PERFORMANCE.md, "Ninth session").
+  static final int BATCH = 256;
   // Events the handler takes from the queue at a time, under one lock.
   private static final int CHUNK = 32;
   // Beside the count (queue option): 10,000 queued events of 1 MiB each must not pin 10 GiB.
@@ -37,6 +41,7 @@ final class LocalSubscription implements Subscription, Runnable {
   private final Consumer<? super ProcessEvent> handler;
   private final int capacity;
   private final Executor executor;
+  private final BooleanSupplier othersWaiting;
   private final Consumer<LocalSubscription> onUnsubscribe;
   private volatile boolean closed;
 
@@ -57,12 +62,14 @@ final class LocalSubscription implements Subscription, Runnable {
   private final Drops dropping = new Drops();
 
   LocalSubscription(String filterText, TypeFilter filter, Consumer<? super ProcessEvent> handler,
-      int capacity, Executor executor, Consumer<LocalSubscription> onUnsubscribe) {
+      int capacity, Executor executor, BooleanSupplier othersWaiting,
+      Consumer<LocalSubscription> onUnsubscribe) {
     this.filterText = filterText;
     this.filter = filter;
     this.handler = handler;
     this.capacity = capacity;
     this.executor = executor;
+    this.othersWaiting = othersWaiting;
     this.onUnsubscribe = onUnsubscribe;
   }
 
@@ -138,7 +145,10 @@ final class LocalSubscription implements Subscription, Runnable {
     onUnsubscribe.accept(this);
   }
 
-  /** Delivers up to a batch of events to the handler, on a handler thread. */
+  /**
+   * Delivers the queued events to the handler, on a handler thread: all of them, or a batch when
+   * another subscription waits for a thread.
+   */
   @Override
   public void run() {
     ReceivedEvent[] chunk = new ReceivedEvent[CHUNK];
@@ -153,7 +163,11 @@ final class LocalSubscription implements Subscription, Runnable {
         queuedBytes -= heldBytes;
         held = 0;
         heldBytes = 0;
-        if (closed || handled >= BATCH) break;
+        if (closed) break;
+        if (handled >= BATCH) {
+          if (othersWaiting.getAsBoolean()) break;
+          handled = 0;
+        }
         for (ReceivedEvent e; n < CHUNK && (e = queue.poll()) != null; ) {
           heldBytes += e.size();
           chunk[n++] = e;

@@ -22,12 +22,13 @@ class LocalSubscriptionTest {
 
   private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
   private final List<String> seen = new ArrayList<>();
+  private boolean othersWaiting;
 
   private LocalSubscription subscription(int capacity, Consumer<ProcessEvent> also) {
     return new LocalSubscription(">", TypeFilter.ALL, e -> {
       seen.add(e.isResync() ? "resync " + notice(e) : "e" + e.id());
       also.accept(e);
-    }, capacity, tasks::add, s -> { });
+    }, capacity, tasks::add, () -> othersWaiting, s -> { });
   }
 
   private static String notice(ProcessEvent e) {
@@ -159,16 +160,30 @@ class LocalSubscriptionTest {
   }
 
   @Test
-  void aBusyHandlerGivesItsThreadBackAfterATurnAndGoesOn() {
+  void aBusyHandlerGivesItsThreadBackAfterATurnWhenAnotherSubscriptionWaitsAndGoesOn() {
+    othersWaiting = true;
     LocalSubscription s = subscription(10_000, e -> { });
-    long[] ids = new long[1000];
-    for (int i = 0; i < ids.length; i++) ids[i] = i + 1;
-    message(s, ids);
+    message(s, ids(1000));
     tasks.poll().run();
-    assertTrue(seen.size() < 1000 && seen.size() > 0, "one turn handles a part: " + seen.size());
+    assertEquals(LocalSubscription.BATCH, seen.size(), "one turn handles a batch");
     assertEquals(1, tasks.size(), "and queues the rest as a new task");
     runTasks();
     assertEquals(1000, seen.size());
     assertEquals("e1000", seen.get(999));
+  }
+
+  @Test
+  void aBusyHandlerKeepsItsThreadWhileNoOtherSubscriptionWaits() {
+    LocalSubscription s = subscription(10_000, e -> { });
+    message(s, ids(1000));
+    tasks.poll().run();
+    assertEquals(1000, seen.size(), "one turn handles them all");
+    assertEquals(0, tasks.size());
+  }
+
+  private static long[] ids(int n) {
+    long[] ids = new long[n];
+    for (int i = 0; i < n; i++) ids[i] = i + 1;
+    return ids;
   }
 }
