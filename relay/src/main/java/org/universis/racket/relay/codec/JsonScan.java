@@ -72,13 +72,10 @@ public final class JsonScan {
   // After the opening quote: to just after the closing one. Control characters must be escaped.
   private static int string(byte[] b, int i, int to) {
     int end = Math.min(to, i + MAX_STRING);
-    while (i < end) {
-      int c = b[i] & 0xFF;
-      if (c == '"') return i + 1;
-      if (c < 0x20) return -1;
-      if (c != '\\') {
-        i++;
-      } else if (i + 1 < end && isSimpleEscape(b[i + 1])) {
+    while ((i = special(b, i, end)) < end) {
+      if (b[i] == '"') return i + 1;
+      if (b[i] != '\\') return -1; // a control character
+      if (i + 1 < end && isSimpleEscape(b[i + 1])) {
         i += 2;
       } else if (i + 5 < end && b[i + 1] == 'u' && isHex(b[i + 2]) && isHex(b[i + 3]) && isHex(b[i + 4])
           && isHex(b[i + 5])) {
@@ -88,6 +85,31 @@ public final class JsonScan {
       }
     }
     return -1;
+  }
+
+  private static final long QUOTES = 0x2222222222222222L;
+  private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
+  private static final long SPACES = 0x2020202020202020L; // the first byte that is no control
+  private static final long HIGH_BITS = JsonSlice.ONES << 7;
+
+  /**
+   * The index of the first quote, backslash or control character in {@code b[i, end)}, or
+   * {@code end}. Eight bytes at a time: a body is mostly string bytes that need no look of their
+   * own. In each word, every test (a byte equal to a pattern's, a byte below 0x20) flags the
+   * lowest byte it looks for exactly, and flags other bytes only above it; a byte of 0x80 or more
+   * (UTF-8, checked before) matches none.
+   */
+  private static int special(byte[] b, int i, int end) {
+    for (; i + 8 <= end; i += 8) {
+      long x = (long) JsonSlice.LONGS.get(b, i);
+      long quote = x ^ QUOTES;
+      long backslash = x ^ BACKSLASHES;
+      long found = (((quote - JsonSlice.ONES) & ~quote)
+          | ((backslash - JsonSlice.ONES) & ~backslash) | ((x - SPACES) & ~x)) & HIGH_BITS;
+      if (found != 0) return i + (Long.numberOfTrailingZeros(found) >>> 3);
+    }
+    while (i < end && b[i] != '"' && b[i] != '\\' && (b[i] & 0xFF) >= 0x20) i++;
+    return i;
   }
 
   // -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?

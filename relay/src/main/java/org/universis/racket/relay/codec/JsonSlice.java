@@ -8,7 +8,8 @@ import java.util.Arrays;
 
 /**
  * Cuts a value's raw bytes out of a parsed JSON document, so the relay forwards bodies byte for
- * byte instead of decoding and re-encoding them.
+ * byte instead of decoding and re-encoding them; and the scans over every byte received, eight
+ * bytes at a time.
  */
 public final class JsonSlice {
 
@@ -59,9 +60,20 @@ public final class JsonSlice {
     return i;
   }
 
-  private static final VarHandle LONGS =
+  /**
+   * The index of the first byte in {@code b[from, to)} that is not ASCII, or {@code to}. Eight
+   * bytes at a time: the relay checks every text frame it receives to be UTF-8, mostly ASCII.
+   */
+  public static int asciiEnd(byte[] b, int from, int to) {
+    int i = from;
+    while (i + 8 <= to && ((long) LONGS.get(b, i) & (ONES << 7)) == 0) i += 8;
+    while (i < to && b[i] >= 0) i++;
+    return i;
+  }
+
+  static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
+  static final long ONES = 0x0101010101010101L;
   private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
   private static final long RETURNS = 0x0D0D0D0D0D0D0D0DL;
 

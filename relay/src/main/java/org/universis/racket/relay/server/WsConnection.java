@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.universis.racket.relay.codec.JsonSlice;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.conduits.ConduitStreamSinkChannel;
@@ -387,8 +388,7 @@ final class WsConnection {
 
   /** Whether bytes {@code from} to {@code to} are UTF-8; JSON is mostly ASCII, checked in one pass. */
   static boolean isUtf8(byte[] bytes, int from, int to) {
-    int i = from;
-    while (i < to && bytes[i] >= 0) i++;
+    int i = JsonSlice.asciiEnd(bytes, from, to);
     if (i == to) return true;
     try {
       StandardCharsets.UTF_8.newDecoder()

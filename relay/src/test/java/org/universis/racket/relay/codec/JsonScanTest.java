@@ -27,6 +27,30 @@ class JsonScanTest {
   }
 
   @Test
+  void everyQuoteBackslashAndControlCharacterCountsWhereverItStandsInAString() throws Exception {
+    // Strings are scanned eight bytes at a time: put each byte that matters at every place of
+    // the first words, among ASCII and multi-byte characters, and ask Jackson each time.
+    int vouched = 0;
+    for (String filler : List.of("a", "é", "☃")) {
+      for (String odd : List.of("\"", "\\\"", "\\n", "\\u00e9", " ", "\u007f", // fine
+          "\\x", "\u0001", "\t", "\u001f")) { // refused
+        for (int at = 0; at < 20; at++) {
+          String v = "\"" + filler.repeat(at) + odd + filler.repeat(20 - at) + "\"";
+          byte[] b = (v + "]").getBytes(StandardCharsets.UTF_8);
+          int end = JsonScan.valueEnd(b, 0, b.length);
+          if (end >= 0) {
+            assertTrue(jacksonReadsOneValue(b, end), v + " to " + end);
+            vouched++;
+          } else {
+            assertTrue(!jacksonReadsOneValue(b, b.length - 1), v + " is refused by Jackson too");
+          }
+        }
+      }
+    }
+    assertEquals(3 * 6 * 20, vouched, "the six fine ones, from a quote that ends the string early");
+  }
+
+  @Test
   void longNamesAreLeftToJacksonWhichLimitsThem() {
     byte[] ok = ("{\"" + "k".repeat(JsonScan.MAX_NAME) + "\":1}").getBytes(StandardCharsets.UTF_8);
     assertEquals(ok.length, JsonScan.valueEnd(ok, 0, ok.length));

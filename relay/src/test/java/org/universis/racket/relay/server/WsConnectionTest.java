@@ -263,6 +263,15 @@ class WsConnectionTest {
     byte[] around = {(byte) 0xc0, 'o', 'k', (byte) 0xe2, (byte) 0x9c, (byte) 0x93, (byte) 0xc0};
     assertTrue(WsConnection.isUtf8(around, 1, 6), "only the range is checked");
     assertFalse(WsConnection.isUtf8(around, 1, 5), "a character cut at the range's end");
+    // ASCII is skipped eight bytes at a time: a bad byte or a good character at every place.
+    for (int at = 0; at < 20; at++) {
+      String before = "a".repeat(at);
+      String after = "b".repeat(20 - at);
+      assertTrue(isUtf8((before + "é" + after).getBytes(StandardCharsets.UTF_8)), "é at " + at);
+      byte[] bad = (before + "?" + after).getBytes(StandardCharsets.UTF_8);
+      bad[at] = (byte) 0xff;
+      assertFalse(isUtf8(bad), "0xff at " + at);
+    }
   }
 
   private static boolean isUtf8(byte[] bytes) {
