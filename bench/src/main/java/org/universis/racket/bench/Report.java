@@ -49,8 +49,9 @@ final class Report {
 
   private void throughput(StringBuilder b) {
     b.append("### Throughput: the publisher sends as fast as its client allows (").append(config.throughputSeconds())
-        .append(" s at most), 256-byte JSON events, after a warm-up (").append(config.warmupSeconds())
-        .append(" s at the latency phase's rate, ").append(config.warmupSeconds())
+        .append(" s at most), 256-byte JSON events, after a warm-up (")
+        .append(config.warmupSeconds()).append(" s at the latency phase's rate, ")
+        .append(config.warmupSeconds())
         .append(" s flat out, then flat out until every worker's JIT compilers are quiet)\n\n")
         .append("| system | S | events/s per subscriber | slowest subscriber | publisher events/s | lost | out of order | twice | server peak RSS | CPU µs/event: server, publisher, each subscriber |\n")
         .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");

@@ -19,9 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>The warm-up sends flat out and paced (at the latency phase's rate, or at the sustained
  * check's pace), each for the warm-up's length, in the order that ends the way the measurement
- * sends (paced last for latency, flat out last for throughput), then a second's worth more of that
- * at a time until the JIT compilers of every worker are quiet (the launcher's {@code Scenario} decides, from the compile
- * times the workers report): they compile what they need before the measurement rather than
+ * sends (paced last for latency, flat out last for throughput), then a second more of that at a
+ * time until the JIT compilers of every worker are quiet (the launcher's {@code Scenario}
+ * decides, from the compile times the workers report): they compile what they need before the measurement rather than
  * during it. On two cores at 10,000 events/s a compiler thread gets little CPU, and code that
  * runs once per message rather than once per event (racket's reading and hand-over: the relay
  * sends many events per message flat out, one at that rate) was still being compiled in the first
@@ -110,11 +110,14 @@ public final class Worker {
       // its delivery loop for the long turns of a flat-out stream (docs/PERFORMANCE.md, "Ninth
       // session").
       long warm = 0;
-      long flat = 0;
-      if (latency) flat = warm = flat(sender, Tick.WARMUP_FIRST, FLAT_WARMUP_MAX, seconds(warmupSeconds));
+      long flat = 0; // of them flat out: at most FLAT_WARMUP_MAX
+      if (latency) {
+        flat = warm = flat(sender, Tick.WARMUP_FIRST, FLAT_WARMUP_MAX, deadlineIn(warmupSeconds));
+      }
       warm += paced(sender, Tick.WARMUP_FIRST + 2 * warm, (long) warmupSeconds * rate, rate);
       if (!latency) {
-        flat = flat(sender, Tick.WARMUP_FIRST + 2 * warm, FLAT_WARMUP_MAX, seconds(warmupSeconds));
+        flat = flat(sender, Tick.WARMUP_FIRST + 2 * warm, FLAT_WARMUP_MAX,
+            deadlineIn(warmupSeconds));
         warm += flat;
       }
       while (true) {
@@ -127,7 +130,7 @@ public final class Worker {
               + next);
         }
         long more = latency ? paced(sender, Tick.WARMUP_FIRST + 2 * warm, rate, rate)
-            : flat(sender, Tick.WARMUP_FIRST + 2 * warm, FLAT_WARMUP_MAX - flat, seconds(1));
+            : flat(sender, Tick.WARMUP_FIRST + 2 * warm, FLAT_WARMUP_MAX - flat, deadlineIn(1));
         if (!latency) flat += more;
         warm += more;
       }
@@ -144,7 +147,7 @@ public final class Worker {
     }
   }
 
-  private static long seconds(int seconds) {
+  private static long deadlineIn(int seconds) {
     return System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
   }
 
