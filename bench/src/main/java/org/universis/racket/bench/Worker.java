@@ -21,12 +21,12 @@ import java.util.concurrent.locks.LockSupport;
  * check's pace), each for the warm-up's length, in the order that ends the way the measurement
  * sends (paced last for latency, flat out last for throughput), then a second more of that at a
  * time until the JIT compilers of every worker are quiet (the launcher's {@code Scenario}
- * decides, from the compile times the workers report): they compile what they need before the measurement rather than
- * during it. On two cores at 10,000 events/s a compiler thread gets little CPU, and code that
- * runs once per message rather than once per event (racket's reading and hand-over: the relay
- * sends many events per message flat out, one at that rate) was still being compiled in the first
- * seconds of the measurement after a fixed 5 s + 5 s warm-up (docs/PERFORMANCE.md, "Seventh
- * session"). Warm-up events run the same code as measured ones ({@link Tick#MEASURED_FIRST}), so
+ * decides, from the compile times the workers report): they compile what they need before the
+ * measurement rather than during it. On two cores at 10,000 events/s a compiler thread gets
+ * little CPU, and code that runs once per message rather than once per event (racket's reading
+ * and hand-over: the relay sends many events per message flat out, one at that rate) was still
+ * being compiled in the first seconds of the measurement after a fixed 5 s + 5 s warm-up
+ * (docs/PERFORMANCE.md, "Seventh session"). Warm-up events run the same code as measured ones ({@link Tick#MEASURED_FIRST}), so
  * that nothing new is compiled when the measurement starts.
  *
  * <pre>

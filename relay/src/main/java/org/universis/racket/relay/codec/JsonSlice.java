@@ -8,8 +8,8 @@ import java.util.Arrays;
 
 /**
  * Cuts a value's raw bytes out of a parsed JSON document, so the relay forwards bodies byte for
- * byte instead of decoding and re-encoding them; and the scans over every byte received, eight
- * bytes at a time.
+ * byte instead of decoding and re-encoding them; and finds line ends and non-ASCII bytes in what
+ * the relay and the client receive, eight bytes at a time.
  */
 public final class JsonSlice {
 
