@@ -90,7 +90,6 @@ public final class JsonScan {
   private static final long QUOTES = 0x2222222222222222L;
   private static final long BACKSLASHES = 0x5C5C5C5C5C5C5C5CL;
   private static final long SPACES = 0x2020202020202020L; // the first byte that is no control
-  private static final long HIGH_BITS = JsonSlice.ONES << 7;
 
   /**
    * The index of the first quote, backslash or control character in {@code b[i, end)}, or
@@ -102,10 +101,8 @@ public final class JsonScan {
   private static int special(byte[] b, int i, int end) {
     for (; i + 8 <= end; i += 8) {
       long x = (long) JsonSlice.LONGS.get(b, i);
-      long quote = x ^ QUOTES;
-      long backslash = x ^ BACKSLASHES;
-      long found = (((quote - JsonSlice.ONES) & ~quote)
-          | ((backslash - JsonSlice.ONES) & ~backslash) | ((x - SPACES) & ~x)) & HIGH_BITS;
+      long found = JsonSlice.zeroBytes(x ^ QUOTES) | JsonSlice.zeroBytes(x ^ BACKSLASHES)
+          | ((x - SPACES) & ~x & JsonSlice.HIGH_BITS);
       if (found != 0) return i + (Long.numberOfTrailingZeros(found) >>> 3);
     }
     while (i < end && b[i] != '"' && b[i] != '\\' && (b[i] & 0xFF) >= 0x20) i++;

@@ -52,8 +52,7 @@ public final class JsonSlice {
   public static int lineEnd(byte[] text, int from, int to) {
     int i = from;
     for (; i + 8 <= to; i += 8) {
-      long x = (long) LONGS.get(text, i) ^ NEWLINES; // a zero byte where text has '\n'
-      long found = (x - ONES) & ~x & (ONES << 7);
+      long found = zeroBytes((long) LONGS.get(text, i) ^ NEWLINES); // where text has '\n'
       if (found != 0) return i + (Long.numberOfTrailingZeros(found) >>> 3);
     }
     while (i < to && text[i] != '\n') i++;
@@ -66,21 +65,29 @@ public final class JsonSlice {
    */
   public static int asciiEnd(byte[] b, int from, int to) {
     int i = from;
-    while (i + 8 <= to && ((long) LONGS.get(b, i) & (ONES << 7)) == 0) i += 8;
+    while (i + 8 <= to && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) i += 8;
     while (i < to && b[i] >= 0) i++;
     return i;
   }
 
   static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  static final long ONES = 0x0101010101010101L;
+  private static final long ONES = 0x0101010101010101L;
+  static final long HIGH_BITS = ONES << 7;
   private static final long NEWLINES = 0x0A0A0A0A0A0A0A0AL;
   private static final long RETURNS = 0x0D0D0D0D0D0D0D0DL;
 
   // Whether one of the eight bytes of x equals the byte repeated in `pattern`.
   private static boolean hasByte(long x, long pattern) {
-    long y = x ^ pattern;
-    return ((y - ONES) & ~y & (ONES << 7)) != 0;
+    return zeroBytes(x ^ pattern) != 0;
+  }
+
+  /**
+   * The high bit of each zero byte of {@code y}: exact for the lowest one, and a byte above a zero
+   * byte may be flagged too, so the lowest flag is where the first zero byte is.
+   */
+  static long zeroBytes(long y) {
+    return (y - ONES) & ~y & HIGH_BITS;
   }
 
   private static boolean isTrailing(byte b) {
