@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.universis.racket.RacketOptions;
 import org.universis.racket.relay.server.Log;
 import org.universis.racket.relay.server.Relay;
@@ -27,6 +28,9 @@ final class Connector {
   private static final long PING_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final long DEAD_AFTER_NANOS = TimeUnit.SECONDS.toNanos(20);
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
+  // How often the reading is looked at while handlers' turns run on it (Link): a turn still
+  // running at a second look, between one and two of these, loses the reading.
+  static final long LOOK_MILLIS = 100;
   // A relay frame holds at most max-event-size + 64 KiB; anything far larger is not a relay.
   private static final int MAX_MESSAGE_BYTES = 64 << 20;
 
@@ -49,6 +53,7 @@ final class Connector {
   private boolean closed;
   private volatile long resumeId;
   private volatile int maxEventSize = DEFAULT_MAX_EVENT_SIZE;
+  private final AtomicBoolean watching = new AtomicBoolean();
 
   Connector(RacketOptions options, String originId, Outbox outbox, Inbox inbox) {
     this.options = options;
@@ -176,9 +181,41 @@ final class Connector {
     inbox.deliver(event);
   }
 
-  /** The end of a message from the relay: the handlers may take what it brought. */
-  void endOfMessage() {
-    inbox.flush();
+  /**
+   * The end of a message from the relay: the handlers may take what it brought.
+   *
+   * @param here whether the reader may deliver a few events itself
+   * @return the subscription whose turn the reader must run, or null
+   */
+  LocalSubscription endOfMessage(boolean here) {
+    return inbox.flush(here);
+  }
+
+  /** A handler's turn began on a link's reader: look at the reading while turns run. */
+  void watchTurns() {
+    if (!watching.get() && watching.compareAndSet(false, true)) lookLater();
+  }
+
+  private void lookLater() {
+    try {
+      scheduler.schedule(this::look, LOOK_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  // Looks again while turns run, then stops until the next turn: an idle emitter wakes nobody.
+  private void look() {
+    Link l;
+    synchronized (this) {
+      l = link;
+    }
+    if (l != null && l.look()) {
+      lookLater();
+      return;
+    }
+    watching.set(false);
+    if (l != null && l.turnedSinceLook()) watchTurns(); // it may have seen `watching` still set
   }
 
   void acked(long seq, long id, int count) {

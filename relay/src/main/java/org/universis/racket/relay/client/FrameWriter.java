@@ -14,7 +14,9 @@ import java.util.function.Consumer;
  * up and a sender thread sends them, as many per frame as are queued (NDJSON), up to the relay's
  * frame limit. The hop to the sender is what fills frames: a send to a socket with room returns at
  * once, so sending on the caller's thread put every emit of a busy publisher in a frame of its own
- * (about 3 per frame, measured), and the relay pays per frame.
+ * (about 3 per frame, measured), and the relay pays per frame. An emit on an idle connection,
+ * where there is nothing to fill a frame with, goes on the caller's thread ({@link #sendHere}):
+ * the hop would cost a wake-up for it alone.
  */
 final class FrameWriter {
 
@@ -74,6 +76,32 @@ final class FrameWriter {
       sending.set(false);
       fail(e); // the connection is closing
     }
+  }
+
+  /**
+   * Sends what is queued, up to one frame, on the caller's thread, unless a sender runs already;
+   * the rest goes to a sender. For a small message on an idle connection: the socket has room, so
+   * the send does not block.
+   */
+  void sendHere() {
+    // An interrupt during a write closes the socket (it is a channel's): the sender writes then.
+    if (Thread.currentThread().isInterrupted()) {
+      flush();
+      return;
+    }
+    if (failed || !sending.compareAndSet(false, true)) return;
+    try {
+      if (!queue.isEmpty()) { // a sender that ran until just now may have sent it
+        int length = nextFrame();
+        socket.sendText(frame, length);
+      }
+    } catch (IOException | RuntimeException e) {
+      sending.set(false);
+      fail(e);
+      return;
+    }
+    sending.set(false);
+    flush(); // a message queued meanwhile
   }
 
   // On a sender thread, holding `sending`: sends frames until the queue is empty. What is queued

@@ -95,10 +95,18 @@ final class Inbox {
    * calls it once per message from the relay, so a message of many events costs each handler
    * thread at most one wake-up, not one per event (a handler that keeps up would otherwise sleep
    * and be woken between every two events).
+   *
+   * @param here whether the caller may deliver a few events itself
+   * @return the subscription whose turn the caller must now run ({@link LocalSubscription#runHere}),
+   *     or null: at most one, so that one handler that blocks holds up no other subscription's
    */
-  synchronized void flush() {
-    for (LocalSubscription s : touched) s.wake();
+  synchronized LocalSubscription flush(boolean here) {
+    LocalSubscription mine = null;
+    for (LocalSubscription s : touched) {
+      if (s.wake(here && mine == null)) mine = s;
+    }
     touched.clear();
+    return mine;
   }
 
   private void offer(LocalSubscription s, ReceivedEvent event) {

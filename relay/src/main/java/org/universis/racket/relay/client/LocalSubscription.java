@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.universis.racket.ProcessEvent;
@@ -12,15 +13,16 @@ import org.universis.racket.relay.server.Log;
 import org.universis.racket.spi.TypeFilter;
 
 /**
- * One handler and its own bounded queue, drained in order by at most one pooled handler thread at a
- * time: a slow handler delays only its own events. When the queue is full, arriving events are
- * dropped and the handler later gets one {@code racket.resync} notice (reason {@code overflow}) in
- * their place, before any event that came after them.
+ * One handler and its own bounded queue, drained in order by one thread at a time: a slow handler
+ * delays only its own events. When the queue is full, arriving events are dropped and the handler
+ * later gets one {@code racket.resync} notice (reason {@code overflow}) in their place, before any
+ * event that came after them.
  *
  * <p>The connection's reader gathers a message's events here ({@link #offer}) and hands them over
- * together ({@link #wake}); the handler thread takes them in chunks. Each side takes the lock once
- * per message or chunk, not once per event: per-event atomics on memory both threads write cost
- * more than the rest of handing an event over.
+ * together ({@link #wake}). A few events for an idle subscription the reader may deliver itself
+ * ({@link #runHere}); otherwise a pooled handler thread takes them in chunks ({@link #run}). Each
+ * side takes the lock once per message or chunk, not once per event: per-event atomics on memory
+ * both threads write cost more than the rest of handing an event over.
  */
 final class LocalSubscription implements Subscription, Runnable {
 
@@ -35,6 +37,13 @@ final class LocalSubscription implements Subscription, Runnable {
   static final long MAX_QUEUED_BYTES = 64L << 20;
   // Past this many events, buffers that grew for a backlog are let go once it is gone.
   private static final int KEPT_ROOM = 1024;
+  // The most events the reader delivers itself, when the subscription had none queued: the case of
+  // events arriving a few at a time, where a hop to a handler thread costs a wake-up per event.
+  static final int HERE_MAX = 8;
+  // A turn on the reader that took longer than this sends the subscription's turns to the pool for
+  // a while: the reader is every subscription's and every ack's, and must not wait on a slow one.
+  static final long SLOW_HERE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+  static final long POOLED_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final String filterText;
   private final TypeFilter filter;
@@ -51,6 +60,8 @@ final class LocalSubscription implements Subscription, Runnable {
   private int heldEvents; // taken from the queue by the handler, not handled yet: they count too
   private int queuedMost; // since the queue was last empty: a deque that grew is replaced then
   private boolean scheduled;
+  private long pooledUntil = System.nanoTime(); // turns go to the pool until then
+  private boolean slowBefore; // the reader's: whether its last turn here was slow
   private final Drops unreported = new Drops(); // dropped after the last queued event
 
   // The reader's side (guarded by the Inbox): the message being read.
@@ -112,8 +123,13 @@ final class LocalSubscription implements Subscription, Runnable {
     return first;
   }
 
-  /** Hands the events gathered since the last call to the handler, waking it if it sleeps. */
-  void wake() {
+  /**
+   * Hands the events gathered since the last call to the handler, waking it if it sleeps.
+   *
+   * @param here whether the caller may deliver them itself
+   * @return true when the caller must now call {@link #runHere()}: the turn is its own
+   */
+  boolean wake(boolean here) {
     gathering = false;
     boolean start;
     synchronized (this) {
@@ -125,12 +141,39 @@ final class LocalSubscription implements Subscription, Runnable {
       unreported.take(dropping);
       start = !closed && !scheduled && (!queue.isEmpty() || unreported.count > 0);
       if (start) scheduled = true;
+      here = start && here && queue.size() + (unreported.count > 0 ? 1 : 0) <= HERE_MAX
+          && System.nanoTime() - pooledUntil >= 0;
     }
     boolean grew = arriving.size() > KEPT_ROOM;
     arriving.clear();
     if (grew) arriving.trimToSize();
     arrivingBytes = 0;
-    if (start) execute();
+    if (start && !here) execute();
+    return here;
+  }
+
+  /** The reader delivers what {@link #wake(boolean)} gave it; its next turns may go to the pool. */
+  void runHere() {
+    long began = System.nanoTime();
+    try {
+      turn(true);
+    } finally {
+      long now = System.nanoTime();
+      // Twice in a row: a reader that lost its core for a while during one turn is not slow.
+      if (now - began <= SLOW_HERE_NANOS) {
+        slowBefore = false;
+      } else if (!slowBefore) {
+        slowBefore = true;
+      } else {
+        slowBefore = false;
+        pool(now);
+      }
+    }
+  }
+
+  /** Sends the turns of the next {@link #POOLED_NANOS} to the pool. */
+  synchronized void pool(long now) {
+    pooledUntil = now + POOLED_NANOS;
   }
 
   private void add(ReceivedEvent event) {
@@ -151,6 +194,12 @@ final class LocalSubscription implements Subscription, Runnable {
    */
   @Override
   public void run() {
+    turn(false);
+  }
+
+  // On the reader (here), one chunk, the rest (which only a reader taking over can have added)
+  // going to the pool.
+  private void turn(boolean here) {
     ReceivedEvent[] chunk = new ReceivedEvent[CHUNK];
     int handled = 0;
     int held = 0; // of the chunk in hand, the events taken from the queue
@@ -164,6 +213,7 @@ final class LocalSubscription implements Subscription, Runnable {
         held = 0;
         heldBytes = 0;
         if (closed) break;
+        if (here && handled > 0 && !queue.isEmpty()) break;
         if (handled >= BATCH) {
           if (othersWaiting.getAsBoolean()) break;
           handled = 0;

@@ -1,6 +1,7 @@
 package org.universis.racket.relay.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -16,7 +17,8 @@ import org.universis.racket.spi.TypeFilter;
 
 /**
  * The hand-over from the connection's reader to a subscription's handler, step by step: the
- * handler runs only when the test runs the tasks the subscription gave its executor.
+ * handler runs only when the test runs the tasks the subscription gave its executor, or delivers
+ * on "the reader" (the test's thread) when the subscription says it may.
  */
 class LocalSubscriptionTest {
 
@@ -49,7 +51,7 @@ class LocalSubscriptionTest {
 
   private void message(LocalSubscription s, long... ids) {
     for (long id : ids) s.offer(event(id));
-    s.wake();
+    s.wake(false);
   }
 
   private void runTasks() {
@@ -153,7 +155,7 @@ class LocalSubscriptionTest {
     int size = event(1, 1 << 20).size();
     long fit = LocalSubscription.MAX_QUEUED_BYTES / size;
     for (int id = 1; id <= fit + 2; id++) s.offer(event(id, 1 << 20));
-    s.wake();
+    s.wake(false);
     runTasks();
     assertEquals("resync 2:" + (fit + 1) + "-" + (fit + 2), seen.get(seen.size() - 1));
     assertEquals(fit + 1, seen.size());
@@ -179,6 +181,65 @@ class LocalSubscriptionTest {
     tasks.poll().run();
     assertEquals(1000, seen.size(), "one turn handles them all");
     assertEquals(0, tasks.size());
+  }
+
+  @Test
+  void aFewEventsForAnIdleSubscriptionAreTheReadersToDeliver() {
+    LocalSubscription s = subscription(100, e -> { });
+    for (long id = 1; id <= LocalSubscription.HERE_MAX; id++) s.offer(event(id));
+    assertTrue(s.wake(true), "the reader may deliver them");
+    assertEquals(0, tasks.size(), "no task for the pool");
+    s.runHere();
+    assertEquals(LocalSubscription.HERE_MAX, seen.size());
+    s.offer(event(100));
+    assertTrue(s.wake(true), "its turn is over: the next message is the reader's too");
+  }
+
+  @Test
+  void moreEventsOrABusySubscriptionGoToThePool() {
+    LocalSubscription s = subscription(100, e -> { });
+    for (long id = 1; id <= LocalSubscription.HERE_MAX + 1; id++) s.offer(event(id));
+    assertFalse(s.wake(true), "too many for the reader");
+    assertEquals(1, tasks.size());
+    s.offer(event(20));
+    assertFalse(s.wake(true), "a turn is scheduled on the pool: the events wait for it");
+    assertEquals(1, tasks.size());
+    s.offer(event(21));
+    assertFalse(s.wake(false), "the reader said no");
+    runTasks();
+    assertEquals(LocalSubscription.HERE_MAX + 3, seen.size());
+  }
+
+  @Test
+  void twoSlowTurnsInARowOnTheReaderSendTheNextTurnsToThePool() {
+    long[] busyNanos = {0};
+    LocalSubscription s = subscription(100, e -> spin(busyNanos[0]));
+    busyNanos[0] = 2 * LocalSubscription.SLOW_HERE_NANOS;
+    assertTrue(here(s, 1), "a first turn");
+    busyNanos[0] = 0;
+    assertTrue(here(s, 2), "one slow turn alone is forgiven: the reader may have lost its core");
+    busyNanos[0] = 2 * LocalSubscription.SLOW_HERE_NANOS;
+    assertTrue(here(s, 3), "slow again");
+    assertTrue(here(s, 4), "and again: this turn is the second slow one in a row");
+    s.offer(event(5));
+    assertFalse(s.wake(true), "the handler is slow: its turns go to the pool");
+    runTasks();
+    assertEquals(List.of("e1", "e2", "e3", "e4", "e5"), seen);
+  }
+
+  // One message of one event, delivered by the reader if it may; returns whether it did.
+  private boolean here(LocalSubscription s, long id) {
+    s.offer(event(id));
+    if (!s.wake(true)) return false;
+    s.runHere();
+    return true;
+  }
+
+  private static void spin(long nanos) {
+    long end = System.nanoTime() + nanos;
+    while (System.nanoTime() - end < 0) {
+      Thread.onSpinWait(); // a handler's work: time on the thread, the case being tested
+    }
   }
 
   private static long[] ids(int n) {

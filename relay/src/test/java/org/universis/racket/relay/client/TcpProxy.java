@@ -26,6 +26,7 @@ final class TcpProxy implements AutoCloseable {
   private Thread acceptThread;
   private volatile boolean loseAfterHello;
   private final AtomicLong lost = new AtomicLong();
+  private final AtomicLong accepted = new AtomicLong();
 
   TcpProxy(int target) throws IOException {
     this.target = target;
@@ -64,6 +65,11 @@ final class TcpProxy implements AutoCloseable {
     return lost.get();
   }
 
+  /** How many connections clients opened through the proxy. */
+  long accepted() {
+    return accepted.get();
+  }
+
   /** Accepts connections again. */
   synchronized void open() throws IOException {
     ServerSocket s = new ServerSocket();
@@ -80,6 +86,7 @@ final class TcpProxy implements AutoCloseable {
     try {
       while (true) {
         Socket client = s.accept();
+        accepted.incrementAndGet();
         Socket relay = new Socket("127.0.0.1", target);
         sockets.add(client);
         sockets.add(relay);
