@@ -97,8 +97,9 @@ final class Inbox {
    * and be woken between every two events).
    *
    * @param here whether the caller may deliver a few events itself
-   * @return the subscription whose turn the caller must now run ({@link LocalSubscription#runHere}),
-   *     or null: at most one, so that one handler that blocks holds up no other subscription's
+   * @return the subscription whose turn the caller must now run
+   *     ({@link LocalSubscription#runHere}), or null: at most one, so that one handler that blocks
+   *     holds up no other subscription's
    */
   synchronized LocalSubscription flush(boolean here) {
     LocalSubscription mine = null;

@@ -197,7 +197,9 @@ final class Link implements RelaySocket.Listener, WireReader.Sink {
     socket.sendClose(1000);
     try {
       // A handler on the reader that closes its emitter would wait for itself.
-      if (Thread.currentThread() != readerThread) ended.await(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+      if (Thread.currentThread() != readerThread) {
+        ended.await(CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
