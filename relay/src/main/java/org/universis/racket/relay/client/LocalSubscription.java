@@ -160,14 +160,9 @@ final class LocalSubscription implements Subscription, Runnable {
     } finally {
       long now = System.nanoTime();
       // Twice in a row: a reader that lost its core for a while during one turn is not slow.
-      if (now - began <= SLOW_HERE_NANOS) {
-        slowBefore = false;
-      } else if (!slowBefore) {
-        slowBefore = true;
-      } else {
-        slowBefore = false;
-        pool(now);
-      }
+      boolean slow = now - began > SLOW_HERE_NANOS;
+      if (slow && slowBefore) pool(now);
+      slowBefore = slow && !slowBefore;
     }
   }
 

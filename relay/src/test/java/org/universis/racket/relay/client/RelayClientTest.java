@@ -58,6 +58,20 @@ class RelayClientTest {
     return emitter(RacketOptions.builder().url("http://127.0.0.1:" + relay.port()).mode(RacketOptions.Mode.CLIENT));
   }
 
+  private ProcessEventEmitter emitterThrough(TcpProxy network) {
+    return emitter(RacketOptions.builder().url("http://127.0.0.1:" + network.port())
+        .mode(RacketOptions.Mode.CLIENT));
+  }
+
+  // A handler's wait for the test to let it go.
+  private static void await(CountDownLatch release) {
+    try {
+      release.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private ProcessEventEmitter emitter(RacketOptions.Builder options) {
     ProcessEventEmitter e = new ProcessEventEmitter(options.build());
     emitters.add(e);
@@ -185,19 +199,14 @@ class RelayClientTest {
   @Test
   void aHandlerThatBlocksOnTheReaderLosesTheReadingAndHoldsUpNothingElse() throws Exception {
     try (TcpProxy network = new TcpProxy(relay.port())) {
-      ProcessEventEmitter e = emitter(RacketOptions.builder()
-          .url("http://127.0.0.1:" + network.port()).mode(RacketOptions.Mode.CLIENT));
+      ProcessEventEmitter e = emitterThrough(network);
       CountDownLatch release = new CountDownLatch(1);
       List<Long> slow = new CopyOnWriteArrayList<>();
       List<Long> fast = new CopyOnWriteArrayList<>();
       List<String> slowThreads = new CopyOnWriteArrayList<>();
       e.subscribe("tick", ev -> {
         slowThreads.add(Thread.currentThread().getName());
-        try {
-          release.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException ex) {
-          Thread.currentThread().interrupt();
-        }
+        await(release);
         slow.add(ev.id());
       });
       e.subscribe("tick", ev -> fast.add(ev.id()));
@@ -226,11 +235,7 @@ class RelayClientTest {
     List<Long> slow = new CopyOnWriteArrayList<>();
     List<Long> fast = new CopyOnWriteArrayList<>();
     e.subscribe("tick", ev -> {
-      try {
-        release.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException ex) {
-        Thread.currentThread().interrupt();
-      }
+      await(release);
       slow.add(ev.id());
     });
     e.subscribe("tick", ev -> fast.add(ev.id()));
@@ -260,8 +265,7 @@ class RelayClientTest {
   @Test
   void anInterruptAHandlerLeavesOnItsThreadDoesNotCloseTheConnection() throws Exception {
     try (TcpProxy network = new TcpProxy(relay.port())) {
-      ProcessEventEmitter e = emitter(RacketOptions.builder()
-          .url("http://127.0.0.1:" + network.port()).mode(RacketOptions.Mode.CLIENT));
+      ProcessEventEmitter e = emitterThrough(network);
       List<String> threads = new CopyOnWriteArrayList<>();
       e.subscribe("one", ev -> {
         threads.add(Thread.currentThread().getName());
@@ -284,11 +288,7 @@ class RelayClientTest {
     CountDownLatch release = new CountDownLatch(1);
     List<ProcessEvent> got = new CopyOnWriteArrayList<>();
     e.subscribe("tick", ev -> {
-      try {
-        release.await(30, TimeUnit.SECONDS);
-      } catch (InterruptedException ex) {
-        Thread.currentThread().interrupt();
-      }
+      await(release);
       got.add(ev);
     });
     List<Long> ids = new ArrayList<>();
@@ -382,8 +382,7 @@ class RelayClientTest {
     relay.close();
     relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).historySize(10).build());
     try (TcpProxy network = new TcpProxy(relay.port())) {
-      ProcessEventEmitter subscriber = emitter(RacketOptions.builder()
-          .url("http://127.0.0.1:" + network.port()).mode(RacketOptions.Mode.CLIENT));
+      ProcessEventEmitter subscriber = emitterThrough(network);
       ProcessEventEmitter emitter = emitter();
       List<ProcessEvent> got = new CopyOnWriteArrayList<>();
       subscriber.subscribe("gap.>", got::add);
@@ -411,8 +410,7 @@ class RelayClientTest {
     relay.close();
     relay = Relay.start(RelayConfig.builder().port(port).daemonThreads(true).build());
     try (TcpProxy network = new TcpProxy(port)) {
-      ProcessEventEmitter e = emitter(RacketOptions.builder()
-          .url("http://127.0.0.1:" + network.port()).mode(RacketOptions.Mode.CLIENT));
+      ProcessEventEmitter e = emitterThrough(network);
       for (int n = 0; n < 5; n++) e.emit("takeover.sent", Map.of("n", n)).get(30, TimeUnit.SECONDS);
 
       // Another relay takes the port over. The emitter re-sends its five acknowledged emits to it
