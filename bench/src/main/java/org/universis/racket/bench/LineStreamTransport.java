@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * racket's HTTP surface with one long {@code POST /events} in {@code application/x-ndjson} per
  * phase: each tick is one line of a chunked body, as a pipe into {@code curl -T -} sends them.
- * Paced ticks go out one chunk each, at once; a flat-out sender fills chunks of up to 64 KiB.
+ * Paced ticks go out in one chunk per flush: one each at a pace the sender keeps, and those that
+ * came due together when it is behind, as a pipe's reader such as curl takes what has arrived.
+ * A flat-out sender fills chunks of up to 64 KiB.
  * Subscribers read {@code GET /events} with the minimal client of {@link RawHttpTransport}.
  */
 final class LineStreamTransport implements Transport {
@@ -43,7 +45,11 @@ final class LineStreamTransport implements Transport {
         length += json.length;
         chunk[HEAD_ROOM + length++] = '\n';
         lines++;
-        if (latency) writeChunk();
+      }
+
+      @Override
+      public void flush() throws IOException {
+        writeChunk();
       }
 
       // One write: the size in hex right before the data, CRLF after it.

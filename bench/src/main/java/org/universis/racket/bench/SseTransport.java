@@ -51,16 +51,16 @@ final class SseTransport implements Transport {
         }
         pending.write(count == 0 ? '[' : ',');
         pending.writeBytes(json);
-        if (++count == batch) flush();
+        if (++count == batch) postPending();
       }
 
       @Override
       public void drain() throws InterruptedException {
-        if (count > 0) flush();
+        if (count > 0) postPending();
         window.drain();
       }
 
-      private void flush() throws InterruptedException {
+      private void postPending() throws InterruptedException {
         pending.write(']');
         post(pending.toByteArray());
         pending.reset();

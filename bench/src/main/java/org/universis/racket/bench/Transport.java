@@ -10,7 +10,8 @@ interface Transport {
 
   /**
    * Opens a publisher. {@code latency} tells whether the caller paces its sends (then each send
-   * should leave at once) or sends as fast as it can (then the client may batch as it allows).
+   * should leave at once, or at the {@link Sender#flush} that follows) or sends as fast as it can
+   * (then the client may batch as it allows).
    */
   Sender sender(String url, boolean latency) throws Exception;
 
@@ -23,6 +24,12 @@ interface Transport {
   /** Publishes ticks. */
   interface Sender extends AutoCloseable {
     void send(Tick tick) throws Exception;
+
+    /**
+     * Called by a paced caller when no other tick is due yet: a client that holds ticks back to
+     * send them together (only the NDJSON stream) sends them now. Flat out, nobody calls it.
+     */
+    default void flush() throws Exception {}
 
     /** Waits until the system has accepted everything sent so far. */
     void drain() throws Exception;

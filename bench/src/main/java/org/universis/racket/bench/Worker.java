@@ -153,7 +153,8 @@ public final class Worker {
 
   /**
    * Sends {@code count} ticks numbered from {@code first} at {@code rate} per second. It parks
-   * rather than spins (the machine is small), then sends every tick that has come due.
+   * rather than spins (the machine is small), then sends every tick that has come due, and
+   * flushes the sender once none is.
    */
   private static long paced(Transport.Sender sender, long first, long count, int rate) throws Exception {
     long start = System.nanoTime();
@@ -163,7 +164,9 @@ public final class Worker {
       long wait = due - System.nanoTime();
       if (wait > 0) LockSupport.parkNanos(wait);
       sender.send(Tick.stamp(first, i));
+      if (System.nanoTime() < start + (long) ((i + 1) * interval)) sender.flush();
     }
+    sender.flush();
     return count;
   }
 
