@@ -61,7 +61,7 @@ final class LocalSubscription implements Subscription, Runnable {
   private int queuedMost; // since the queue was last empty: a deque that grew is replaced then
   private boolean scheduled;
   private long pooledUntil = System.nanoTime(); // turns go to the pool until then
-  private boolean slowBefore; // the reader's: whether its last turn here was slow
+  private int slowBefore; // the reader's: 1 when its last turn here was slow, else 0
   private final Drops unreported = new Drops(); // dropped after the last queued event
 
   // The reader's side (guarded by the Inbox): the message being read.
@@ -159,10 +159,14 @@ final class LocalSubscription implements Subscription, Runnable {
       turn(true);
     } finally {
       long now = System.nanoTime();
+      // 1 when the turn was slow, by arithmetic rather than a comparison: C2 compiles a branch that
+      // its profile never saw taken as a trap, and the first slow turn (a GC pause, a core lost
+      // for a moment) sent the reader's whole compiled delivery path back to the interpreter, to
+      // be compiled again while the machine was busy already (PERFORMANCE.md, eleventh session).
+      int slow = (int) ((SLOW_HERE_NANOS - (now - began)) >>> 63);
       // Twice in a row: a reader that lost its core for a while during one turn is not slow.
-      boolean slow = now - began > SLOW_HERE_NANOS;
-      if (slow && slowBefore) pool(now);
-      slowBefore = slow && !slowBefore;
+      if ((slow & slowBefore) != 0) pool(now);
+      slowBefore = slow & (slowBefore ^ 1);
     }
   }
 
