@@ -163,11 +163,21 @@ public final class Worker {
       long due = start + (long) (i * interval);
       long wait = due - System.nanoTime();
       if (wait > 0) LockSupport.parkNanos(wait);
-      sender.send(Tick.stamp(first, i));
-      if (System.nanoTime() < start + (long) ((i + 1) * interval)) sender.flush();
+      sendDue(sender, first, i, start + (long) ((i + 1) * interval));
     }
     sender.flush();
     return count;
+  }
+
+  // One tick, and a flush when the next is not due yet. A method of its own, called once per
+  // tick, so that the JIT compiles the send path by these calls during the warm-up: inside the
+  // loop it was compiled with the loop, on stack, once the loop's iterations over every phase
+  // passed about 100,000, which was 3 s into the measured phase, and that compile took a core
+  // from every process for a moment (docs/PERFORMANCE.md, "Eleventh session").
+  private static void sendDue(Transport.Sender sender, long first, long i, long nextDue)
+      throws Exception {
+    sender.send(Tick.stamp(first, i));
+    if (System.nanoTime() < nextDue) sender.flush();
   }
 
   /**
