@@ -14,9 +14,10 @@ import org.universis.racket.relay.codec.EnvelopeEncoder;
  * <p>While connected, at most {@value #WINDOW} emits (or half the relay's queue-size, if smaller)
  * are in flight (sent, not yet acknowledged); the rest wait here. The window keeps the relay's
  * queue of acks (and events) for this connection far below its bound however fast the
- * application emits, so a burst never gets the connection closed as too slow. The acknowledged emits of the last {@value #RECENT_MILLIS} ms are kept too:
- * when a new relay instance took over they are sent again, since the old one may have died before
- * delivering them (PROTOCOL.md, Takeover). Everything goes out in seq order.
+ * application emits, so a burst never gets the connection closed as too slow. The acknowledged
+ * emits of the last {@value #RECENT_MILLIS} ms are kept too ({@link RecentEmits}): when a new relay
+ * instance took over they are sent again, since the old one may have died before delivering them
+ * (PROTOCOL.md, Takeover). Everything goes out in seq order.
  */
 final class Outbox {
 
@@ -25,7 +26,7 @@ final class Outbox {
   private int window = WINDOW; // below half the relay's queue-size, as its welcome said
   // Byte bounds beside the counts: 10,000 emits of 1 MiB each must not pin 10 GiB.
   static final long MAX_PENDING_BYTES = 64L << 20;
-  static final long MAX_RECENT_BYTES = 16L << 20;
+  static final int MAX_RECENT_BYTES = 16 << 20;
   // An emit is written on the caller's thread while the emits in flight, itself included, hold
   // at most this many bytes: then there are too few to fill a frame with (FrameWriter), and the
   // socket's send buffer (16 KiB at least) has room, so the write cannot block. Falling back to
@@ -37,17 +38,16 @@ final class Outbox {
    * One emit, as the line sent (UTF-8); {@code future} is null for an acknowledged emit re-sent
    * after a takeover.
    */
-  private record Emit(long seq, byte[] message, CompletableFuture<Long> future, long ackedAt) {}
+  private record Emit(long seq, byte[] message, CompletableFuture<Long> future) {}
 
   private final int capacity;
   private final String relayUrl;
   private final ArrayDeque<Emit> waiting = new ArrayDeque<>();
   private final ArrayDeque<Emit> inFlight = new ArrayDeque<>();
-  private final ArrayDeque<Emit> recent = new ArrayDeque<>();
+  private final RecentEmits recent;
   private int pending; // emits whose future is not complete: the ones the buffer bounds
   private long pendingBytes;
   private long inFlightBytes;
-  private long recentBytes;
   private long nextSeq = 1;
   private FrameWriter writer; // null while disconnected
   private boolean closed;
@@ -55,6 +55,7 @@ final class Outbox {
   Outbox(int capacity, String relayUrl) {
     this.capacity = capacity;
     this.relayUrl = relayUrl;
+    this.recent = new RecentEmits(capacity, MAX_RECENT_BYTES);
   }
 
   /**
@@ -81,7 +82,7 @@ final class Outbox {
       }
       long seq = nextSeq++;
       byte[] message = emitLine(seq, type, body);
-      Emit emit = new Emit(seq, message, future, 0);
+      Emit emit = new Emit(seq, message, future);
       pending++;
       pendingBytes += message.length;
       w = writer;
@@ -121,10 +122,9 @@ final class Outbox {
       inFlight.clear();
       inFlightBytes = 0;
       if (newRelay) {
-        trimRecent(System.currentTimeMillis());
-        for (Iterator<Emit> it = recent.descendingIterator(); it.hasNext(); ) {
-          Emit e = it.next();
-          waiting.addFirst(new Emit(e.seq, e.message, null, e.ackedAt));
+        recent.dropBefore(System.currentTimeMillis() - RECENT_MILLIS);
+        for (int i = recent.size() - 1; i >= 0; i--) {
+          waiting.addFirst(new Emit(recent.seq(i), recent.line(i), null));
         }
       }
       writer = w;
@@ -151,10 +151,9 @@ final class Outbox {
       long now = System.currentTimeMillis();
       for (Emit e : done) {
         if (e == null || e.future == null) continue;
-        recent.add(new Emit(e.seq, e.message, null, now));
-        recentBytes += e.message.length;
+        recent.add(e.seq, e.message, now);
       }
-      trimRecent(now);
+      recent.dropBefore(now - RECENT_MILLIS);
       w = pump();
     }
     if (w != null) w.flush();
@@ -203,7 +202,6 @@ final class Outbox {
       recent.clear();
       pending = 0;
       pendingBytes = 0;
-      recentBytes = 0;
       notifyAll();
     }
     for (Emit e : failed) {
@@ -298,12 +296,5 @@ final class Outbox {
   private static int put(byte[] line, int at, byte[] bytes) {
     System.arraycopy(bytes, 0, line, at, bytes.length);
     return at + bytes.length;
-  }
-
-  private void trimRecent(long now) {
-    while (!recent.isEmpty() && (recent.size() > capacity || recentBytes > MAX_RECENT_BYTES
-        || recent.peek().ackedAt < now - RECENT_MILLIS)) {
-      recentBytes -= recent.poll().message.length;
-    }
   }
 }
