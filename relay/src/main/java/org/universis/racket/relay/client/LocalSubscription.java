@@ -162,7 +162,7 @@ final class LocalSubscription implements Subscription, Runnable {
       // 1 when the turn was slow, by arithmetic rather than a comparison: C2 compiles a branch that
       // its profile never saw taken as a trap, and the first slow turn (a GC pause, a core lost
       // for a moment) sent the reader's whole compiled delivery path back to the interpreter, to
-      // be compiled again while the machine was busy already (PERFORMANCE.md, eleventh session).
+      // be compiled again while the machine was busy already (PERFORMANCE.md, "Eleventh session").
       int slow = (int) ((SLOW_HERE_NANOS - (now - began)) >>> 63);
       // Twice in a row: a reader that lost its core for a while during one turn is not slow.
       if ((slow & slowBefore) != 0) pool(now);

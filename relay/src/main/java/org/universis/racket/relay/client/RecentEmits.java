@@ -7,9 +7,9 @@ import java.util.Arrays;
  * byte and an age bound: their lines copied one after another into a ring of bytes, their seqs,
  * places and times in arrays of primitives. Both grow as needed, up to the bounds.
  *
- * <p>Kept as two objects per emit, as before, they were what a publisher's young collections
- * copied: at 10,000 events/s, 3.7 MB of them, and pauses of 9 to 16 ms, against 2 ms without
- * (docs/PERFORMANCE.md, "Eleventh session"). A few arrays copy in one move each, or not at all
+ * <p>Kept as two objects per emit (a record and its line), they were what a publisher's young
+ * collections copied: at 10,000 events/s, 3.7 MB of them, and pauses of 9 to 16 ms, against 2 ms
+ * without (PERFORMANCE.md, "Eleventh session"). A few arrays copy in one move each, or not at all
  * once large. Not thread-safe: the outbox's lock guards it.
  */
 final class RecentEmits {
