@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.relay.codec.LineRing;
 
 /**
  * The emits of one emitter, numbered by seq, from {@code emit} until the relay accepts them.
@@ -15,7 +16,7 @@ import org.universis.racket.relay.codec.EnvelopeEncoder;
  * are in flight (sent, not yet acknowledged); the rest wait here. The window keeps the relay's
  * queue of acks (and events) for this connection far below its bound however fast the
  * application emits, so a burst never gets the connection closed as too slow. The acknowledged
- * emits of the last {@value #RECENT_MILLIS} ms are kept too ({@link RecentEmits}): when a new relay
+ * emits of the last {@value #RECENT_MILLIS} ms are kept too ({@link LineRing}): when a new relay
  * instance took over they are sent again, since the old one may have died before delivering them
  * (PROTOCOL.md, Takeover). Everything goes out in seq order.
  */
@@ -44,7 +45,7 @@ final class Outbox {
   private final String relayUrl;
   private final ArrayDeque<Emit> waiting = new ArrayDeque<>();
   private final ArrayDeque<Emit> inFlight = new ArrayDeque<>();
-  private final RecentEmits recent;
+  private final LineRing recent; // keyed by seq, timed by the ack
   private int pending; // emits whose future is not complete: the ones the buffer bounds
   private long pendingBytes;
   private long inFlightBytes;
@@ -55,7 +56,7 @@ final class Outbox {
   Outbox(int capacity, String relayUrl) {
     this.capacity = capacity;
     this.relayUrl = relayUrl;
-    this.recent = new RecentEmits(capacity, MAX_RECENT_BYTES);
+    this.recent = new LineRing(capacity, MAX_RECENT_BYTES);
   }
 
   /**
@@ -124,7 +125,7 @@ final class Outbox {
       if (newRelay) {
         recent.dropBefore(System.currentTimeMillis() - RECENT_MILLIS);
         for (int i = recent.size() - 1; i >= 0; i--) {
-          waiting.addFirst(new Emit(recent.seq(i), recent.line(i), null));
+          waiting.addFirst(new Emit(recent.key(i), recent.line(i), null));
         }
       }
       writer = w;
@@ -151,7 +152,7 @@ final class Outbox {
       long now = System.currentTimeMillis();
       for (Emit e : done) {
         if (e == null || e.future == null) continue;
-        recent.add(e.seq, e.message, now);
+        recent.add(e.seq, now, e.message);
       }
       recent.dropBefore(now - RECENT_MILLIS);
       w = pump();

@@ -57,6 +57,17 @@ public final class EnvelopeEncoder {
   }
 
   /**
+   * The type of an envelope that {@link #encode} wrote for event {@code id}, read back by its
+   * position: the relay's history keeps envelopes only, and replay filters them by type.
+   */
+  public static String type(byte[] envelope, long id) {
+    int start = ID.length + digits(id) + TYPE.length;
+    int end = start;
+    while (envelope[end] != '"') end++; // a checked type has no quote and no escape
+    return new String(envelope, start, end - start, StandardCharsets.US_ASCII);
+  }
+
+  /**
    * {@code {"op":"ack","seq":…,"id":…,"count":…}}, the answer to a run of {@code count} WebSocket
    * emits that became consecutive events, the last being {@code seq} and {@code id}; without
    * {@code count} when it is 1 (the answer to one emit).

@@ -1,64 +1,65 @@
 package org.universis.racket.relay.server;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.relay.codec.LineRing;
 import org.universis.racket.spi.TypeFilter;
 
 /**
- * The replay ring: the latest events, bounded by count and by bytes. Not thread-safe: the
- * {@link Sequencer} guards it with its lock.
+ * The replay ring: the latest events' envelopes, bounded by count and by bytes. Not thread-safe:
+ * the {@link Sequencer} guards it with its lock.
+ *
+ * <p>Envelopes are copied into a {@link LineRing} rather than held as the events that subscribers
+ * were offered: those stay young for a second or more at 10,000 events/s, so every young
+ * collection copied the whole history (pauses of 4 to 6 ms, PERFORMANCE.md, "Twelfth session").
+ * Replay, which is rare, makes events again.
  */
 final class History {
 
-  private final int maxEvents;
-  private final long maxBytes;
-  private final ArrayDeque<Event> events = new ArrayDeque<>();
-  private long bytes;
+  private final LineRing envelopes; // keyed by id
   private boolean wrapped;
 
+  /** @throws IllegalArgumentException if {@code maxBytes} is over {@link LineRing#MAX_BYTES} */
   History(int maxEvents, long maxBytes) {
-    this.maxEvents = maxEvents;
-    this.maxBytes = maxBytes;
+    this.envelopes = new LineRing(maxEvents, maxBytes);
   }
 
   void append(Event event) {
-    events.addLast(event);
-    bytes += event.size();
-    while (!events.isEmpty() && (events.size() > maxEvents || bytes > maxBytes)) {
-      bytes -= events.removeFirst().size();
-      wrapped = true;
-    }
+    int before = envelopes.size();
+    envelopes.add(event.id, 0, event.envelope);
+    if (envelopes.size() <= before) wrapped = true;
   }
 
-  /** Whether an event has ever been evicted. */
+  /** Whether an event has ever been evicted, or was too large to keep. */
   boolean wrapped() {
     return wrapped;
   }
 
   /** The oldest id held, or {@code otherwise} when empty. */
   long oldestId(long otherwise) {
-    return events.isEmpty() ? otherwise : events.peekFirst().id;
+    return envelopes.size() == 0 ? otherwise : envelopes.key(0);
   }
 
   int size() {
-    return events.size();
+    return envelopes.size();
   }
 
   long bytes() {
-    return bytes;
+    return envelopes.bytes();
   }
 
   /** The held events after {@code afterId} that match {@code filter}, oldest first. */
   List<Event> after(long afterId, TypeFilter filter) {
     List<Event> out = new ArrayList<>();
-    var it = events.descendingIterator();
-    while (it.hasNext()) {
-      Event e = it.next();
-      if (e.id <= afterId) break;
-      if (filter.matches(e.type)) out.add(e);
+    for (int i = envelopes.size() - 1; i >= 0 && envelopes.key(i) > afterId; i--) {
+      long id = envelopes.key(i);
+      byte[] envelope = envelopes.line(i);
+      String type = EnvelopeEncoder.type(envelope, id);
+      if (filter.matches(type)) out.add(new Event(id, type, envelope));
     }
-    java.util.Collections.reverse(out);
+    Collections.reverse(out);
     return out;
   }
 }

@@ -37,7 +37,7 @@ final class RelayCommandLine {
           (b, v) -> b.maxEventSize((int) Math.min(Integer.MAX_VALUE, size("max-event-size", v)))),
       new Option("history-size", "10000", "events kept for replay (Last-Event-ID)",
           (b, v) -> b.historySize(integer("history-size", v))),
-      new Option("history-bytes", "32m", "bytes of events kept for replay",
+      new Option("history-bytes", "32m", "bytes of events kept for replay (at most 1g)",
           (b, v) -> b.historyBytes(size("history-bytes", v))),
       new Option("queue-size", "10000", "events that may wait for one subscriber",
           (b, v) -> b.queueSize(integer("queue-size", v))),

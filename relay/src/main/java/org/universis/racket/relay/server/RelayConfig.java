@@ -2,6 +2,7 @@ package org.universis.racket.relay.server;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.universis.racket.relay.codec.LineRing;
 
 /**
  * What a relay is started with: immutable, built with {@link #builder()}, checked once by
@@ -95,7 +96,7 @@ public final class RelayConfig {
     public Builder maxEventSize(int bytes) { this.maxEventSize = bytes; return this; }
     /** How many events the replay history holds; default 10,000. */
     public Builder historySize(int events) { this.historySize = events; return this; }
-    /** How many bytes of envelopes the replay history holds; default 32 MiB. */
+    /** How many bytes of envelopes the replay history holds; default 32 MiB, at most 1 GiB. */
     public Builder historyBytes(long bytes) { this.historyBytes = bytes; return this; }
     /** How many events may wait for one subscriber; default 10,000. */
     public Builder queueSize(int events) { this.queueSize = events; return this; }
@@ -131,14 +132,13 @@ public final class RelayConfig {
       positive("max-event-size", maxEventSize, 64);
       positive("history-size", historySize, 0);
       positive("history-bytes", historyBytes, 0);
+      atMost("history-bytes", historyBytes, LineRing.MAX_BYTES, "1g"); // the history is one array
       positive("queue-size", queueSize, 1);
       positive("queue-bytes", queueBytes, maxEventSize);
       positive("max-connections", maxConnections, 1);
       positive("heartbeat", heartbeatSeconds, 1);
       positive("io-threads", ioThreads, 1);
-      if (ioThreads > MAX_IO_THREADS) {
-        throw new IllegalArgumentException("io-threads must be at most " + MAX_IO_THREADS + ", not " + ioThreads);
-      }
+      atMost("io-threads", ioThreads, MAX_IO_THREADS, String.valueOf(MAX_IO_THREADS));
       if (overflow == null) throw new IllegalArgumentException("overflow must be drop-oldest or disconnect");
       if ((token == null || token.isEmpty()) && !isLoopback(host)) {
         throw new IllegalArgumentException("refusing to bind " + host + " without a token: any host"
@@ -155,6 +155,12 @@ public final class RelayConfig {
     private static void positive(String option, long value, long min) {
       if (value < min) {
         throw new IllegalArgumentException(option + " must be at least " + min + ", not " + value);
+      }
+    }
+
+    private static void atMost(String option, long value, long max, String maxText) {
+      if (value > max) {
+        throw new IllegalArgumentException(option + " must be at most " + maxText + ", not " + value);
       }
     }
 

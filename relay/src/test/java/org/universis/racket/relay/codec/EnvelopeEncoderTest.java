@@ -29,6 +29,15 @@ class EnvelopeEncoderTest {
   }
 
   @Test
+  void theTypeIsReadBackFromTheEnvelope() {
+    byte[] origin = EnvelopeEncoder.origin(new Origin("o", 1, "h", "n"));
+    for (String type : List.of("a", "cache.invalidate", "job-7_done:x")) {
+      byte[] envelope = EnvelopeEncoder.encode(42, type, 1, origin, 3, "{\"type\":\"other\"}".getBytes(StandardCharsets.UTF_8));
+      assertEquals(type, EnvelopeEncoder.type(envelope, 42));
+    }
+  }
+
+  @Test
   void originTextIsEscapedAndANullNameStaysNull() throws Exception {
     byte[] origin = EnvelopeEncoder.origin(new Origin("a\"b\nc", 0, "h", null));
     String text = new String(origin, StandardCharsets.UTF_8);
@@ -48,6 +57,7 @@ class EnvelopeEncoderTest {
           StandardCharsets.UTF_8);
       assertEquals("{\"id\":" + v + ",\"type\":\"t\",\"time\":" + v + ",\"origin\":"
           + new String(origin, StandardCharsets.UTF_8) + ",\"seq\":" + v + ",\"body\":1}", envelope);
+      assertEquals("t", EnvelopeEncoder.type(envelope.getBytes(StandardCharsets.UTF_8), v));
       assertEquals("{\"op\":\"ack\",\"seq\":" + v + ",\"id\":" + (v / 3) + "}",
           new String(EnvelopeEncoder.ack(v, v / 3, 1), StandardCharsets.US_ASCII));
       for (int count : new int[] {2, 10, Integer.MAX_VALUE}) {

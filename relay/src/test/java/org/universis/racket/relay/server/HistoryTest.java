@@ -1,17 +1,24 @@
 package org.universis.racket.relay.server;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.universis.racket.Origin;
+import org.universis.racket.relay.codec.EnvelopeEncoder;
 import org.universis.racket.spi.TypeFilter;
 
 class HistoryTest {
 
-  private static Event event(long id, String type, int size) {
-    return new Event(id, type, new byte[size]);
+  private static final byte[] ORIGIN = EnvelopeEncoder.origin(new Origin("o", 1, "h", null));
+
+  private static Event event(long id, String type, int bodySize) {
+    byte[] body = ("\"" + "x".repeat(bodySize) + "\"").getBytes(StandardCharsets.UTF_8);
+    return new Event(id, type, EnvelopeEncoder.encode(id, type, 0, ORIGIN, id, body));
   }
 
   @Test
@@ -25,11 +32,12 @@ class HistoryTest {
 
   @Test
   void theHistoryKeepsTheNewestEventsWithinItsBytes() {
-    History h = new History(1000, 3 * (100 + 64));
-    for (long id = 1; id <= 10; id++) h.append(event(id, "a", 100));
+    int size = event(1, "a", 100).envelope.length;
+    History h = new History(1000, 3 * size);
+    for (long id = 1; id <= 9; id++) h.append(event(id, "a", 100));
     assertEquals(3, h.size());
-    assertEquals(3 * (100 + 64), h.bytes());
-    assertEquals(8, h.oldestId(99));
+    assertEquals(3 * size, h.bytes());
+    assertEquals(7, h.oldestId(99));
   }
 
   @Test
@@ -40,13 +48,25 @@ class HistoryTest {
   }
 
   @Test
-  void afterReturnsTheMatchingEventsPastAnIdInOrder() {
+  void anEventLargerThanTheHistoryIsNotKeptAndCountsAsWrapped() {
+    History h = new History(3, 100);
+    h.append(event(1, "a", 200));
+    assertEquals(0, h.size());
+    assertTrue(h.wrapped());
+  }
+
+  @Test
+  void afterReturnsTheMatchingEventsPastAnIdInOrderWithTheirTypesAndEnvelopes() {
     History h = new History(100, 1 << 20);
-    h.append(event(1, "a", 1));
-    h.append(event(2, "b", 1));
-    h.append(event(3, "a", 1));
-    h.append(event(4, "a", 1));
-    assertEquals(List.of(3L, 4L), h.after(1, TypeFilter.parse("a")).stream().map(e -> e.id).toList());
-    assertEquals(List.of(2L, 3L, 4L), h.after(1, TypeFilter.ALL).stream().map(e -> e.id).toList());
+    List<Event> appended = List.of(event(1, "a", 1), event(2, "b", 1), event(3, "a", 1), event(4, "a.x", 1));
+    appended.forEach(h::append);
+    assertEquals(List.of(3L), h.after(1, TypeFilter.parse("a")).stream().map(e -> e.id).toList());
+    List<Event> all = h.after(1, TypeFilter.ALL);
+    assertEquals(List.of(2L, 3L, 4L), all.stream().map(e -> e.id).toList());
+    for (Event e : all) {
+      Event original = appended.get((int) e.id - 1);
+      assertEquals(original.type, e.type);
+      assertArrayEquals(original.envelope, e.envelope);
+    }
   }
 }

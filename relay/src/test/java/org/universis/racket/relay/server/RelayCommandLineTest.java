@@ -70,6 +70,7 @@ class RelayCommandLineTest {
     assertUsage("log level 'loud' is not one of", "--log-level", "loud");
     assertUsage("io-threads must be at least 1", "--io-threads", "0");
     assertUsage("io-threads must be at most 64", "--io-threads", "65");
+    assertUsage("history-bytes must be at most 1g", "--history-bytes", "2g");
     assertUsage("unexpected argument", "serve");
   }
 

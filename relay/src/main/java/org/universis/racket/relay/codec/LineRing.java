@@ -1,18 +1,23 @@
-package org.universis.racket.relay.client;
+package org.universis.racket.relay.codec;
 
 import java.util.Arrays;
 
 /**
- * The acknowledged emits an {@link Outbox} keeps for a takeover, oldest first, within a count, a
- * byte and an age bound: their lines copied one after another into a ring of bytes, their seqs,
- * places and times in arrays of primitives. Both grow as needed, up to the bounds.
+ * Lines kept oldest first within a count and a byte bound, each with a key and a time: the lines
+ * copied one after another into a ring of bytes, their keys, places and times in arrays of
+ * primitives. Both grow as needed, up to the bounds. The relay's replay history (keyed by event
+ * id) and an emitter's acknowledged emits (keyed by seq, dropped by age) are kept in one.
  *
- * <p>Kept as two objects per emit (a record and its line), they were what a publisher's young
- * collections copied: at 10,000 events/s, 3.7 MB of them, and pauses of 9 to 16 ms, against 2 ms
- * without (PERFORMANCE.md, "Eleventh session"). A few arrays copy in one move each, or not at all
- * once large. Not thread-safe: the outbox's lock guards it.
+ * <p>Kept as objects, two or more per line, they were what young collections copied, since they
+ * live a few seconds: at 10,000 events/s an emitter's 3.7 MB of them made pauses of 9 to 16 ms,
+ * against 2 ms without, and the relay's history pauses of 4 to 6 ms (PERFORMANCE.md, "Eleventh
+ * session" and "Twelfth session"). A few arrays copy in one move each, or not at all once large.
+ * Not thread-safe: its owner's lock guards it.
  */
-final class RecentEmits {
+public final class LineRing {
+
+  /** The largest byte bound: the ring is one array. */
+  public static final int MAX_BYTES = 1 << 30;
 
   private static final int FIRST_BYTES = 64 << 10;
   private static final int FIRST_COUNT = 64;
@@ -20,45 +25,52 @@ final class RecentEmits {
   private final int maxCount;
   private final int maxBytes;
   private byte[] ring = new byte[0];
-  private long[] seqs = new long[0];
+  private long[] keys = new long[0];
   private long[] times = new long[0];
   private int[] starts = new int[0];
   private int[] lengths = new int[0];
-  private int oldest; // index of the oldest emit in the four arrays above, which are circular
+  private int oldest; // index of the oldest line in the four arrays above, which are circular
   private int count;
   private long bytes;
 
-  RecentEmits(int maxCount, int maxBytes) {
+  /** @throws IllegalArgumentException if a bound is negative, or {@code maxBytes} is over {@link #MAX_BYTES} */
+  public LineRing(int maxCount, long maxBytes) {
+    if (maxCount < 0 || maxBytes < 0 || maxBytes > MAX_BYTES) {
+      throw new IllegalArgumentException("bounds must be 0 or more, at most " + MAX_BYTES + " bytes: "
+          + maxCount + " lines, " + maxBytes + " bytes");
+    }
     this.maxCount = maxCount;
-    this.maxBytes = maxBytes;
+    this.maxBytes = (int) maxBytes;
   }
 
-  int size() {
+  public int size() {
     return count;
   }
 
-  long bytes() {
+  public long bytes() {
     return bytes;
   }
 
-  /** The seq of the {@code i}th emit, oldest first. */
-  long seq(int i) {
-    return seqs[slot(i)];
+  /** The key of the {@code i}th line, oldest first. */
+  public long key(int i) {
+    return keys[slot(i)];
   }
 
-  /** A copy of the line of the {@code i}th emit, oldest first. */
-  byte[] line(int i) {
+  /** A copy of the {@code i}th line, oldest first. */
+  public byte[] line(int i) {
     int s = slot(i);
     return Arrays.copyOfRange(ring, starts[s], starts[s] + lengths[s]);
   }
 
   /**
-   * Keeps a copy of {@code line}, acknowledged at {@code now}, dropping the oldest emits as the
-   * bounds require. A line larger than the byte bound drops them all and is not kept.
+   * Keeps a copy of {@code line} as the newest, dropping the oldest lines as the bounds require. A
+   * line larger than the byte bound drops them all and is not kept.
+   *
+   * @param time what {@link #dropBefore} compares, in the caller's unit
    */
-  void add(long seq, byte[] line, long now) {
+  public void add(long key, long time, byte[] line) {
     int length = line.length;
-    if (length > maxBytes) {
+    if (length > maxBytes || maxCount == 0) {
       clear();
       return;
     }
@@ -68,26 +80,26 @@ final class RecentEmits {
       if (ring.length < maxBytes) growRing(length);
       else dropOldest(); // ends: with none left, the whole ring is room
     }
-    if (count == seqs.length) growSlots();
+    if (count == keys.length) growSlots();
     int s = slot(count);
     System.arraycopy(line, 0, ring, at, length);
-    seqs[s] = seq;
-    times[s] = now;
+    keys[s] = key;
+    times[s] = time;
     starts[s] = at;
     lengths[s] = length;
     count++;
     bytes += length;
   }
 
-  /** Drops the emits acknowledged before {@code oldestKept}; with none left, the arrays too. */
-  void dropBefore(long oldestKept) {
+  /** Drops the lines whose time is before {@code oldestKept}; with none left, the arrays too. */
+  public void dropBefore(long oldestKept) {
     while (count > 0 && times[oldest] < oldestKept) dropOldest();
     if (count == 0) clear();
   }
 
-  void clear() {
+  public void clear() {
     ring = new byte[0];
-    seqs = new long[0];
+    keys = new long[0];
     times = new long[0];
     starts = new int[0];
     lengths = new int[0];
@@ -98,7 +110,7 @@ final class RecentEmits {
 
   private int slot(int i) {
     int s = oldest + i;
-    return s < seqs.length ? s : s - seqs.length;
+    return s < keys.length ? s : s - keys.length;
   }
 
   private void dropOldest() {
@@ -137,19 +149,19 @@ final class RecentEmits {
   }
 
   private void growSlots() {
-    int size = (int) Math.min(maxCount, Math.max(FIRST_COUNT, 2L * seqs.length));
+    int size = (int) Math.min(maxCount, Math.max(FIRST_COUNT, 2L * keys.length));
     long[] s = new long[size];
     long[] t = new long[size];
     int[] st = new int[size];
     int[] l = new int[size];
     for (int i = 0; i < count; i++) {
       int from = slot(i);
-      s[i] = seqs[from];
+      s[i] = keys[from];
       t[i] = times[from];
       st[i] = starts[from];
       l[i] = lengths[from];
     }
-    seqs = s;
+    keys = s;
     times = t;
     starts = st;
     lengths = l;
