@@ -1,5 +1,10 @@
 package org.universis.racket.bench;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
@@ -9,19 +14,25 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 
 /**
- * Redis pub/sub through Jedis. Throughput: PUBLISH pipelined, synced every {@value #PIPELINE}
- * commands (Jedis's way of not waiting for each reply). Latency: one PUBLISH per event.
+ * Redis pub/sub. Subscribers: Jedis, a thread blocked on the socket. Throughput: Jedis's PUBLISH
+ * pipelined, synced every {@value #PIPELINE} commands (its way of not waiting for each reply).
+ * Latency: Lettuce's asynchronous PUBLISH (Spring Data Redis's default client), one per event,
+ * which does not wait for the reply: Jedis's {@code publish} does, so a tick due while Redis
+ * stalled could only be sent after the stall, which the paced sender counts against Redis (see
+ * {@link Worker}); racket's and NATS's clients do not wait either.
  */
 final class RedisTransport implements Transport {
 
   static final int PIPELINE = 256;
+  /** Lettuce queues without bound: this bounds the replies awaited, as racket's window does. */
+  private static final int IN_FLIGHT = RacketWsTransport.IN_FLIGHT;
   private static final byte[] CHANNEL = Tick.TYPE.getBytes(StandardCharsets.UTF_8);
 
   @Override
   public Sender sender(String url, boolean latency) {
     URI uri = URI.create(url);
-    Jedis jedis = new Jedis(uri.getHost(), uri.getPort());
-    return latency ? new Single(jedis) : new Pipelined(jedis);
+    if (latency) return new Async(uri);
+    return new Pipelined(new Jedis(uri.getHost(), uri.getPort()));
   }
 
   @Override
@@ -53,24 +64,33 @@ final class RedisTransport implements Transport {
     };
   }
 
-  private static final class Single implements Sender {
-    private final Jedis jedis;
+  private static final class Async implements Sender {
+    private final RedisClient client;
+    private final StatefulRedisConnection<byte[], byte[]> connection;
+    private final RedisAsyncCommands<byte[], byte[]> commands;
+    private final Window window = new Window(IN_FLIGHT);
 
-    Single(Jedis jedis) {
-      this.jedis = jedis;
+    Async(URI uri) {
+      client = RedisClient.create(RedisURI.create(uri.getHost(), uri.getPort()));
+      connection = client.connect(ByteArrayCodec.INSTANCE);
+      commands = connection.async();
     }
 
     @Override
-    public void send(Tick tick) {
-      jedis.publish(CHANNEL, tick.toJson());
+    public void send(Tick tick) throws InterruptedException {
+      window.acquire();
+      commands.publish(CHANNEL, tick.toJson()).whenComplete((receivers, error) -> window.release(error));
     }
 
     @Override
-    public void drain() {}
+    public void drain() throws InterruptedException {
+      window.drain();
+    }
 
     @Override
     public void close() {
-      jedis.close();
+      connection.close();
+      client.shutdown(0, 2, TimeUnit.SECONDS);
     }
   }
 

@@ -6,13 +6,15 @@ import java.io.IOException;
 
 /**
  * The benchmark's event: 256 bytes of JSON once encoded, carrying its number and the
- * {@link System#nanoTime()} at which it was sent. On Linux every process reads the same monotonic
- * clock, so a subscriber in another JVM subtracts {@code t} from its own {@code nanoTime()}.
+ * {@link System#nanoTime()} at which it was sent (or due: {@link Worker}). On Linux every process
+ * reads the same monotonic clock, so a subscriber in another JVM subtracts {@code t} from its own
+ * {@code nanoTime()}.
  *
  * @param type always {@code bench}: racket and the HTTP surface take the event's type from it
  * @param n {@link #MEASURED_FIRST} + 0, 2, 4... for measured events, {@link #WARMUP_FIRST} + 0, 2,
  *     4... for warm-up events, which no statistic counts
- * @param t the sender's {@code System.nanoTime()} just before the send
+ * @param t the sender's {@code System.nanoTime()} just before the send, or the time the send was
+ *     due if the paced sender reached it late
  * @param pad filler that brings the encoded event to {@link #SIZE} bytes
  */
 record Tick(String type, long n, long t, String pad) {
@@ -47,8 +49,12 @@ record Tick(String type, long n, long t, String pad) {
 
   /** The i-th tick from {@code first}, stamped now and padded to exactly {@link #SIZE} bytes. */
   static Tick stamp(long first, long i) {
+    return stamp(first, i, System.nanoTime());
+  }
+
+  /** The i-th tick from {@code first}, stamped {@code t} and padded to exactly {@link #SIZE} bytes. */
+  static Tick stamp(long first, long i, long t) {
     long n = first + 2 * i;
-    long t = System.nanoTime();
     int digits = stringSize(n) + stringSize(t);
     return new Tick(TYPE, n, t, PADS[SIZE - FRAME - digits]);
   }

@@ -155,6 +155,14 @@ public final class Worker {
    * Sends {@code count} ticks numbered from {@code first} at {@code rate} per second. It parks
    * rather than spins (the machine is small), then sends every tick that has come due, and
    * flushes the sender once none is.
+   *
+   * <p>A tick sent on time is stamped just before its send; a tick the loop reaches late, because
+   * the send before it had not returned yet or the thread had lost its core, is stamped with the
+   * time it was due. Stamped at its send, it hid a stall from the measurement whenever the client
+   * waits for the server: a Jedis {@code PUBLISH} waits for its reply, so while Redis stalled for
+   * 2 ms only the event in flight showed it, and the 20 due behind it were stamped after the
+   * stall, while an asynchronous client's ticks showed all of it (coordinated omission;
+   * docs/PERFORMANCE.md, "Twelfth session").
    */
   private static long paced(Transport.Sender sender, long first, long count, int rate) throws Exception {
     long start = System.nanoTime();
@@ -163,7 +171,7 @@ public final class Worker {
       long due = start + (long) (i * interval);
       long wait = due - System.nanoTime();
       if (wait > 0) LockSupport.parkNanos(wait);
-      sendDue(sender, first, i, start + (long) ((i + 1) * interval));
+      sendDue(sender, first, i, due, wait, start + (long) ((i + 1) * interval));
     }
     sender.flush();
     return count;
@@ -173,10 +181,14 @@ public final class Worker {
   // tick, so that the JIT compiles the send path by these calls during the warm-up: inside the
   // loop it was compiled with the loop, on stack, once the loop's iterations over every phase
   // passed about 100,000, which was 3 s into the measured phase, and that compile took a core
-  // from every process for a moment (docs/PERFORMANCE.md, "Eleventh session").
-  private static void sendDue(Transport.Sender sender, long first, long i, long nextDue)
-      throws Exception {
-    sender.send(Tick.stamp(first, i));
+  // from every process for a moment (docs/PERFORMANCE.md, "Eleventh session"). The stamp is picked
+  // by arithmetic (`late` is all ones when the tick was due before the loop reached it): a branch
+  // that the warm-up rarely took would compile to a trap.
+  private static void sendDue(Transport.Sender sender, long first, long i, long due, long wait,
+      long nextDue) throws Exception {
+    long now = System.nanoTime();
+    long late = (wait - 1) >> 63;
+    sender.send(Tick.stamp(first, i, now - ((now - due) & late)));
     if (System.nanoTime() < nextDue) sender.flush();
   }
 
