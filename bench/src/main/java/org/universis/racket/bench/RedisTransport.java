@@ -17,9 +17,10 @@ import redis.clients.jedis.Pipeline;
  * Redis pub/sub. Subscribers: Jedis, a thread blocked on the socket. Throughput: Jedis's PUBLISH
  * pipelined, synced every {@value #PIPELINE} commands (its way of not waiting for each reply).
  * Latency: Lettuce's asynchronous PUBLISH (Spring Data Redis's default client), one per event,
- * which does not wait for the reply: Jedis's {@code publish} does, so a tick due while Redis
- * stalled could only be sent after the stall, which the paced sender counts against Redis (see
- * {@link Worker}); racket's and NATS's clients do not wait either.
+ * which does not wait for the reply, as racket's and NATS's clients do not. Jedis's
+ * {@code publish} waits, so the ticks due while Redis stalled left after the stall, late by as
+ * much as the stall (the paced sender stamps them when they were due, see {@link Worker}), and a
+ * synchronous publisher could not keep 10,000 events/s on time on two cores.
  */
 final class RedisTransport implements Transport {
 

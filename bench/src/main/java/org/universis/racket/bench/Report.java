@@ -76,7 +76,8 @@ final class Report {
     b.append("\n### Latency: ").append(count(config.rate())).append(" events/s for ").append(config.latencySeconds())
         .append(" s after a warm-up (").append(config.warmupSeconds()).append(" s flat out, ")
         .append(config.warmupSeconds()).append(" s at the rate, then at the rate until every")
-        .append(" worker's JIT compilers are quiet); send to receipt, µs, all subscribers\n\n")
+        .append(" worker's JIT compilers are quiet); send (a late tick: when it was due) to receipt,")
+        .append(" µs, all subscribers\n\n")
         .append("| system | S | sent/s | p50 | p99 | p99.9 | max | lost | CPU µs/event: server, publisher, each subscriber |\n")
         .append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Transport.Kind kind : config.systems()) {

@@ -10,7 +10,7 @@ import java.util.Arrays;
  *
  * <p>Kept as objects, two or more per line, they were what young collections copied, since they
  * live a few seconds: at 10,000 events/s an emitter's 3.7 MB of them made pauses of 9 to 16 ms,
- * against 2 ms without, and the relay's history pauses of 4 to 6 ms (PERFORMANCE.md, "Eleventh
+ * against 2 ms without, and the relay's history pauses of 2.6 to 6.5 ms (PERFORMANCE.md, "Eleventh
  * session" and "Twelfth session"). A few arrays copy in one move each, or not at all once large.
  * Not thread-safe: its owner's lock guards it.
  */
@@ -33,7 +33,10 @@ public final class LineRing {
   private int count;
   private long bytes;
 
-  /** @throws IllegalArgumentException if a bound is negative, or {@code maxBytes} is over {@link #MAX_BYTES} */
+  /**
+   * @throws IllegalArgumentException if a bound is negative, or {@code maxBytes} is over
+   *     {@link #MAX_BYTES}
+   */
   public LineRing(int maxCount, long maxBytes) {
     if (maxCount < 0 || maxBytes < 0 || maxBytes > MAX_BYTES) {
       throw new IllegalArgumentException("bounds must be 0 or more, at most " + MAX_BYTES + " bytes: "
