@@ -3,8 +3,8 @@ package org.universis.racket.relay.server;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A numbered event: its envelope, encoded once, is shared by the history and every subscriber
- * queue that holds it.
+ * A numbered event: its envelope, encoded once, is shared by every subscriber queue that holds
+ * it; the {@link History} keeps a copy of its own.
  */
 final class Event {
 

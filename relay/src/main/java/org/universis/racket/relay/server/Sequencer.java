@@ -8,7 +8,7 @@ import org.universis.racket.relay.codec.EnvelopeEncoder;
 
 /**
  * The relay's single order. Under one lock it numbers each event, encodes its envelope once,
- * appends it to the history and offers the same bytes to every matching subscriber; offers never
+ * copies it into the history and offers the same bytes to every matching subscriber; offers never
  * block and no socket is written under the lock, so the lock is only ever held for a copy.
  */
 final class Sequencer {
