@@ -118,11 +118,14 @@ final class Report {
     int s = config.subscribers().stream().mapToInt(Integer::intValue).max().orElse(1);
     b.append("\n### Targets (S = ").append(s).append(", ratios within this run)\n\n")
         .append("| target | measured | met |\n|---|---|---|\n");
-    ratio(b, "racket-ws throughput per subscriber ≥ NATS core's", Transport.Kind.RACKET_WS, Transport.Kind.NATS, s, false, 1);
-    ratio(b, "racket-ws p99 latency ≤ Redis pub/sub's", Transport.Kind.RACKET_WS, Transport.Kind.REDIS, s, true, 1);
+    ratio(b, "racket-ws throughput per subscriber ≥ NATS core's", Transport.Kind.RACKET_WS,
+        Transport.Kind.NATS, s, false, 1);
+    ratio(b, "racket-ws p99 latency ≤ Redis pub/sub's", Transport.Kind.RACKET_WS,
+        Transport.Kind.REDIS, s, true, 1);
     ratio(b, "racket-sse p99 latency ≤ Redis pub/sub's (for reference)", Transport.Kind.RACKET_SSE,
         Transport.Kind.REDIS, s, true, 1);
-    ratio(b, "racket-sse throughput ≥ half of racket-ws's", Transport.Kind.RACKET_SSE, Transport.Kind.RACKET_WS, s, false, 0.5);
+    ratio(b, "racket-sse throughput ≥ half of racket-ws's", Transport.Kind.RACKET_SSE,
+        Transport.Kind.RACKET_WS, s, false, 0.5);
     ratio(b, "the same through a minimal HTTP/1.1 client (racket-sse-raw)", Transport.Kind.RACKET_SSE_RAW,
         Transport.Kind.RACKET_WS, s, false, 0.5);
     ratio(b, "the same with one NDJSON stream per publisher (racket-sse-stream)", Transport.Kind.RACKET_SSE_STREAM,
