@@ -20,7 +20,8 @@ import org.universis.racket.relay.codec.EnvelopeEncoder;
 
 /**
  * The JVM client's per-event cost on receipt: reading a relay message of 64 events (lines found,
- * headers read by position, envelopes copied out) and decoding one body as {@code body()} does.
+ * headers read by position, envelopes copied out) and decoding one body as {@code body()} and
+ * {@code body(Map.class)} do.
  * Lives in the client's package to reach its package-private internals; it changes none of them.
  *
  * <pre>java -cp bench/target/racket-bench.jar org.openjdk.jmh.Main ClientReceive</pre>
@@ -47,12 +48,13 @@ public class ClientReceiveBenchmark {
     public void message(RelayMessage message) {}
   };
   private byte[] message;
+  private byte[] body;
   private ReceivedEvent one;
 
   @Setup
   public void setUp() throws Exception {
     String head = "{\"type\":\"bench\",\"n\":123456,\"t\":98765432109876,\"pad\":\"";
-    byte[] body = (head + "x".repeat(256 - head.length() - 2) + "\"}").getBytes(StandardCharsets.UTF_8);
+    body = (head + "x".repeat(256 - head.length() - 2) + "\"}").getBytes(StandardCharsets.UTF_8);
     byte[] origin = EnvelopeEncoder.origin(new Origin("7c1e0d9a-5b8f-4c4e-9d0a-3f2b1c0d9e8f", 4711, "web-1", "orders"));
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < FRAME; i++) {
@@ -73,8 +75,21 @@ public class ClientReceiveBenchmark {
     return events.size();
   }
 
+  /** A body decoded into a class through Jackson (here Map), as {@code body(Map.class)} does. */
   @Benchmark
   public Object decodeBody() {
     return one.body(java.util.Map.class); // decoded anew at every call, unlike body()
+  }
+
+  /** The same tree through Jackson's untyped reading, which {@code body()} used before: the peer. */
+  @Benchmark
+  public Object decodeBodyAsTreeByJackson() throws Exception {
+    return ClientJson.MAPPER.readerFor(Object.class).readValue(body, 0, body.length);
+  }
+
+  /** The same body as the tree {@code body()} gives, once per event. */
+  @Benchmark
+  public Object decodeBodyAsTree() {
+    return ClientJson.decode(body, 0, body.length, Object.class, () -> "event");
   }
 }

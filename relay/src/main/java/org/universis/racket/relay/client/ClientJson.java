@@ -66,6 +66,10 @@ final class ClientJson {
    * @throws IllegalArgumentException saying where and why the body does not fit {@code type}
    */
   static <T> T decode(byte[] json, int offset, int length, Class<T> type, Supplier<String> what) {
+    if (type == Object.class) { // body() as a tree: read directly, the same tree as Jackson's
+      Object tree = JsonTree.read(json, offset, length);
+      if (tree != JsonTree.UNREAD) return type.cast(tree);
+    }
     try {
       return READERS.get(type).readValue(json, offset, length);
     } catch (IOException e) {

@@ -98,7 +98,7 @@ public final class JsonScan {
    * lowest byte it looks for exactly, and flags other bytes only above it; a byte of 0x80 or more
    * (UTF-8, checked before) matches none.
    */
-  private static int special(byte[] b, int i, int end) {
+  public static int special(byte[] b, int i, int end) {
     for (; i + 8 <= end; i += 8) {
       long x = (long) JsonSlice.LONGS.get(b, i);
       long found = JsonSlice.zeroBytes(x ^ QUOTES) | JsonSlice.zeroBytes(x ^ BACKSLASHES)
