@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 /**
  * A process the launcher started: its stdout lines go to a log file and to a bounded queue the
@@ -130,13 +132,43 @@ final class Child implements AutoCloseable {
   /** CPU time the process has used so far (user + system), from /proc; -1 when gone. */
   long cpuNanos() {
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux)
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+      return cpuTicks(Files.readString(Path.of("/proc", Long.toString(pid()), "stat"))) * 10_000_000L;
     } catch (IOException | RuntimeException e) {
       return -1;
     }
+  }
+
+  /**
+   * CPU time the process's JIT compiler threads have used so far, in milliseconds, from /proc:
+   * how the launcher sees a server JVM compile (the relay) without asking it; 0 for a server
+   * without a JIT. A compiler thread the JVM ends when it has had nothing to do for a while
+   * takes its time with it, which makes a look across its end read low by what it last did.
+   */
+  long compilerCpuMillis() {
+    long ticks = 0;
+    try (DirectoryStream<Path> threads = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid()), "task"))) {
+      for (Path thread : threads) {
+        try {
+          // HotSpot names them "C1 CompilerThread0", "C2 CompilerThread1"; comm keeps 15 bytes
+          if (COMPILER_THREAD.matcher(Files.readString(thread.resolve("comm"))).lookingAt()) {
+            ticks += cpuTicks(Files.readString(thread.resolve("stat")));
+          }
+        } catch (IOException | RuntimeException threadEnded) {
+          // it took its time with it, as above
+        }
+      }
+    } catch (IOException gone) {
+      return -1;
+    }
+    return ticks * 10;
+  }
+
+  private static final Pattern COMPILER_THREAD = Pattern.compile("C[12] CompilerThre");
+
+  // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux)
+  private static long cpuTicks(String stat) {
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
   private static long kib(String statusLine) {

@@ -52,7 +52,7 @@ final class Report {
         .append(" s at most), 256-byte JSON events, after a warm-up (")
         .append(config.warmupSeconds()).append(" s at the latency phase's rate, ")
         .append(config.warmupSeconds())
-        .append(" s flat out, then flat out until every worker's JIT compilers are quiet)\n\n")
+        .append(" s flat out, then flat out until the JIT compilers of every worker and of the relay are quiet)\n\n")
         .append("| system | S | events/s per subscriber | slowest subscriber | publisher events/s | lost | out of order | twice | server peak RSS | CPU µs/event: server, publisher, each subscriber |\n")
         .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Transport.Kind kind : config.systems()) {
@@ -76,7 +76,7 @@ final class Report {
     b.append("\n### Latency: ").append(count(config.rate())).append(" events/s for ").append(config.latencySeconds())
         .append(" s after a warm-up (").append(config.warmupSeconds()).append(" s flat out, ")
         .append(config.warmupSeconds()).append(" s at the rate, then at the rate until every")
-        .append(" worker's JIT compilers are quiet); send (a late tick: when it was due) to receipt,")
+        .append(" worker's and the relay's JIT compilers are quiet); send (a late tick: when it was due) to receipt,")
         .append(" µs, all subscribers\n\n")
         .append("| system | S | sent/s | p50 | p99 | p99.9 | max | lost | CPU µs/event: server, publisher, each subscriber |\n")
         .append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");

@@ -72,6 +72,11 @@ final class Server implements AutoCloseable {
     return child.cpuNanos();
   }
 
+  /** CPU time of the server's JIT compiler threads so far, ms (0 without a JIT, -1 when gone). */
+  long compilerCpuMillis() {
+    return child.compilerCpuMillis();
+  }
+
   @Override
   public void close() {
     child.close();

@@ -20,8 +20,9 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The warm-up sends flat out and paced (at the latency phase's rate, or at the sustained
  * check's pace), each for the warm-up's length, in the order that ends the way the measurement
  * sends (paced last for latency, flat out last for throughput), then a second more of that at a
- * time until the JIT compilers of every worker are quiet (the launcher's {@code Scenario}
- * decides, from the compile times the workers report): they compile what they need before the
+ * time until the JIT compilers of every worker and of the server are quiet (the launcher's
+ * {@code Scenario} decides, from the compile times the workers report and the server's compiler
+ * threads' CPU time): they compile what they need before the
  * measurement rather than during it. On two cores at 10,000 events/s a compiler thread gets
  * little CPU, and code that runs once per message rather than once per event (racket's reading
  * and hand-over: the relay sends many events per message flat out, one at that rate) was still
@@ -105,7 +106,7 @@ public final class Worker {
       say("READY");
       expect("GO");
       // The warm-up ends the way the measurement sends, flat out or paced, and goes on that way a
-      // second at a time for as long as the launcher says (until every worker's JIT compilers are
+      // second at a time for as long as the launcher says (until every JVM's JIT compilers are
       // quiet): ended paced, a throughput phase began with every racket subscriber recompiling
       // its delivery loop for the long turns of a flat-out stream (docs/PERFORMANCE.md, "Ninth
       // session").
