@@ -9,6 +9,8 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.xnio.OptionMap;
 import org.xnio.Options;
@@ -35,6 +37,7 @@ public final class Relay implements AutoCloseable {
   private final Connections connections;
   private final XnioWorker worker;
   private final Undertow undertow;
+  private final ScheduledExecutorService heartbeats;
   private final int port;
   private volatile boolean closed;
 
@@ -79,9 +82,18 @@ public final class Relay implements AutoCloseable {
     }
     this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
     long heartbeat = config.heartbeatSeconds();
+    // On a thread of its own rather than as a timer of an IO thread: a timer that comes due every
+    // few seconds is a path through XNIO's IO loop that the JIT's profile of a busy loop misses,
+    // and its first run after the loop was compiled sent the IO thread back to the interpreter
+    // for one to two seconds, at 10,000 events/s (docs/PERFORMANCE.md, "Fourteenth session").
+    this.heartbeats = Executors.newSingleThreadScheduledExecutor(task -> {
+      Thread t = new Thread(task, "racket-relay-heartbeat");
+      t.setDaemon(true); // the IO threads are what keeps a standalone relay running
+      return t;
+    });
     // Scanning twice per period keeps every idle stream's gap between heartbeats at most one period.
-    worker.getIoThread().executeAtInterval(() -> heartbeat(TimeUnit.SECONDS.toNanos(heartbeat)),
-        heartbeat * 500, TimeUnit.MILLISECONDS);
+    heartbeats.scheduleAtFixedRate(() -> heartbeat(TimeUnit.SECONDS.toNanos(heartbeat)),
+        heartbeat * 500, heartbeat * 500, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -117,6 +129,7 @@ public final class Relay implements AutoCloseable {
     if (closed) return;
     closed = true;
     connections.closing();
+    heartbeats.shutdownNow();
     for (Subscriber s : sequencer.subscribers()) s.close();
     undertow.stop();
     stopWorker();
@@ -124,8 +137,12 @@ public final class Relay implements AutoCloseable {
   }
 
   private void heartbeat(long idleNanos) {
-    for (Subscriber s : sequencer.subscribers()) {
-      if (s instanceof SseSubscriber && s.idleFor(idleNanos)) s.offerControl(SseSubscriber.HEARTBEAT);
+    try {
+      for (Subscriber s : sequencer.subscribers()) {
+        if (s instanceof SseSubscriber && s.idleFor(idleNanos)) s.offerControl(SseSubscriber.HEARTBEAT);
+      }
+    } catch (RuntimeException e) {
+      Log.warn("heartbeat scan failed; the next one runs as planned", e); // a throw would end them
     }
   }
 
