@@ -15,6 +15,40 @@ final class Machine {
         + System.getProperty("os.name") + " " + System.getProperty("os.version");
   }
 
+  /**
+   * The machine's CPU time so far from the first line of /proc/stat, in clock ticks: user, nice,
+   * system, idle, iowait, irq, softirq, steal; null where there is none.
+   */
+  static long[] cpuTicks() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc", "stat")).get(0).trim().split("\\s+");
+      long[] ticks = new long[8];
+      for (int i = 0; i < ticks.length; i++) ticks[i] = Long.parseLong(f[i + 1]);
+      return ticks;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Where the machine's CPU time went between two {@link #cpuTicks()}: on a VM, time stolen by
+   * the host is time every process here waited for a core, whichever system was measured.
+   */
+  static String cpuShares(long[] before, long[] after) {
+    if (before == null || after == null) return "unknown";
+    long[] d = new long[after.length];
+    long total = 0;
+    for (int i = 0; i < d.length; i++) total += d[i] = after[i] - before[i];
+    if (total <= 0) return "unknown";
+    return share(d[0] + d[1], total) + " user, " + share(d[2], total) + " kernel, "
+        + share(d[5] + d[6], total) + " interrupts, " + share(d[7], total) + " stolen by the host, "
+        + share(d[3] + d[4], total) + " idle";
+  }
+
+  private static String share(long part, long total) {
+    return Math.round(100.0 * part / total) + " %";
+  }
+
   private static String memory() {
     String kib = proc("meminfo", "MemTotal").replaceAll("[^0-9]", "");
     return kib.isEmpty() ? "unknown memory" : Math.round(Long.parseLong(kib) / 1048576.0) + " GiB RAM";

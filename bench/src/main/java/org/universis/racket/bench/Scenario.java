@@ -125,8 +125,11 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
           + more + " added until the JIT compilers were quiet)");
       long serverCpu = server.cpuNanos();
       long serverCompile = server.compilerCpuMillis();
+      long[] machine = Machine.cpuTicks();
       pub.send("MEASURE");
       JsonNode sent = Tick.decodeTree(pub.await("RESULT", seconds + 120L, TimeUnit.SECONDS));
+      Bench.log("  " + name() + ": the machine's CPU while measured: "
+          + Machine.cpuShares(machine, Machine.cpuTicks()));
       if (kind.isRacket()) {
         Bench.log("  " + name() + ": the relay's JIT compilers used "
             + (server.compilerCpuMillis() - serverCompile) + " ms of CPU while measured");
