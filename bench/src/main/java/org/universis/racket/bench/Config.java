@@ -19,6 +19,8 @@ import java.util.List;
  * @param latencySeconds the latency phase lasts this long at {@code rate}
  * @param rate events per second in the latency phase and the warm-up
  * @param fanout SSE connections held on one relay for the many-subscribers check; 0 skips it
+ * @param maxStolen a phase during which the host stole a larger share of the machine's CPU time
+ *     is measured again (at most {@link Bench#REMEASURE} more times; never in a quick run)
  * @param relayJar racket's relay, started as {@code java -jar relayJar --port 0}
  * @param relayJvmArgs JVM options for the relay (none by default: as users start it)
  * @param workerJvmArgs JVM options for publishers and subscribers, the same for every system
@@ -27,12 +29,12 @@ import java.util.List;
  */
 record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs, int warmupSeconds,
     int throughputSeconds, long throughputMax, int latencySeconds, int rate, int fanout,
-    Path relayJar, List<String> relayJvmArgs, List<String> workerJvmArgs, Path write, Path logs) {
+    double maxStolen, Path relayJar, List<String> relayJvmArgs, List<String> workerJvmArgs, Path write, Path logs) {
 
   static final String USAGE = """
       usage: java -jar bench/target/racket-bench.jar [--quick] [--runs N] [--systems a,b]
                  [--subscribers 1,4] [--rate N] [--seconds N] [--throughput-seconds N]
-                 [--warmup-seconds N] [--fanout N]
+                 [--warmup-seconds N] [--fanout N] [--max-stolen PERCENT]
                  [--write docs/PERFORMANCE.md]
                  [--relay-jar relay/target/racket-relay.jar] [--relay-jvm-args '...'] [--worker-jvm-args '...']
         systems: racket-ws, racket-sse, racket-sse-batch, racket-sse-raw, racket-sse-stream, redis,
@@ -52,6 +54,10 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
     int latencySeconds = 10;
     int rate = 10_000;
     int fanout = 1_000;
+    // On the VM measured so far the host took 0 to 6 % in most phases and 11 to 21 % in some,
+    // where racket's and Redis's p99 were two to four times as high (PERFORMANCE.md, "Fifteenth
+    // session").
+    int maxStolenPercent = 10;
     Path relayJar = Path.of("relay/target/racket-relay.jar");
     List<String> relayJvm = List.of();
     List<String> workerJvm = List.of("-Xms256m", "-Xmx512m");
@@ -74,6 +80,7 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
         case "--seconds" -> latencySeconds = throughputSeconds = positive(a, args[++i]);
         case "--throughput-seconds" -> throughputSeconds = positive(a, args[++i]);
         case "--fanout" -> fanout = Integer.parseInt(args[++i]);
+        case "--max-stolen" -> maxStolenPercent = positive(a, args[++i]);
         case "--write" -> write = Path.of(args[++i]);
         case "--relay-jar" -> relayJar = Path.of(args[++i]);
         case "--relay-jvm-args" -> relayJvm = split(args[++i]);
@@ -93,8 +100,15 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
       throw new IllegalArgumentException("a warm-up of " + warmup + " s at " + rate
           + " events/s is too long for the warm-up's numbers: lower --warmup-seconds or --rate");
     }
-    return new Config(systems, subscribers, runs, warmup, throughputSeconds, throughputMax,
-        latencySeconds, rate, fanout, relayJar, relayJvm, workerJvm, write, Path.of("bench/target/logs"));
+    if (maxStolenPercent > 100) throw new IllegalArgumentException("--max-stolen is a percentage: 1 to 100");
+    return new Config(systems, subscribers, runs, warmup, throughputSeconds, throughputMax, latencySeconds,
+        rate, fanout, maxStolenPercent / 100.0, relayJar, relayJvm, workerJvm, write, Path.of("bench/target/logs"));
+  }
+
+  /** This configuration with {@code args} as the relay's JVM options. */
+  Config withRelayJvmArgs(List<String> args) {
+    return new Config(systems, subscribers, runs, warmupSeconds, throughputSeconds, throughputMax, latencySeconds,
+        rate, fanout, maxStolen, relayJar, args, workerJvmArgs, write, logs);
   }
 
   boolean quick() {

@@ -29,9 +29,7 @@ final class FanoutCheck {
   static Result run(Config config) throws Exception {
     Path logs = config.logs().resolve("fanout");
     long tuned;
-    Config lean = new Config(config.systems(), config.subscribers(), config.runs(), config.warmupSeconds(),
-        config.throughputSeconds(), config.throughputMax(), config.latencySeconds(), config.rate(),
-        config.fanout(), config.relayJar(), LEAN_JVM, config.workerJvmArgs(), config.write(), config.logs());
+    Config lean = config.withRelayJvmArgs(LEAN_JVM);
     try (Server relay = Server.start(Transport.Kind.RACKET_SSE, lean, logs, "lean-server")) {
       LockSupport.parkNanos(IDLE_SETTLE_NANOS);
       tuned = relay.rssKiB()[0];

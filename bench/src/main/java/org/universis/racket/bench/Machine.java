@@ -35,14 +35,26 @@ final class Machine {
    * the host is time every process here waited for a core, whichever system was measured.
    */
   static String cpuShares(long[] before, long[] after) {
-    if (before == null || after == null) return "unknown";
-    long[] d = new long[after.length];
-    long total = 0;
-    for (int i = 0; i < d.length; i++) total += d[i] = after[i] - before[i];
-    if (total <= 0) return "unknown";
+    long[] d = delta(before, after);
+    if (d == null) return "unknown";
+    long total = d[8];
     return share(d[0] + d[1], total) + " user, " + share(d[2], total) + " kernel, "
         + share(d[5] + d[6], total) + " interrupts, " + share(d[7], total) + " stolen by the host, "
         + share(d[3] + d[4], total) + " idle";
+  }
+
+  /** The share of the machine's CPU time the host stole between two {@link #cpuTicks()}; NaN if unknown. */
+  static double stolen(long[] before, long[] after) {
+    long[] d = delta(before, after);
+    return d == null ? Double.NaN : (double) d[7] / d[8];
+  }
+
+  /** Each counter's growth, then their sum; null when unknown. */
+  private static long[] delta(long[] before, long[] after) {
+    if (before == null || after == null) return null;
+    long[] d = new long[after.length + 1];
+    for (int i = 0; i < after.length; i++) d[after.length] += d[i] = after[i] - before[i];
+    return d[after.length] > 0 ? d : null;
   }
 
   private static String share(long part, long total) {

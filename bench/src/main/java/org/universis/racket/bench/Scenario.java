@@ -42,10 +42,14 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
     return pace > 0 ? pace : config.rate();
   }
 
-  /** What one scenario measured. Rates in events per second, sizes in KiB. */
+  /**
+   * What one scenario measured. Rates in events per second, sizes in KiB; {@code stolen}: the
+   * share of the machine's CPU time the host took while it was measured (NaN when unknown).
+   */
   record Outcome(Scenario scenario, long sent, double publisherRate, double meanSubscriberRate,
       double minSubscriberRate, long lost, long disordered, long duplicates, Histogram latency,
-      long serverPeakKiB, double serverCpuMicros, double publisherCpuMicros, double subscriberCpuMicros) {
+      long serverPeakKiB, double serverCpuMicros, double publisherCpuMicros, double subscriberCpuMicros,
+      double stolen) {
 
     double lossRatio() {
       return sent == 0 ? 0 : (double) lost / (sent * scenario.subscribers);
@@ -128,8 +132,8 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
       long[] machine = Machine.cpuTicks();
       pub.send("MEASURE");
       JsonNode sent = Tick.decodeTree(pub.await("RESULT", seconds + 120L, TimeUnit.SECONDS));
-      Bench.log("  " + name() + ": the machine's CPU while measured: "
-          + Machine.cpuShares(machine, Machine.cpuTicks()));
+      long[] machineAfter = Machine.cpuTicks();
+      Bench.log("  " + name() + ": the machine's CPU while measured: " + Machine.cpuShares(machine, machineAfter));
       if (kind.isRacket()) {
         Bench.log("  " + name() + ": the relay's JIT compilers used "
             + (server.compilerCpuMillis() - serverCompile) + " ms of CPU while measured");
@@ -161,7 +165,8 @@ record Scenario(Transport.Kind kind, int subscribers, boolean latency, int round
       }
       return new Outcome(this, count, count / elapsed, sum / subscribers, min, lost, disordered, duplicates,
           merged, server.rssKiB()[1], perEvent(server.cpuNanos() - serverCpu, count),
-          perEvent(sent.get("cpuNanos").asLong(), count), perEvent(subscriberCpu, received));
+          perEvent(sent.get("cpuNanos").asLong(), count), perEvent(subscriberCpu, received),
+          Machine.stolen(machine, machineAfter));
     } finally {
       children.forEach(Child::close);
     }
