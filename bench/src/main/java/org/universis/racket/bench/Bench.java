@@ -95,7 +95,7 @@ public final class Bench {
   private static void sustain(Config config, Transport.Kind kind, int round, Server server,
       List<Scenario.Outcome> outcomes, List<String> failures, List<String> remeasured) {
     if (kind != Transport.Kind.RACKET_SSE_STREAM) return;
-    int s = config.subscribers().stream().mapToInt(Integer::intValue).max().orElse(1);
+    int s = config.mostSubscribers();
     Scenario.Outcome ws = outcomes.stream().filter(o -> o.scenario().kind() == Transport.Kind.RACKET_WS
         && o.scenario().round() == round && o.scenario().subscribers() == s && !o.scenario().latency())
         .findFirst().orElse(null);

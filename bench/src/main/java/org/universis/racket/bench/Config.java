@@ -111,6 +111,11 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
         rate, fanout, maxStolen, relayJar, args, workerJvmArgs, write, logs);
   }
 
+  /** The largest S: the one the targets are measured at. */
+  int mostSubscribers() {
+    return subscribers.stream().mapToInt(Integer::intValue).max().orElse(1);
+  }
+
   boolean quick() {
     return latencySeconds < 10;
   }

@@ -42,7 +42,7 @@ final class Report {
     throughput(b);
     latency(b);
     sustained(b);
-    int s = config.subscribers().stream().mapToInt(Integer::intValue).max().orElse(1);
+    int s = config.mostSubscribers();
     targets(b, s);
     rounds(b, s);
     if (!remeasured.isEmpty()) {
