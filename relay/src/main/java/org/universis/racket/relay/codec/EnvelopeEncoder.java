@@ -28,18 +28,24 @@ public final class EnvelopeEncoder {
 
   private EnvelopeEncoder() {}
 
+  /** The envelope of a body that is all of {@code body}. */
+  public static byte[] encode(long id, String type, long time, byte[] origin, long seq, byte[] body) {
+    return encode(id, type, time, origin, seq, body, 0, body.length);
+  }
+
   /**
    * The envelope's bytes.
    *
    * @param type a checked type (its characters need no escaping)
    * @param origin from {@link #origin(Origin)}
-   * @param body one JSON value without line breaks
+   * @param body holds the body, one JSON value without line breaks, at {@code [from, to)}
    */
-  public static byte[] encode(long id, String type, long time, byte[] origin, long seq, byte[] body) {
+  public static byte[] encode(long id, String type, long time, byte[] origin, long seq, byte[] body,
+      int from, int to) {
     // Sized exactly, so the envelope is allocated once and never copied to trim it.
     byte[] out = new byte[ID.length + digits(id) + TYPE.length + type.length() + TIME.length
         + digits(time) + ORIGIN.length + origin.length + SEQ.length + digits(seq) + BODY.length
-        + body.length + 1];
+        + (to - from) + 1];
     int pos = put(out, 0, ID);
     pos = putLong(out, pos, id);
     pos = put(out, pos, TYPE);
@@ -51,8 +57,8 @@ public final class EnvelopeEncoder {
     pos = put(out, pos, SEQ);
     pos = putLong(out, pos, seq);
     pos = put(out, pos, BODY);
-    pos = put(out, pos, body);
-    out[pos] = '}';
+    System.arraycopy(body, from, out, pos, to - from);
+    out[pos + to - from] = '}';
     return out;
   }
 

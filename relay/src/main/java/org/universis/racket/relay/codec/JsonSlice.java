@@ -21,27 +21,44 @@ public final class JsonSlice {
   }
 
   /**
-   * Copies {@code src[from, to)} minus the whitespace and separators after the value, turning the
-   * line breaks a sender may have put between tokens into spaces: a line break can only be
-   * whitespace in valid JSON, and envelopes must fit on one line (SSE data, NDJSON).
+   * A copy of the value in {@code src[from, to)} ({@link #end}), its line breaks turned into spaces
+   * ({@link #unbreak}).
    *
    * @param to where the next token starts, or the end of the input
    */
   public static byte[] copy(byte[] src, int from, int to) {
+    byte[] out = Arrays.copyOfRange(src, from, end(src, from, to));
+    unbreak(out, 0, out.length);
+    return out;
+  }
+
+  /**
+   * Where the value in {@code src[from, to)} ends: before the whitespace and separators after it.
+   *
+   * @param to where the next token starts, or the end of the input
+   */
+  public static int end(byte[] src, int from, int to) {
     int end = to;
     while (end > from && isTrailing(src[end - 1])) end--;
-    byte[] out = Arrays.copyOfRange(src, from, end);
+    return end;
+  }
+
+  /**
+   * Turns the line breaks in {@code b[from, to)}, one JSON value, into spaces, in place: a line
+   * break can only be whitespace between tokens in valid JSON, and envelopes must fit on one line
+   * (SSE data, NDJSON).
+   */
+  public static void unbreak(byte[] b, int from, int to) {
     // Every relayed body passes here, and line breaks in one are rare: look eight bytes at a time,
     // rewrite byte by byte only from the first one found.
-    int i = 0;
-    for (; i + 8 <= out.length; i += 8) {
-      long x = (long) LONGS.get(out, i);
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(b, i);
       if (hasByte(x, NEWLINES) || hasByte(x, RETURNS)) break;
     }
-    for (; i < out.length; i++) {
-      if (out[i] == '\n' || out[i] == '\r') out[i] = ' ';
+    for (; i < to; i++) {
+      if (b[i] == '\n' || b[i] == '\r') b[i] = ' ';
     }
-    return out;
   }
 
   /**

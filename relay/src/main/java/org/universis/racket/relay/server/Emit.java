@@ -1,6 +1,15 @@
 package org.universis.racket.relay.server;
 
 /**
- * An event to number: its type, its body's JSON bytes, and the emitter's seq (0 for HTTP).
+ * An event to number: its type, its body's JSON bytes ({@code bytes[from, to)}), and the emitter's
+ * seq (0 for HTTP). A WebSocket emit's body is read in place, in the frame it came in, which the
+ * session holds until the sequencer has encoded it: one copy of each body fewer, about a quarter of
+ * what the relay allocated per event (PERFORMANCE.md, "Sixteenth session").
  */
-record Emit(String type, byte[] body, long seq) {}
+record Emit(String type, byte[] bytes, int from, int to, long seq) {
+
+  /** An emit whose body is all of {@code body}. */
+  Emit(String type, byte[] body, long seq) {
+    this(type, body, 0, body.length, seq);
+  }
+}

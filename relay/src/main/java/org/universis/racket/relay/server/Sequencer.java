@@ -62,7 +62,7 @@ final class Sequencer {
         Emit emit = emits.get(i);
         long id = nextId++;
         Event event = new Event(id, emit.type(), EnvelopeEncoder.encode(id, emit.type(), time,
-            origin, emit.seq(), emit.body()));
+            origin, emit.seq(), emit.bytes(), emit.from(), emit.to()));
         history.append(event);
         for (Subscriber s : subscribers) {
           if (s.filter().matches(event.type) && !s.offer(event)) subscribers.remove(s);

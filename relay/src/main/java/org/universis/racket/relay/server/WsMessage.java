@@ -17,21 +17,32 @@ import org.universis.racket.relay.codec.MalformedEventException;
 
 /**
  * One client → relay WebSocket message. A text frame holds one or more, one JSON object per line;
- * an emit's body is sliced from the frame's bytes, not decoded.
+ * an emit's body is found in the frame's bytes, not decoded, and stays there.
  *
+ * @param frame the bytes the message was read from; valid until the frame's listener returns
+ * @param bodyFrom where the {@code body} value starts in {@code frame}
+ * @param bodyTo where it ends; {@code bodyFrom} when the message has no body
  * @param types the {@code types} field: {@code null} when absent or JSON null
  * @param bodyType the body's own top-level {@code "type"} string, or {@code null}
  * @param acks the hello's {@code acks} field ({@code "runs"}: one ack per run of emits), or
  *     {@code null}
  */
-record WsMessage(String op, Long seq, String type, byte[] body, String bodyType, String types,
-    Origin origin, Long lastEventId, String acks) {
+record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, int bodyTo,
+    String bodyType, String types, Origin origin, Long lastEventId, String acks) {
+
+  boolean hasBody() {
+    return bodyTo > bodyFrom; // a JSON value is never empty
+  }
+
+  int bodyLength() {
+    return bodyTo - bodyFrom;
+  }
 
   private static final JsonFactory JSON = new JsonFactory();
 
   /**
-   * Reads the messages in bytes {@code from} to {@code to} of {@code frame}; what they keep (the
-   * bodies) is copied out of it.
+   * Reads the messages in bytes {@code from} to {@code to} of {@code frame}; their bodies stay in
+   * it, their line breaks turned into spaces.
    *
    * @throws MalformedEventException when the frame is not a sequence of JSON objects
    */
@@ -74,8 +85,8 @@ record WsMessage(String op, Long seq, String type, byte[] body, String bodyType,
     int bodyStart = i + BODY.length;
     int bodyEnd = JsonScan.valueEnd(f, bodyStart, n);
     if (bodyEnd < 0 || bodyEnd >= n || f[bodyEnd] != '}') return -1;
-    out.add(new WsMessage("emit", seq, type, JsonSlice.copy(f, bodyStart, bodyEnd), null, null,
-        null, null, null));
+    JsonSlice.unbreak(f, bodyStart, bodyEnd);
+    out.add(new WsMessage("emit", seq, type, f, bodyStart, bodyEnd, null, null, null, null, null));
     return bodyEnd + 1;
   }
 
@@ -104,7 +115,8 @@ record WsMessage(String op, Long seq, String type, byte[] body, String bodyType,
     String op = null;
     Long seq = null;
     String type = null;
-    byte[] body = null;
+    int bodyFrom = 0;
+    int bodyTo = 0;
     String bodyType = null;
     String types = null;
     Origin origin = null;
@@ -129,13 +141,16 @@ record WsMessage(String op, Long seq, String type, byte[] body, String bodyType,
           else if (value == JsonToken.VALUE_STRING) p.getTextLength();
           // The body ends where the next token starts; JsonSlice trims the separator.
           int to = (int) p.currentLocation().getByteOffset();
-          body = JsonSlice.copy(frame, from, to);
+          bodyFrom = from;
+          bodyTo = JsonSlice.end(frame, from, to);
+          JsonSlice.unbreak(frame, bodyFrom, bodyTo);
         }
         default -> p.skipChildren();
       }
     }
     if (op == null) throw new MalformedEventException("message has no \"op\"");
-    return new WsMessage(op, seq, type, body, bodyType, types, origin, lastEventId, acks);
+    return new WsMessage(op, seq, type, frame, bodyFrom, bodyTo, bodyType, types, origin,
+        lastEventId, acks);
   }
 
   private static String string(JsonParser p, String field) throws IOException {

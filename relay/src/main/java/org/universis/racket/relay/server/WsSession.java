@@ -21,7 +21,8 @@ final class WsSession implements WsConnection.Listener {
   private final RelayConfig config;
   private final String epoch;
   private byte[] origin;
-  // Emits of the frame being read, numbered in one go; only the IO thread touches it.
+  // Emits of the frame being read, numbered in one go before onText returns: their bodies are in
+  // the frame. Only the IO thread touches it.
   private final List<Emit> emits = new ArrayList<>();
   private boolean ackRuns; // the client asked for one ack per run of emits (hello "acks":"runs")
   private volatile XnioExecutor.Key helloTimer;
@@ -90,10 +91,10 @@ final class WsSession implements WsConnection.Listener {
     String refusal = null;
     String type = m.type() != null ? m.type() : m.bodyType() != null ? m.bodyType()
         : EventBatchReader.DEFAULT_TYPE;
-    if (m.body() == null) {
+    if (!m.hasBody()) {
       refusal = "emit needs a \"body\"";
-    } else if (m.body().length > config.maxEventSize()) {
-      nack(m.seq(), "payload_too_large", "event body is " + m.body().length
+    } else if (m.bodyLength() > config.maxEventSize()) {
+      nack(m.seq(), "payload_too_large", "event body is " + m.bodyLength()
           + " bytes; the limit is " + config.maxEventSize() + " (max-event-size)");
       return;
     } else {
@@ -106,7 +107,7 @@ final class WsSession implements WsConnection.Listener {
     if (refusal != null) {
       nack(m.seq(), "bad_request", refusal);
     } else {
-      emits.add(new Emit(type, m.body(), m.seq()));
+      emits.add(new Emit(type, m.frame(), m.bodyFrom(), m.bodyTo(), m.seq()));
     }
   }
 

@@ -18,8 +18,11 @@ class EnvelopeEncoderTest {
   void envelopeHasTheFieldsInOrderAndTheBodyByteForByte() throws Exception {
     byte[] origin = EnvelopeEncoder.origin(new Origin("o-1", 4711, "web-1", "orders"));
     String body = "{\"key\" : 42,\"é\":\"\\u00e9\"}";
+    // The body as the relay finds it: in the frame it came in, between other messages' bytes.
+    String frame = "{\"op\":\"emit\",\"body\":" + body + "}\n{\"op\":\"ping\"}";
+    int from = frame.indexOf(body); // the bytes before it are ASCII
     byte[] envelope = EnvelopeEncoder.encode(1764201600123904L, "cache.invalidate", 1764201600123L,
-        origin, 17, body.getBytes(StandardCharsets.UTF_8));
+        origin, 17, frame.getBytes(StandardCharsets.UTF_8), from, from + body.getBytes(StandardCharsets.UTF_8).length);
     String text = new String(envelope, StandardCharsets.UTF_8);
     assertEquals("{\"id\":1764201600123904,\"type\":\"cache.invalidate\",\"time\":1764201600123,"
         + "\"origin\":{\"id\":\"o-1\",\"pid\":4711,\"host\":\"web-1\",\"name\":\"orders\"},\"seq\":17,"
