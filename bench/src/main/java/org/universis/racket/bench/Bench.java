@@ -17,6 +17,10 @@ public final class Bench {
   private Bench() {}
 
   public static void main(String[] args) throws Exception {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      System.out.println(Config.USAGE);
+      return;
+    }
     Config config;
     try {
       config = Config.parse(args);

@@ -9,6 +9,8 @@ import java.util.List;
  * What one benchmark run does, from the command line. Every loop it drives is bounded by these
  * counts and seconds.
  *
+ * @param quick {@code --quick}: one short round, whose warm-ups do not wait for quiet JIT compilers
+ *     and whose phases are never measured again
  * @param systems the systems compared, in table order
  * @param subscribers the subscriber counts (S)
  * @param runs scenarios are repeated this often, interleaved across systems; the table shows medians
@@ -27,8 +29,8 @@ import java.util.List;
  * @param write where to write the report (between its markers), or null
  * @param logs where the processes' output goes
  */
-record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs, int warmupSeconds,
-    int throughputSeconds, long throughputMax, int latencySeconds, int rate, int fanout,
+record Config(boolean quick, List<Transport.Kind> systems, List<Integer> subscribers, int runs,
+    int warmupSeconds, int throughputSeconds, long throughputMax, int latencySeconds, int rate, int fanout,
     double maxStolen, Path relayJar, List<String> relayJvmArgs, List<String> workerJvmArgs, Path write, Path logs) {
 
   static final String USAGE = """
@@ -62,10 +64,12 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
     List<String> relayJvm = List.of();
     List<String> workerJvm = List.of("-Xms256m", "-Xmx512m");
     Path write = null;
+    boolean quick = false;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
         case "--quick" -> {
+          quick = true;
           runs = 1;
           warmup = 1;
           throughputSeconds = 2;
@@ -85,8 +89,7 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
         case "--relay-jar" -> relayJar = Path.of(args[++i]);
         case "--relay-jvm-args" -> relayJvm = split(args[++i]);
         case "--worker-jvm-args" -> workerJvm = split(args[++i]);
-        case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
-        default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
+        default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
     long throughputMax = 2_000_000L * throughputSeconds;
@@ -101,23 +104,19 @@ record Config(List<Transport.Kind> systems, List<Integer> subscribers, int runs,
           + " events/s is too long for the warm-up's numbers: lower --warmup-seconds or --rate");
     }
     if (maxStolenPercent > 100) throw new IllegalArgumentException("--max-stolen is a percentage: 1 to 100");
-    return new Config(systems, subscribers, runs, warmup, throughputSeconds, throughputMax, latencySeconds,
+    return new Config(quick, systems, subscribers, runs, warmup, throughputSeconds, throughputMax, latencySeconds,
         rate, fanout, maxStolenPercent / 100.0, relayJar, relayJvm, workerJvm, write, Path.of("bench/target/logs"));
   }
 
   /** This configuration with {@code args} as the relay's JVM options. */
   Config withRelayJvmArgs(List<String> args) {
-    return new Config(systems, subscribers, runs, warmupSeconds, throughputSeconds, throughputMax, latencySeconds,
+    return new Config(quick, systems, subscribers, runs, warmupSeconds, throughputSeconds, throughputMax, latencySeconds,
         rate, fanout, maxStolen, relayJar, args, workerJvmArgs, write, logs);
   }
 
   /** The largest S: the one the targets are measured at. */
   int mostSubscribers() {
     return subscribers.stream().mapToInt(Integer::intValue).max().orElse(1);
-  }
-
-  boolean quick() {
-    return latencySeconds < 10;
   }
 
   private static List<String> split(String s) {
