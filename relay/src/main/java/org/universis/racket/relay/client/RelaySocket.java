@@ -180,7 +180,10 @@ final class RelaySocket {
     while (n < 4 || head[n - 4] != '\r' || head[n - 3] != '\n' || head[n - 2] != '\r' || head[n - 1] != '\n') {
       if (n == head.length) throw new IOException("the relay's HTTP answer is over " + MAX_HEADER_BYTES + " bytes");
       int b = in.read();
-      if (b < 0) throw new EOFException("the connection closed during the WebSocket upgrade");
+      if (b < 0) {
+        throw new EOFException("the connection closed during the WebSocket upgrade (a relay that"
+            + " serves HTTPS closes plain connections: its url is https://)");
+      }
       head[n++] = (byte) b;
     }
     return new String(head, 0, n - 4, StandardCharsets.ISO_8859_1);
