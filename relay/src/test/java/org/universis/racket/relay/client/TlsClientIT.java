@@ -41,9 +41,11 @@ class TlsClientIT {
         ChildJvm child = child("https://localhost:" + relay.port(), true)) {
       child.send("ready");
       child.await("READY"::equals, 60, "READY");
-      child.send("emit tls.check 1 1");
-      child.await("EMITTED 1"::equals, 60, "EMITTED 1");
-      child.await(l -> l.startsWith("EVENT tls.> ") && l.contains(" tls.check child "), 60, "its own event back");
+      // Enough to fill TLS records and frames in both directions, not just one small message.
+      child.send("emit tls.check 1 3000");
+      child.await("EMITTED 3000"::equals, 60, "EMITTED 3000");
+      child.awaitCount(l -> l.startsWith("EVENT tls.> ") && l.contains(" tls.check child "), 3000, 60,
+          "its own events back");
     }
   }
 
