@@ -42,7 +42,7 @@ public final class RelayConfig {
   private final boolean loopback;
   private final boolean wildcard;
 
-  private RelayConfig(Builder b, SSLContext tls, boolean loopback, boolean wildcard) {
+  private RelayConfig(Builder b, TlsFiles.Identity tls, boolean loopback, boolean wildcard) {
     host = b.host;
     port = b.port;
     token = b.token == null || b.token.isEmpty() ? null : b.token;
@@ -57,8 +57,10 @@ public final class RelayConfig {
     ioThreads = b.ioThreads;
     daemonThreads = b.daemonThreads;
     allowOrigins = List.copyOf(b.allowOrigins);
-    allowHosts = List.copyOf(b.allowHosts);
-    this.tls = tls;
+    List<String> hosts = new ArrayList<>(b.allowHosts);
+    if (tls != null) hosts.addAll(tls.names()); // names a client checks the certificate for
+    allowHosts = List.copyOf(hosts);
+    this.tls = tls == null ? null : tls.context();
     this.loopback = loopback;
     this.wildcard = wildcard;
   }
@@ -83,7 +85,10 @@ public final class RelayConfig {
   public boolean daemonThreads() { return daemonThreads; }
   /** Origins, as {@code scheme://host:port}, whose pages may use the relay besides its own. */
   public List<String> allowOrigins() { return allowOrigins; }
-  /** Host names, in lower case, the relay answers for besides its bind address and loopback. */
+  /**
+   * Host names, in lower case, the relay answers for besides its bind address and loopback: those
+   * configured, then the DNS names of its TLS certificate.
+   */
   public List<String> allowHosts() { return allowHosts; }
   /** The TLS context when the relay serves HTTPS, else {@code null}. */
   public SSLContext tls() { return tls; }
@@ -215,7 +220,7 @@ public final class RelayConfig {
         throw new IllegalArgumentException("tls-cert and tls-key go together: set "
             + (tlsCert == null ? "tls-cert" : "tls-key") + " as well");
       }
-      SSLContext tls = tlsCert == null ? null : TlsFiles.context(tlsCert, tlsKey);
+      TlsFiles.Identity tls = tlsCert == null ? null : TlsFiles.load(tlsCert, tlsKey);
       return new RelayConfig(this, tls, loopback, bind.isAnyLocalAddress());
     }
 

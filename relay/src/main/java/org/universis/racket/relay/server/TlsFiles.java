@@ -12,9 +12,14 @@ import java.security.PrivateKey;
 import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
@@ -30,10 +35,16 @@ final class TlsFiles {
   private static final Pattern PEM = Pattern.compile(
       "-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
 
+  /**
+   * What the files give: the context to serve with, and the DNS names the certificate carries
+   * (lower case, wildcards left out), which the relay answers for (docs/SECURITY.md).
+   */
+  record Identity(SSLContext context, List<String> names) {}
+
   private TlsFiles() {}
 
   /** @throws IllegalArgumentException naming the option to fix */
-  static SSLContext context(Path certFile, Path keyFile) {
+  static Identity load(Path certFile, Path keyFile) {
     X509Certificate[] chain = certificates(certFile);
     PrivateKey key = privateKey(keyFile, chain[0].getPublicKey().getAlgorithm());
     requireMatch(key, chain[0], keyFile, certFile);
@@ -46,11 +57,23 @@ final class TlsFiles {
       keys.init(store, password);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(keys.getKeyManagers(), null, null);
-      return context;
+      return new Identity(context, dnsNames(chain[0]));
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalArgumentException("tls-cert " + certFile + " and tls-key " + keyFile
           + " cannot make a TLS context: " + e.getMessage(), e);
     }
+  }
+
+  private static List<String> dnsNames(X509Certificate cert) throws CertificateParsingException {
+    List<String> names = new ArrayList<>();
+    Collection<List<?>> alternatives = cert.getSubjectAlternativeNames();
+    if (alternatives == null) return names;
+    for (List<?> name : alternatives) {
+      if (name.get(0).equals(2) && name.get(1) instanceof String dns && !dns.startsWith("*")) { // dNSName
+        names.add(dns.toLowerCase(Locale.ROOT));
+      }
+    }
+    return names;
   }
 
   private static X509Certificate[] certificates(Path file) {

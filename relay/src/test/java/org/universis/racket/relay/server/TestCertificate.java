@@ -12,20 +12,26 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A self-signed certificate made at run time by the JDK's keytool, for {@code localhost} and
- * {@code 127.0.0.1}, written as the relay takes it: {@code cert} a PEM certificate, {@code key}
+ * {@code 127.0.0.1} (and more names if asked), written as the relay takes it: {@code cert} a PEM certificate, {@code key}
  * its PKCS#8 PEM private key.
  */
 public record TestCertificate(Path cert, Path key) {
 
   private static final char[] PASSWORD = "changeit".toCharArray();
 
-  /** @param algorithm {@code RSA} or {@code EC} */
-  public static TestCertificate generate(Path dir, String name, String algorithm) throws Exception {
+  /**
+   * @param algorithm {@code RSA} or {@code EC}
+   * @param moreNames DNS names the certificate carries besides {@code localhost}
+   */
+  public static TestCertificate generate(Path dir, String name, String algorithm, String... moreNames)
+      throws Exception {
+    StringBuilder san = new StringBuilder("SAN=dns:localhost,ip:127.0.0.1");
+    for (String more : moreNames) san.append(",dns:").append(more);
     Path store = dir.resolve(name + ".p12");
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
     Process p = new ProcessBuilder(keytool.toString(), "-genkeypair", "-alias", "relay",
         "-keyalg", algorithm, "-keysize", algorithm.equals("EC") ? "256" : "2048",
-        "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
+        "-dname", "CN=localhost", "-ext", san.toString(), "-validity", "2",
         "-storetype", "PKCS12", "-keystore", store.toString(),
         "-storepass", new String(PASSWORD), "-keypass", new String(PASSWORD))
         .redirectErrorStream(true).start();

@@ -24,7 +24,7 @@ class TlsRelayIT {
   @BeforeAll
   static void certificates() throws Exception {
     rsa = TestCertificate.generate(dir, "rsa", "RSA");
-    ec = TestCertificate.generate(dir, "ec", "EC");
+    ec = TestCertificate.generate(dir, "ec", "EC", "relay.test");
   }
 
   @Test
@@ -44,6 +44,25 @@ class TlsRelayIT {
         Result plain = curl("http://localhost:" + relay.port() + "/health");
         assertFalse(plain.output.contains("\"status\":\"ok\""), plain.output);
       }
+    }
+  }
+
+  @Test
+  void theRelayAnswersForTheNamesOfItsCertificateAndNoOthers() throws Exception {
+    try (RelayProcess relay = RelayProcess.start(List.of(), ec.relayOptions().toArray(String[]::new))) {
+      String ca = ec.cert().toString();
+      Result named = curl("--cacert", ca, "--resolve", "relay.test:" + relay.port() + ":127.0.0.1",
+          "https://relay.test:" + relay.port() + "/health");
+      assertTrue(named.output.contains("\"status\":\"ok\""), named.output);
+      Result rebound = curl("--cacert", ca, "-H", "Host: evil.example:" + relay.port(),
+          "https://localhost:" + relay.port() + "/health");
+      assertTrue(rebound.output.contains("\"error\":\"misdirected_request\""), rebound.output);
+      Result page = curl("--cacert", ca, "-H", "Origin: https://evil.example",
+          "https://localhost:" + relay.port() + "/health");
+      assertTrue(page.output.contains("\"error\":\"forbidden\""), page.output);
+      Result own = curl("--cacert", ca, "-H", "Origin: https://localhost:" + relay.port(),
+          "https://localhost:" + relay.port() + "/health");
+      assertTrue(own.output.contains("\"status\":\"ok\""), "the relay's own https origin: " + own.output);
     }
   }
 
