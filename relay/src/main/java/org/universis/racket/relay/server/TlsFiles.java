@@ -98,8 +98,8 @@ final class TlsFiles {
     Matcher m = PEM.matcher(new String(read("tls-key", file), StandardCharsets.US_ASCII));
     if (!m.find()) throw new IllegalArgumentException("tls-key " + file + " is not a PEM file");
     if (!m.group(1).equals("PRIVATE KEY")) {
-      throw new IllegalArgumentException("tls-key " + file + " holds a " + m.group(1) + "; it must"
-          + " be an unencrypted PKCS#8 PRIVATE KEY (openssl pkcs8 -topk8 -nocrypt converts one)");
+      throw new IllegalArgumentException("tls-key " + file + " holds '" + m.group(1) + "'; it must"
+          + " be an unencrypted PKCS#8 'PRIVATE KEY' (openssl pkcs8 -topk8 -nocrypt converts one)");
     }
     try {
       byte[] der = Base64.getMimeDecoder().decode(m.group(2));

@@ -71,9 +71,9 @@ class TlsRelayIT {
     Path garbage = Files.writeString(dir.resolve("garbage.pem"), "not a certificate\n");
     Path pkcs1 = Files.writeString(dir.resolve("pkcs1.pem"),
         Files.readString(rsa.key()).replace("PRIVATE KEY", "RSA PRIVATE KEY"));
-    assertStartUpError("tls-key " + rsa.cert() + " holds a CERTIFICATE",
+    assertStartUpError("tls-key " + rsa.cert() + " holds 'CERTIFICATE'",
         "--tls-cert", rsa.cert().toString(), "--tls-key", rsa.cert().toString());
-    assertStartUpError("holds a RSA PRIVATE KEY; it must be an unencrypted PKCS#8 PRIVATE KEY",
+    assertStartUpError("holds 'RSA PRIVATE KEY'; it must be an unencrypted PKCS#8 'PRIVATE KEY'",
         "--tls-cert", rsa.cert().toString(), "--tls-key", pkcs1.toString());
     assertStartUpError("tls-key " + ec.key() + " is not a PKCS#8 RSA private key",
         "--tls-cert", rsa.cert().toString(), "--tls-key", ec.key().toString());
