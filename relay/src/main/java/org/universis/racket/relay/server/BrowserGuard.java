@@ -43,12 +43,9 @@ final class BrowserGuard {
   /** Whether the request may go on; when not, it was answered and its connection will close. */
   boolean admits(HttpServerExchange exchange) {
     String host = exchange.getRequestHeaders().getFirst(Headers.HOST);
-    if (host == null) {
-      refuse(exchange, 421, "a request needs a Host header naming the relay");
-      return false;
-    }
     int port = exchange.getDestinationAddress().getPort();
-    if (!hostAllowed(host, port)) {
+    // Browsers always send a Host; an HTTP/1.0 tool may not, and names nothing to rebind then.
+    if (host != null && !hostAllowed(host, port)) {
       refuse(exchange, 421, "this relay does not answer for Host '" + host + "': it answers for its"
           + " bind address and loopback names with port " + port + ", and for the names listed in"
           + " allow-host (--allow-host)");
@@ -56,9 +53,8 @@ final class BrowserGuard {
     }
     String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
     if (origin != null) {
-      if (origin.equalsIgnoreCase(scheme + "://" + host) || allowedOrigins.contains(normalOrigin(origin))) {
-        return true;
-      }
+      boolean own = host != null && origin.equalsIgnoreCase(scheme + "://" + host);
+      if (own || allowedOrigins.contains(normalOrigin(origin))) return true;
       refuse(exchange, 403, "requests from web pages at " + origin + " are refused; list the"
           + " origin in allow-origin (--allow-origin) to let its pages use /ws");
       return false;

@@ -192,6 +192,7 @@ class BrowserIsolationIT {
     assertOk(raw(String.format(health, "localhost:" + port, "Origin: http://localhost:" + port + "\r\n")), "own origin");
     assertOk(raw(String.format(health, "localhost:" + port, "Origin: " + allowedOrigin() + "\r\n")), "listed origin");
     assertOk(raw(String.format(health, "localhost:" + port, "Sec-Fetch-Site: none\r\n")), "typed url");
+    assertOk(raw("GET /health HTTP/1.0\r\n\r\n").replace("HTTP/1.0 200 ", "HTTP/1.1 200 "), "no Host (HTTP/1.0)");
     String upgrade = raw(webSocketUpgrade().replace("HOST", "localhost:" + port)
         .replace("\r\n\r\n", "\r\nOrigin: " + allowedOrigin() + "\r\n\r\n"), true);
     assertTrue(upgrade.startsWith("HTTP/1.1 101"), upgrade);
