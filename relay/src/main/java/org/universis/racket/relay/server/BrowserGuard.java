@@ -74,7 +74,7 @@ final class BrowserGuard {
   }
 
   // `port` is the one the client connected to: a name must come with it, or a proxy's name with any.
-  private boolean hostAllowed(String host, int port) {
+  boolean hostAllowed(String host, int port) {
     String h = host.trim().toLowerCase(Locale.ROOT);
     int colon = h.lastIndexOf(':');
     String name = colon > h.lastIndexOf(']') ? h.substring(0, colon) : h;

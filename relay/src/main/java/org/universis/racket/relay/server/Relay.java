@@ -107,11 +107,16 @@ public final class Relay implements AutoCloseable {
   public static Relay start(RelayConfig config) {
     Relay relay = new Relay(config);
     Log.info("listening on " + relay.url() + " (relay " + relay.epoch + ")");
-    if (!config.loopback() && config.tls() == null) {
-      Log.warn("listening on " + config.host() + " without TLS: tokens and events travel in clear"
-          + " to and from other hosts; set tls-cert and tls-key (--tls-cert, --tls-key) to serve HTTPS");
-    }
+    String cleartext = cleartextWarning(config);
+    if (cleartext != null) Log.warn(cleartext);
     return relay;
+  }
+
+  /** What to warn of when other hosts reach the relay without TLS; {@code null} when they do not. */
+  static String cleartextWarning(RelayConfig config) {
+    if (config.loopback() || config.tls() != null) return null;
+    return "listening on " + config.host() + " without TLS: tokens and events travel in clear"
+        + " to and from other hosts; set tls-cert and tls-key (--tls-cert, --tls-key) to serve HTTPS";
   }
 
   /** {@code http://host:port}, or {@code https://} when it serves TLS; the host as bound. */
