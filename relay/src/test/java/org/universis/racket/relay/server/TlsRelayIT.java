@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +40,8 @@ class TlsRelayIT {
         Result post = curl("--cacert", c.cert().toString(), "-X", "POST", https + "/events",
             "-H", "Content-Type: application/json", "-d", "{\"type\":\"tls.check\"}");
         assertTrue(post.output.startsWith("{\"ids\":["), post.output);
+        assertTrue(streamHas("event: tls.check", "--cacert", c.cert().toString(),
+            https + "/events?lastEventId=0"), "SSE replay over TLS");
         // The same over plain HTTP, or with a certificate curl was not told to trust, gets nothing.
         Result untrusted = curl(https + "/health");
         assertEquals(60, untrusted.exit, "curl: certificate not trusted; " + untrusted.output);
@@ -99,6 +103,21 @@ class TlsRelayIT {
   }
 
   private record Result(int exit, String output) {}
+
+  /** Whether a {@code curl -N} stream shows {@code line} within 20 s; stops it as soon as it does. */
+  private static boolean streamHas(String line, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("curl", "-sN", "--max-time", "20"));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String l; (l = out.readLine()) != null; ) {
+        if (l.equals(line)) return true;
+      }
+      return false;
+    } finally {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
 
   private static Result curl(String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of("curl", "-s", "--max-time", "20"));
