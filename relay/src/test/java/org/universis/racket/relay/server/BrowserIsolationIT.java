@@ -201,8 +201,11 @@ class BrowserIsolationIT {
     if (dumpDom) command.add("--dump-dom");
     if (resolverRules != null) command.add("--host-resolver-rules=" + resolverRules);
     command.add(url);
-    return new ProcessBuilder(command).redirectError(dir.resolve("chromium-" + System.nanoTime() + ".err").toFile())
+    ProcessBuilder chromium = new ProcessBuilder(command)
+        .redirectError(dir.resolve("chromium-" + System.nanoTime() + ".err").toFile())
         .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    chromium.environment().put("TMPDIR", dir.toString()); // its singleton sockets go with the test
+    return chromium;
   }
 
   private static void servePage(HttpExchange exchange) throws IOException {
