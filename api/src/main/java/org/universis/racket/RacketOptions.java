@@ -1,6 +1,8 @@
 package org.universis.racket;
 
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -12,7 +14,7 @@ import java.util.Objects;
  *
  * <p>A new builder starts from the environment: each option {@code k} is read from the system
  * property {@code racket.k}, else from the environment variable {@code RACKET_K}, else from its
- * default. What the builder is then told wins.
+ * default ({@code RACKET_TLS_CA} for {@code tls-ca}). What the builder is then told wins.
  *
  * <table>
  *   <caption>Options</caption>
@@ -23,6 +25,8 @@ import java.util.Objects;
  *   <tr><td>token</td><td>none</td><td>the relay's token, required when the relay has one</td></tr>
  *   <tr><td>buffer</td><td>10000</td><td>emits held while the relay is unreachable or has not acknowledged them</td></tr>
  *   <tr><td>queue</td><td>10000</td><td>events queued for one subscription whose handler is busy</td></tr>
+ *   <tr><td>tls-ca</td><td>none</td><td>a PEM file of certificates to trust for an {@code https} url,
+ *       besides the JVM's default trust store</td></tr>
  * </table>
  */
 public final class RacketOptions {
@@ -44,7 +48,7 @@ public final class RacketOptions {
 
   /** The option keys, as accepted by {@link Builder#set(String, String)}. */
   public static final java.util.List<String> KEYS =
-      java.util.List.of("url", "mode", "name", "token", "buffer", "queue");
+      java.util.List.of("url", "mode", "name", "token", "buffer", "queue", "tls-ca");
 
   private final URI url;
   private final Mode mode;
@@ -52,6 +56,7 @@ public final class RacketOptions {
   private final String token;
   private final int buffer;
   private final int queue;
+  private final Path tlsCa;
 
   private RacketOptions(Builder b) {
     this.url = b.url;
@@ -60,6 +65,7 @@ public final class RacketOptions {
     this.token = b.token;
     this.buffer = b.buffer;
     this.queue = b.queue;
+    this.tlsCa = b.tlsCa;
   }
 
   /** The options the environment gives (see the class comment). */
@@ -74,8 +80,9 @@ public final class RacketOptions {
       String value = System.getProperty("racket." + key);
       String source = "system property racket." + key;
       if (value == null) {
-        value = System.getenv("RACKET_" + key.toUpperCase(Locale.ROOT));
-        source = "environment variable RACKET_" + key.toUpperCase(Locale.ROOT);
+        String variable = "RACKET_" + key.replace('-', '_').toUpperCase(Locale.ROOT);
+        value = System.getenv(variable);
+        source = "environment variable " + variable;
       }
       if (value != null) {
         try {
@@ -97,6 +104,7 @@ public final class RacketOptions {
     b.token = token;
     b.buffer = buffer;
     b.queue = queue;
+    b.tlsCa = tlsCa;
     return b;
   }
 
@@ -126,6 +134,11 @@ public final class RacketOptions {
     return queue;
   }
 
+  /** Certificates to trust for an {@code https} url besides the JVM's default ones, or {@code null}. */
+  public Path tlsCa() {
+    return tlsCa;
+  }
+
   /** Every option as text, keyed as {@link #KEYS}; absent ones are left out. */
   public Map<String, String> toMap() {
     Map<String, String> map = new LinkedHashMap<>();
@@ -135,6 +148,7 @@ public final class RacketOptions {
     if (token != null) map.put("token", token);
     map.put("buffer", Integer.toString(buffer));
     map.put("queue", Integer.toString(queue));
+    if (tlsCa != null) map.put("tls-ca", tlsCa.toString());
     return map;
   }
 
@@ -163,6 +177,7 @@ public final class RacketOptions {
     private String token;
     private int buffer = 10_000;
     private int queue = 10_000;
+    private Path tlsCa;
 
     private Builder() {}
 
@@ -220,6 +235,18 @@ public final class RacketOptions {
     }
 
     /**
+     * A PEM file of certificates to trust for an {@code https} url besides the JVM's default trust
+     * store (a private CA, or the relay's self-signed certificate); {@code null} for none.
+     */
+    public Builder tlsCa(Path pemFile) {
+      if (pemFile != null && !Files.isReadable(pemFile)) {
+        throw new IllegalArgumentException("tls-ca '" + pemFile + "' is not a readable file");
+      }
+      this.tlsCa = pemFile;
+      return this;
+    }
+
+    /**
      * Sets one option from text, as agent arguments, system properties and environment variables
      * give it.
      *
@@ -235,6 +262,7 @@ public final class RacketOptions {
         case "token" -> token(value);
         case "buffer" -> buffer(parseInt(key, value));
         case "queue" -> queue(parseInt(key, value));
+        case "tls-ca" -> tlsCa(value.isBlank() ? null : Path.of(value.trim()));
         default -> throw new IllegalArgumentException(
             "unknown racket option '" + key + "'; valid options are " + String.join(", ", KEYS));
       }

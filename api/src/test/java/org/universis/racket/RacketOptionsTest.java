@@ -82,4 +82,19 @@ class RacketOptionsTest {
     assertEquals(o, o.newBuilder().build());
     assertEquals(o.hashCode(), o.newBuilder().build().hashCode());
   }
+
+  @Test
+  void tlsCaIsAReadableFileCarriedAsText(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path ca = java.nio.file.Files.writeString(dir.resolve("ca.pem"), "pem");
+    RacketOptions o = RacketOptions.builder().set("tls-ca", ca.toString()).build();
+    assertEquals(ca, o.tlsCa());
+    assertEquals(ca.toString(), o.toMap().get("tls-ca"));
+    assertEquals(o, o.newBuilder().build());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> RacketOptions.builder().set("tls-ca", dir.resolve("missing.pem").toString()));
+    assertTrue(e.getMessage().startsWith("tls-ca '") && e.getMessage().endsWith("' is not a readable file"),
+        e.getMessage());
+    assertNull(RacketOptions.builder().build().tlsCa());
+  }
 }

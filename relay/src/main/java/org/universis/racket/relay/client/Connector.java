@@ -10,6 +10,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
 import org.universis.racket.RacketOptions;
 import org.universis.racket.relay.server.Log;
 import org.universis.racket.relay.server.Relay;
@@ -36,6 +38,7 @@ final class Connector {
 
   private final RacketOptions options;
   private final URI socketUri;
+  private final SSLSocketFactory tls; // null for an http url
   private final String originId;
   private volatile String originJson; // made on the connect thread: the host name may need DNS
   private final Outbox outbox;
@@ -64,6 +67,7 @@ final class Connector {
     URI url = options.url();
     this.socketUri = URI.create(("https".equals(url.getScheme()) ? "wss" : "ws") + "://"
         + url.getRawAuthority() + (url.getRawPath() == null ? "" : url.getRawPath()) + "/ws");
+    this.tls = "https".equals(url.getScheme()) ? ClientTls.socketFactory(options.tlsCa()) : null;
     this.scheduler = new ScheduledThreadPoolExecutor(1, new DaemonThreads("connect"));
     this.scheduler.setRemoveOnCancelPolicy(true);
     this.network = Executors.newCachedThreadPool(new DaemonThreads("ws"));
@@ -113,7 +117,7 @@ final class Connector {
       if (originJson == null) originJson = originJson();
       if (host.hostFirst()) host.tryStart();
       RelaySocket socket = RelaySocket.open(socketUri, options.token(), CONNECT_TIMEOUT_MILLIS,
-          MAX_MESSAGE_BYTES);
+          MAX_MESSAGE_BYTES, tls);
       Link attempt = new Link(this, socket);
       try {
         network.execute(attempt::run);
@@ -316,6 +320,10 @@ final class Connector {
           + (status == 503 ? " (the relay is full or shutting down)" : "");
     }
     if (cause instanceof ConnectException) return "connection refused";
+    if (cause instanceof SSLException) {
+      return "TLS failed: " + cause.getMessage() + " (for a certificate the JVM does not trust, set"
+          + " tls-ca to a PEM file of it or its CA; a relay without tls-cert needs an http url)";
+    }
     return String.valueOf(cause);
   }
 }

@@ -26,8 +26,14 @@ final class RelayHost implements AutoCloseable {
 
   RelayHost(RacketOptions options) {
     this.options = options;
-    this.allowed = options.mode() == RacketOptions.Mode.RELAY
-        || options.mode() == RacketOptions.Mode.AUTO && isLoopback(options.url().getHost());
+    // A hosted relay has no certificate: it cannot answer an https url.
+    this.allowed = "http".equals(options.url().getScheme())
+        && (options.mode() == RacketOptions.Mode.RELAY
+            || options.mode() == RacketOptions.Mode.AUTO && isLoopback(options.url().getHost()));
+    if (hostFirst() && !allowed) {
+      Log.warn("mode=relay, but a relay hosted here has no certificate for " + options.url()
+          + "; connecting to it instead (use an http url to host one)");
+    }
   }
 
   /** Whether {@code relay} mode: host before connecting. */

@@ -99,27 +99,29 @@ final class RelaySocket {
    * @param uri a {@code ws:} or {@code wss:} URI
    * @param token sent as a bearer token, or {@code null}
    * @param maxMessageBytes the largest message {@link #read} accepts; a larger one is an error
+   * @param tls the sockets of a {@code wss:} URI, which check the relay's certificate and name;
+   *     {@code null} for {@code ws:}
    * @throws HandshakeException when the relay refuses the upgrade (its HTTP status is kept)
    * @throws IOException when the relay cannot be reached or does not speak WebSocket
    */
-  static RelaySocket open(URI uri, String token, int timeoutMillis, int maxMessageBytes)
-      throws IOException {
-    boolean tls = "wss".equals(uri.getScheme());
-    int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
+  static RelaySocket open(URI uri, String token, int timeoutMillis, int maxMessageBytes,
+      SSLSocketFactory tls) throws IOException {
+    if ("wss".equals(uri.getScheme()) != (tls != null)) {
+      throw new IllegalArgumentException(uri + " and the socket factory disagree about TLS");
+    }
+    int port = uri.getPort() > 0 ? uri.getPort() : tls != null ? 443 : 80;
     // A plain connection is a blocking SocketChannel's socket: once the handshake's timeouts are
     // over, each read is one read(2) that blocks. A java.net.Socket that ever had a timeout keeps
     // its descriptor non-blocking, and then a read that finds nothing costs read(2), poll(2) and
     // read(2) again: at 10,000 events/s, every event (measured with strace).
-    Socket socket = tls
-        ? SSLSocketFactory.getDefault().createSocket()
-        : SocketChannel.open().socket();
+    Socket socket = tls != null ? tls.createSocket() : SocketChannel.open().socket();
     try {
       socket.setTcpNoDelay(true); // frames are batched already: do not wait for more
       socket.connect(new InetSocketAddress(uri.getHost(), port), timeoutMillis);
       socket.setSoTimeout(timeoutMillis); // for the handshake only
       if (socket instanceof SSLSocket ssl) {
         SSLParameters parameters = ssl.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
         ssl.setSSLParameters(parameters);
         ssl.startHandshake();
       }
@@ -178,7 +180,10 @@ final class RelaySocket {
     while (n < 4 || head[n - 4] != '\r' || head[n - 3] != '\n' || head[n - 2] != '\r' || head[n - 1] != '\n') {
       if (n == head.length) throw new IOException("the relay's HTTP answer is over " + MAX_HEADER_BYTES + " bytes");
       int b = in.read();
-      if (b < 0) throw new EOFException("the connection closed during the WebSocket upgrade");
+      if (b < 0) {
+        throw new EOFException("the connection closed during the WebSocket upgrade (a relay that"
+            + " serves HTTPS closes plain connections: its url is https://)");
+      }
       head[n++] = (byte) b;
     }
     return new String(head, 0, n - 4, StandardCharsets.ISO_8859_1);

@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * The relay's root handler: routes by path, then checks the token, then the method, so every
- * refusal is a JSON error with the right status.
+ * The relay's root handler: keeps web pages out ({@link BrowserGuard}), routes by path, then checks
+ * the token, then the method, so every refusal is a JSON error with the right status.
  */
 final class HttpRoutes implements HttpHandler {
 
@@ -20,9 +20,10 @@ final class HttpRoutes implements HttpHandler {
   private final HttpHandler post;
   private final HttpHandler stream;
   private final HttpHandler webSocket;
+  private final BrowserGuard browsers;
 
   HttpRoutes(String token, Responses responses, Connections connections, StatusPages status,
-      HttpHandler post, HttpHandler stream, HttpHandler webSocket) {
+      HttpHandler post, HttpHandler stream, HttpHandler webSocket, BrowserGuard browsers) {
     this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
     this.responses = responses;
     this.connections = connections;
@@ -30,10 +31,12 @@ final class HttpRoutes implements HttpHandler {
     this.post = post;
     this.stream = stream;
     this.webSocket = webSocket;
+    this.browsers = browsers;
   }
 
   @Override
   public void handleRequest(HttpServerExchange exchange) throws Exception {
+    if (!browsers.admits(exchange)) return; // before anything else, every path and method
     String path = exchange.getRequestPath();
     // Only POST /events reads a body, within its own bounds (the relay sets no total for its
     // streams): any other request's body is not drained after the answer, past a modest size.

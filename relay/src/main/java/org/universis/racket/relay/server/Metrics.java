@@ -14,7 +14,7 @@ final class Metrics {
   private final Map<Integer, LongAdder> rejected = new ConcurrentSkipListMap<>();
 
   Metrics() {
-    for (int status : new int[] {400, 401, 404, 405, 413, 415, 503}) {
+    for (int status : new int[] {400, 401, 403, 404, 405, 413, 415, 421, 503}) {
       rejected.put(status, new LongAdder());
     }
   }

@@ -57,11 +57,13 @@ public final class Relay implements AutoCloseable {
         // curl and others ask before they send a large body (Expect: 100-continue).
         new HttpContinueReadHandler(new EventsPost(sequencer, responses, config.maxEventSize())),
         new EventsStream(sequencer, responses, connections, limits, metrics),
-        new WsEndpoint(sequencer, config, epoch, connections, limits, metrics, responses));
+        new WsEndpoint(sequencer, config, epoch, connections, limits, metrics, responses),
+        new BrowserGuard(config, responses));
     this.worker = newWorker(config);
-    this.undertow = Undertow.builder()
-        .setWorker(worker)
-        .addHttpListener(config.port(), config.host())
+    Undertow.Builder server = Undertow.builder().setWorker(worker);
+    if (config.tls() == null) server.addHttpListener(config.port(), config.host());
+    else server.addHttpsListener(config.port(), config.host(), config.tls());
+    this.undertow = server
         // Filters like ?types=cache.> arrive unescaped from curl.
         .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
         // Idle keep-alive connections go after a minute; streams are requests in progress.
@@ -104,8 +106,23 @@ public final class Relay implements AutoCloseable {
    */
   public static Relay start(RelayConfig config) {
     Relay relay = new Relay(config);
-    Log.info("listening on http://" + config.host() + ":" + relay.port + " (relay " + relay.epoch + ")");
+    Log.info("listening on " + relay.url() + " (relay " + relay.epoch + ")");
+    String cleartext = cleartextWarning(config);
+    if (cleartext != null) Log.warn(cleartext);
     return relay;
+  }
+
+  /** What to warn of when other hosts reach the relay without TLS; {@code null} when they do not. */
+  static String cleartextWarning(RelayConfig config) {
+    if (config.loopback() || config.tls() != null) return null;
+    return "listening on " + config.host() + " without TLS: tokens and events travel in clear"
+        + " to and from other hosts; set tls-cert and tls-key (--tls-cert, --tls-key) to serve HTTPS";
+  }
+
+  /** {@code http://host:port}, or {@code https://} when it serves TLS; the host as bound. */
+  public String url() {
+    return (config.tls() == null ? "http" : "https") + "://"
+        + BrowserGuard.bracketed(config.host()) + ":" + port;
   }
 
   /** The port it listens on, the one picked when configured with 0. */

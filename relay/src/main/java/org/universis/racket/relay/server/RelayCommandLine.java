@@ -1,5 +1,7 @@
 package org.universis.racket.relay.server;
 
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,6 +33,16 @@ final class RelayCommandLine {
           RelayConfig.Builder::host),
       new Option("port", "14440", "port to listen on; 0 picks a free one (printed at start)",
           (b, v) -> b.port(integer("port", v))),
+      new Option("allow-origin", "", "origins whose web pages may use /ws, comma-separated"
+          + " (https://ops.example.com); pages of any other origin are refused",
+          (b, v) -> list(v).forEach(b::allowOrigin)),
+      new Option("allow-host", "", "host names the relay answers for besides the bind address and"
+          + " loopback names, comma-separated (against DNS rebinding)",
+          (b, v) -> list(v).forEach(b::allowHost)),
+      new Option("tls-cert", "", "PEM certificate chain: serve HTTPS (with tls-key)",
+          (b, v) -> b.tlsCert(Path.of(v))),
+      new Option("tls-key", "", "PEM private key of tls-cert (PKCS#8, RSA or EC)",
+          (b, v) -> b.tlsKey(Path.of(v))),
       new Option("token", "", "bearer token every request must carry (GET /health excepted)",
           RelayConfig.Builder::token),
       new Option("max-event-size", "1m", "largest request body or WebSocket message, in bytes (k, m suffixes)",
@@ -111,6 +123,10 @@ final class RelayCommandLine {
   private static Option find(String name) {
     for (Option o : OPTIONS) if (o.name().equals(name)) return o;
     return null;
+  }
+
+  private static List<String> list(String value) {
+    return Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
   }
 
   private static int integer(String option, String value) {

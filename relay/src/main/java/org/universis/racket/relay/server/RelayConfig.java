@@ -2,6 +2,11 @@ package org.universis.racket.relay.server;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SSLContext;
 import org.universis.racket.relay.codec.LineRing;
 
 /**
@@ -31,8 +36,13 @@ public final class RelayConfig {
   private final int heartbeatSeconds;
   private final int ioThreads;
   private final boolean daemonThreads;
+  private final List<String> allowOrigins;
+  private final List<String> allowHosts;
+  private final SSLContext tls;
+  private final boolean loopback;
+  private final boolean wildcard;
 
-  private RelayConfig(Builder b) {
+  private RelayConfig(Builder b, TlsFiles.Identity tls, boolean loopback, boolean wildcard) {
     host = b.host;
     port = b.port;
     token = b.token == null || b.token.isEmpty() ? null : b.token;
@@ -46,6 +56,13 @@ public final class RelayConfig {
     heartbeatSeconds = b.heartbeatSeconds;
     ioThreads = b.ioThreads;
     daemonThreads = b.daemonThreads;
+    allowOrigins = List.copyOf(b.allowOrigins);
+    List<String> hosts = new ArrayList<>(b.allowHosts);
+    if (tls != null) hosts.addAll(tls.names()); // names a client checks the certificate for
+    allowHosts = List.copyOf(hosts);
+    this.tls = tls == null ? null : tls.context();
+    this.loopback = loopback;
+    this.wildcard = wildcard;
   }
 
   public static Builder builder() {
@@ -66,6 +83,19 @@ public final class RelayConfig {
   public int heartbeatSeconds() { return heartbeatSeconds; }
   public int ioThreads() { return ioThreads; }
   public boolean daemonThreads() { return daemonThreads; }
+  /** Origins, as {@code scheme://host:port}, whose pages may use the relay besides its own. */
+  public List<String> allowOrigins() { return allowOrigins; }
+  /**
+   * Host names, in lower case, the relay answers for besides its bind address and loopback: those
+   * configured, then the DNS names of its TLS certificate.
+   */
+  public List<String> allowHosts() { return allowHosts; }
+  /** The TLS context when the relay serves HTTPS, else {@code null}. */
+  public SSLContext tls() { return tls; }
+  /** Whether the bind address is a loopback one, so no other host can reach the relay. */
+  public boolean loopback() { return loopback; }
+  /** Whether the bind address is every address of the host (0.0.0.0 or ::). */
+  public boolean wildcardBind() { return wildcard; }
 
   /** Builds a {@link RelayConfig}; every setting has a default. */
   public static final class Builder {
@@ -83,6 +113,10 @@ public final class RelayConfig {
     private int heartbeatSeconds = 15;
     private int ioThreads = defaultIoThreads();
     private boolean daemonThreads;
+    private final List<String> allowOrigins = new ArrayList<>();
+    private final List<String> allowHosts = new ArrayList<>();
+    private Path tlsCert;
+    private Path tlsKey;
 
     private Builder() {}
 
@@ -122,6 +156,41 @@ public final class RelayConfig {
     public Builder daemonThreads(boolean daemon) { this.daemonThreads = daemon; return this; }
 
     /**
+     * Lets pages from {@code origin} ({@code https://ops.example.com}, a port if not the scheme's
+     * default) use the relay; by default a request that carries a foreign {@code Origin} is
+     * refused (docs/SECURITY.md).
+     */
+    public Builder allowOrigin(String origin) {
+      String o = origin.trim().toLowerCase(Locale.ROOT);
+      if (!o.matches("https?://[^/?#@\\s]+")) {
+        throw new IllegalArgumentException("allow-origin '" + origin + "' must be an origin like"
+            + " https://ops.example.com (a scheme, a host and maybe a port; no path, no *)");
+      }
+      allowOrigins.add(BrowserGuard.normalOrigin(o));
+      return this;
+    }
+
+    /**
+     * Lets requests name the relay as {@code name} (a host name or address, any port) in their
+     * {@code Host}; by default only the bind address and loopback names are answered for.
+     */
+    public Builder allowHost(String name) {
+      String h = name.trim().toLowerCase(Locale.ROOT);
+      boolean ipv6 = h.startsWith("[") || h.indexOf(':') != h.lastIndexOf(':');
+      if (!h.matches("[a-z0-9._:\\[\\]-]+") || !ipv6 && h.contains(":")) {
+        throw new IllegalArgumentException("allow-host '" + name + "' must be a host name or"
+            + " address without a port, like relay.example.com");
+      }
+      allowHosts.add(BrowserGuard.bracketed(h));
+      return this;
+    }
+
+    /** The relay's certificate chain, PEM; with {@link #tlsKey} the relay serves HTTPS. */
+    public Builder tlsCert(Path cert) { this.tlsCert = cert; return this; }
+    /** The certificate's private key, unencrypted PKCS#8 PEM (RSA or EC). */
+    public Builder tlsKey(Path key) { this.tlsKey = key; return this; }
+
+    /**
      * @throws IllegalArgumentException naming the option and the fix
      */
     public RelayConfig build() {
@@ -140,12 +209,19 @@ public final class RelayConfig {
       positive("io-threads", ioThreads, 1);
       atMost("io-threads", ioThreads, MAX_IO_THREADS, String.valueOf(MAX_IO_THREADS));
       if (overflow == null) throw new IllegalArgumentException("overflow must be drop-oldest or disconnect");
-      if ((token == null || token.isEmpty()) && !isLoopback(host)) {
+      InetAddress bind = resolve(host);
+      boolean loopback = host.equalsIgnoreCase("localhost") || bind.isLoopbackAddress();
+      if ((token == null || token.isEmpty()) && !loopback) {
         throw new IllegalArgumentException("refusing to bind " + host + " without a token: any host"
             + " that reaches it could read and send events. Set a token (--token or RACKET_TOKEN)"
             + " or bind 127.0.0.1");
       }
-      return new RelayConfig(this);
+      if ((tlsCert == null) != (tlsKey == null)) {
+        throw new IllegalArgumentException("tls-cert and tls-key go together: set "
+            + (tlsCert == null ? "tls-cert" : "tls-key") + " as well");
+      }
+      TlsFiles.Identity tls = tlsCert == null ? null : TlsFiles.load(tlsCert, tlsKey);
+      return new RelayConfig(this, tls, loopback, bind.isAnyLocalAddress());
     }
 
     private static int defaultIoThreads() {
@@ -164,10 +240,9 @@ public final class RelayConfig {
       }
     }
 
-    private static boolean isLoopback(String host) {
-      if (host.equalsIgnoreCase("localhost")) return true;
+    private static InetAddress resolve(String host) {
       try {
-        return InetAddress.getByName(host).isLoopbackAddress();
+        return InetAddress.getByName(host);
       } catch (UnknownHostException e) {
         throw new IllegalArgumentException("host '" + host + "' does not resolve: " + e.getMessage());
       }

@@ -43,7 +43,7 @@ public final class RelayMain {
     // collection; one now lets the heap shrink: idle RSS 65 -> 55 MiB on a 24 GiB machine.
     // Only the standalone process does this: an embedded relay never collects its app's heap.
     System.gc();
-    System.out.println("racket relay listening on http://" + config.host() + ":" + relay.port());
+    System.out.println("racket relay listening on " + relay.url());
     System.out.flush();
   }
 }

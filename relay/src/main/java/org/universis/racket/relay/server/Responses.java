@@ -55,10 +55,12 @@ final class Responses {
     return switch (status) {
       case 400 -> "bad_request";
       case 401 -> "unauthorized";
+      case 403 -> "forbidden";
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
       case 413 -> "payload_too_large";
       case 415 -> "unsupported_media_type";
+      case 421 -> "misdirected_request";
       case 503 -> "unavailable";
       default -> "error";
     };

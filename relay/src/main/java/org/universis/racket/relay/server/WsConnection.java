@@ -230,8 +230,9 @@ final class WsConnection {
         // A read that left room took all the socket had: the selector (level-triggered) calls
         // again when more comes. Reading on until a read returns 0 cost a read(2) per wake-up,
         // which at 10,000 events/s is one per event. This holds because no conduit in between
-        // keeps bytes of its own once a read left room (no TLS, no read timeout; Undertow's
-        // push-back of bytes read with the upgrade hands them all over first).
+        // keeps bytes of its own once a read left room (no read timeout; Undertow's push-back of
+        // bytes read with the upgrade hands them all over first; its TLS conduit calls the read
+        // listener again while it holds decrypted or undecrypted bytes and reads are resumed).
         if (n < room) return;
       }
     } catch (IOException e) {

@@ -19,7 +19,7 @@ class FrameWriterTest {
   void emitsAreWrittenOnTheCallersThreadUntilThoseInFlightHold8KiB() throws Exception {
     try (Relay relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).build())) {
       RelaySocket socket = RelaySocket.open(URI.create("ws://127.0.0.1:" + relay.port() + "/ws"),
-          null, 5_000, 1 << 20);
+          null, 5_000, 1 << 20, null);
       long before = relay.lastId();
       List<Runnable> senderTasks = new ArrayList<>();
       FrameWriter writer = new FrameWriter(socket, senderTasks::add, 1 << 20, e -> { });

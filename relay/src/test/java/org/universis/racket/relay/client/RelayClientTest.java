@@ -45,7 +45,8 @@ class RelayClientTest {
 
   @BeforeEach
   void startRelay() {
-    relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).build());
+    // Through a TcpProxy the Host names the proxy's port: any port for 127.0.0.1, as behind a proxy.
+    relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).allowHost("127.0.0.1").build());
   }
 
   @AfterEach
@@ -380,7 +381,7 @@ class RelayClientTest {
   @Test
   void afterAnOutageLongerThanTheHistoryASubscriberGetsAResyncThenWhatIsLeft() throws Exception {
     relay.close();
-    relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).historySize(10).build());
+    relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).historySize(10).allowHost("127.0.0.1").build());
     try (TcpProxy network = new TcpProxy(relay.port())) {
       ProcessEventEmitter subscriber = emitterThrough(network);
       ProcessEventEmitter emitter = emitter();
@@ -408,7 +409,7 @@ class RelayClientTest {
   void reSendsAfterATakeoverAreSentAgainWhenTheirLinkDropsBeforeTheyArrive() throws Exception {
     int port = org.universis.racket.relay.server.RelayProcess.freePort();
     relay.close();
-    relay = Relay.start(RelayConfig.builder().port(port).daemonThreads(true).build());
+    relay = Relay.start(RelayConfig.builder().port(port).daemonThreads(true).allowHost("127.0.0.1").build());
     try (TcpProxy network = new TcpProxy(port)) {
       ProcessEventEmitter e = emitterThrough(network);
       for (int n = 0; n < 5; n++) e.emit("takeover.sent", Map.of("n", n)).get(30, TimeUnit.SECONDS);
@@ -417,7 +418,7 @@ class RelayClientTest {
       // (the old relay may have died before delivering them), but that first link loses them.
       network.loseWhatFollowsTheHello(true);
       relay.close();
-      relay = Relay.start(RelayConfig.builder().port(port).daemonThreads(true).build());
+      relay = Relay.start(RelayConfig.builder().port(port).daemonThreads(true).allowHost("127.0.0.1").build());
       long before = relay.lastId();
       Await.until(() -> network.lostBytes() > 0, 30, () -> "nothing re-sent");
       network.loseWhatFollowsTheHello(false);

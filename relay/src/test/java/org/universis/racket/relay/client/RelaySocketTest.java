@@ -54,7 +54,7 @@ class RelaySocketTest {
 
   @Test
   void bodiesOfEveryFrameLengthClassComeBackIntact() throws Exception {
-    socket = RelaySocket.open(start(RelayConfig.builder()), null, 5_000, 64 << 20);
+    socket = RelaySocket.open(start(RelayConfig.builder()), null, 5_000, 64 << 20, null);
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     startReader(lines);
     send(HELLO);
@@ -84,13 +84,13 @@ class RelaySocketTest {
   void aRefusedUpgradeKeepsItsStatusAndAStrangerIsNamed() throws Exception {
     URI uri = start(RelayConfig.builder().token("secret"));
     RelaySocket.HandshakeException refused = assertThrows(RelaySocket.HandshakeException.class,
-        () -> RelaySocket.open(uri, "wrong", 5_000, 1 << 20));
+        () -> RelaySocket.open(uri, "wrong", 5_000, 1 << 20, null));
     assertEquals(401, refused.status);
-    socket = RelaySocket.open(uri, "secret", 5_000, 1 << 20);
+    socket = RelaySocket.open(uri, "secret", 5_000, 1 << 20, null);
 
     URI health = URI.create("ws://127.0.0.1:" + relay.port() + "/health");
     RelaySocket.HandshakeException notWs = assertThrows(RelaySocket.HandshakeException.class,
-        () -> RelaySocket.open(health, "secret", 5_000, 1 << 20));
+        () -> RelaySocket.open(health, "secret", 5_000, 1 << 20, null));
     assertTrue(notWs.status != 101, "not an upgrade: " + notWs.status);
   }
 
@@ -100,7 +100,7 @@ class RelaySocketTest {
     try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       URI uri = URI.create("ws://127.0.0.1:" + silent.getLocalPort() + "/ws");
       long start = System.nanoTime();
-      assertThrows(SocketTimeoutException.class, () -> RelaySocket.open(uri, null, 300, 1 << 20));
+      assertThrows(SocketTimeoutException.class, () -> RelaySocket.open(uri, null, 300, 1 << 20, null));
       long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertTrue(millis < 5_000, "gave up after " + millis + " ms");
     }
@@ -109,7 +109,7 @@ class RelaySocketTest {
   @Test
   void aConnectionQuietForLongerThanTheHandshakeTimeoutLivesAndAbortEndsItsBlockedRead()
       throws Exception {
-    socket = RelaySocket.open(start(RelayConfig.builder()), null, 1_000, 1 << 20);
+    socket = RelaySocket.open(start(RelayConfig.builder()), null, 1_000, 1 << 20, null);
     BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     Thread reader = startReader(lines);
     send(HELLO);
@@ -159,7 +159,7 @@ class RelaySocketTest {
       peer.start();
       long before = directBytes();
       socket = RelaySocket.open(URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/ws"), null,
-          5_000, 64 << 20);
+          5_000, 64 << 20, null);
       CompletableFuture<Integer> received = new CompletableFuture<>();
       startReader(new RelaySocket.Listener() {
         @Override

@@ -77,7 +77,7 @@ class BadInputIT {
     try (Socket s = new Socket("127.0.0.1", relay.port)) {
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
-      out.write(("POST /events HTTP/1.1\r\nHost: r\r\nAuthorization: Bearer " + TOKEN
+      out.write(("POST /events HTTP/1.1\r\nHost: 127.0.0.1:" + relay.port + "\r\nAuthorization: Bearer " + TOKEN
           + "\r\nContent-Type: application/json\r\nContent-Length: 104857600\r\n\r\n{\"a\":")
           .getBytes(StandardCharsets.US_ASCII));
       out.flush();
@@ -88,7 +88,7 @@ class BadInputIT {
     try (Socket s = new Socket("127.0.0.1", relay.port)) {
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
-      out.write(("POST /events HTTP/1.1\r\nHost: r\r\nAuthorization: Bearer " + TOKEN
+      out.write(("POST /events HTTP/1.1\r\nHost: 127.0.0.1:" + relay.port + "\r\nAuthorization: Bearer " + TOKEN
           + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       byte[] chunk = ("4000\r\n" + "x".repeat(0x4000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -148,7 +148,7 @@ class BadInputIT {
     // reads must not be drained for as long as its sender goes on.
     try (Socket s = new Socket("127.0.0.1", relay.port)) {
       s.setSoTimeout(10_000);
-      s.getOutputStream().write(("PUT /events HTTP/1.1\r\nHost: r\r\nAuthorization: Bearer " + TOKEN
+      s.getOutputStream().write(("PUT /events HTTP/1.1\r\nHost: 127.0.0.1:" + relay.port + "\r\nAuthorization: Bearer " + TOKEN
           + "\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nabcd\r\n").getBytes(StandardCharsets.US_ASCII));
       String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
       assertTrue(answer.startsWith("HTTP/1.1 405"), answer);

@@ -90,4 +90,27 @@ class RelayCommandLineTest {
         () -> RelayCommandLine.parse(args, Map.of()));
     assertTrue(e.getMessage().contains(says), "'" + e.getMessage() + "' says " + says);
   }
+
+  @Test
+  void allowedOriginsAndHostsAreListsCheckedAtStart() {
+    RelayConfig c = RelayCommandLine.parse(new String[] {"--allow-host", "Relay.Example.com, ::1"},
+        Map.of("RACKET_ALLOW_ORIGIN", "https://Ops.example.com, http://localhost:8080"));
+    assertEquals(java.util.List.of("https://ops.example.com:443", "http://localhost:8080"), c.allowOrigins());
+    assertEquals(java.util.List.of("relay.example.com", "[::1]"), c.allowHosts());
+    for (String bad : new String[] {"*", "https://ops.example.com/path", "ops.example.com", "null"}) {
+      RelayCommandLine.UsageException e = assertThrows(RelayCommandLine.UsageException.class,
+          () -> RelayCommandLine.parse(new String[] {"--allow-origin", bad}, Map.of()));
+      assertTrue(e.getMessage().startsWith("allow-origin '" + bad + "' must be an origin like"), e.getMessage());
+    }
+    RelayCommandLine.UsageException port = assertThrows(RelayCommandLine.UsageException.class,
+        () -> RelayCommandLine.parse(new String[] {"--allow-host", "relay.example.com:8443"}, Map.of()));
+    assertTrue(port.getMessage().contains("without a port"), port.getMessage());
+  }
+
+  @Test
+  void tlsNeedsBothFiles() {
+    RelayCommandLine.UsageException e = assertThrows(RelayCommandLine.UsageException.class,
+        () -> RelayCommandLine.parse(new String[0], Map.of("RACKET_TLS_KEY", "/some/key.pem")));
+    assertEquals("tls-cert and tls-key go together: set tls-cert as well", e.getMessage());
+  }
 }

@@ -182,7 +182,7 @@ class RelayFanOutIT {
         Socket s = new Socket();
         s.setReceiveBufferSize(4096);
         s.connect(new InetSocketAddress("127.0.0.1", relay.port));
-        s.getOutputStream().write("GET /events?types=flood HTTP/1.1\r\nHost: r\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        s.getOutputStream().write(("GET /events?types=flood HTTP/1.1\r\nHost: 127.0.0.1:" + relay.port + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         subscribers.add(s);
       }
       Await.until(() -> TestClients.metric(relay.url(), "racket_subscribers") >= 4, 10, "4 subscribers");

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 public final class RelayProcess implements AutoCloseable {
 
   static final Path JAR = Path.of("target", "racket-relay.jar");
-  private static final Pattern LISTENING = Pattern.compile("racket relay listening on http://(.+):(\\d+)");
+  private static final Pattern LISTENING = Pattern.compile("racket relay listening on https?://(.+):(\\d+)");
 
   final Process process;
   final int port;

@@ -107,7 +107,7 @@ class SlowSubscriberIT {
     s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
     OutputStream out = s.getOutputStream();
     // HTTP/1.0: the stream is not chunked, so it reads as plain SSE.
-    out.write("GET /events?types=slow HTTP/1.0\r\nHost: relay\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    out.write(("GET /events?types=slow HTTP/1.0\r\nHost: 127.0.0.1:" + port + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     out.flush();
     return s;
   }

@@ -105,7 +105,7 @@ final class TestClients {
       socket.setSoTimeout(10_000);
       out = socket.getOutputStream();
       in = socket.getInputStream();
-      out.write(("POST /events" + query + " HTTP/1.1\r\nHost: r\r\nContent-Type: application/x-ndjson\r\n"
+      out.write(("POST /events" + query + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: application/x-ndjson\r\n"
           + "Transfer-Encoding: chunked\r\n" + headers + "\r\n").getBytes(StandardCharsets.US_ASCII));
       out.flush();
     }

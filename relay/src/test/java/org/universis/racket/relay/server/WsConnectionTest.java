@@ -309,7 +309,7 @@ class WsConnectionTest {
       in = new DataInputStream(socket.getInputStream());
       out = socket.getOutputStream();
       String key = "dGhlIHNhbXBsZSBub25jZQ==";
-      out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+      out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
           + "Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n")
           .getBytes(StandardCharsets.US_ASCII));
       String head = readHead();
