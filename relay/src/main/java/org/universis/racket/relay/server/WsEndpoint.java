@@ -21,6 +21,7 @@ final class WsEndpoint implements HttpHandler {
   private final SubscriberLimits limits;
   private final Metrics metrics;
   private final Responses responses;
+  private final Origins origins = new Origins();
 
   WsEndpoint(Sequencer sequencer, RelayConfig config, String epoch, Connections connections,
       SubscriberLimits limits, Metrics metrics, Responses responses) {
@@ -66,9 +67,9 @@ final class WsEndpoint implements HttpHandler {
     self[0] = new WsSubscriber(ws, info, limits, metrics, () -> {
       sequencer.unsubscribe(self[0]);
       connections.release();
-      session[0].cancelHelloTimer();
+      session[0].closed();
     });
-    session[0] = new WsSession(self[0], sequencer, config, epoch);
+    session[0] = new WsSession(self[0], sequencer, config, epoch, origins, metrics);
     // Undertow's own close listener on the socket calls these; setting another would replace it.
     exchange.getConnection().addCloseListener(c -> self[0].close());
     ws.start(session[0]);

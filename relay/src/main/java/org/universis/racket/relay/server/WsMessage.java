@@ -39,6 +39,8 @@ record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, i
   }
 
   private static final JsonFactory JSON = new JsonFactory();
+  /** The most characters of an origin's id, host or name, on every transport. */
+  static final int MAX_ORIGIN_FIELD = 256;
 
   /**
    * Reads the messages in bytes {@code from} to {@code to} of {@code frame}; their bodies stay in
@@ -188,8 +190,12 @@ record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, i
         default -> p.skipChildren();
       }
     }
-    if (id == null || id.isEmpty() || id.length() > 256) {
+    if (id == null || id.isEmpty() || id.length() > MAX_ORIGIN_FIELD) {
       throw new MalformedEventException("\"origin.id\" must be a string of 1 to 256 characters");
+    }
+    // Every envelope of the connection carries them: capped as the HTTP origin headers are.
+    if (host != null && host.length() > MAX_ORIGIN_FIELD || name != null && name.length() > MAX_ORIGIN_FIELD) {
+      throw new MalformedEventException("\"origin.host\" and \"origin.name\" may have at most 256 characters");
     }
     return new Origin(id, pid, host, name);
   }

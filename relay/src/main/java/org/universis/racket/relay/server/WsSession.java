@@ -20,22 +20,38 @@ final class WsSession implements WsConnection.Listener {
   private final Sequencer sequencer;
   private final RelayConfig config;
   private final String epoch;
+  private final Origins origins;
+  private final Metrics metrics;
   private byte[] origin;
+  private String originId; // set once this connection holds it (Origins)
+  // Seqs (PROTOCOL.md, Identity): the last emit's on this connection, and the highest an earlier
+  // connection of the origin reached here; -1 for none. Only the IO thread touches them.
+  private volatile long lastSeq = -1;
+  private long earlierSeq = Origins.Claim.UNKNOWN;
+  private boolean ended; // guarded by this: the connection closed
+  private boolean failed; // an error was sent: the rest of the frame is not read
   // Emits of the frame being read, numbered in one go before onText returns: their bodies are in
   // the frame. Only the IO thread touches it.
   private final List<Emit> emits = new ArrayList<>();
   private boolean ackRuns; // the client asked for one ack per run of emits (hello "acks":"runs")
   private volatile XnioExecutor.Key helloTimer;
 
-  WsSession(WsSubscriber subscriber, Sequencer sequencer, RelayConfig config, String epoch) {
+  /** The most a seq may rise from one emit of an origin to its next (PROTOCOL.md, Identity). */
+  static final long MAX_SEQ_STEP = 1 << 16;
+
+  WsSession(WsSubscriber subscriber, Sequencer sequencer, RelayConfig config, String epoch,
+      Origins origins, Metrics metrics) {
     this.subscriber = subscriber;
     this.sequencer = sequencer;
     this.config = config;
     this.epoch = epoch;
+    this.origins = origins;
+    this.metrics = metrics;
   }
 
   @Override
   public void onText(byte[] data, int from, int length) {
+    if (failed) return; // closing: nothing more is read
     List<WsMessage> messages;
     try {
       messages = WsMessage.parseFrame(data, from, from + length);
@@ -44,6 +60,7 @@ final class WsSession implements WsConnection.Listener {
       return;
     }
     for (WsMessage m : messages) {
+      if (failed) break;
       if (!m.op().equals("emit")) publish();
       try {
         handle(m);
@@ -77,8 +94,22 @@ final class WsSession implements WsConnection.Listener {
   private void hello(WsMessage m) {
     if (origin != null) throw new MalformedEventException("hello was already sent");
     if (m.origin() == null) throw new MalformedEventException("hello needs an \"origin\"");
-    subscriber.filter(filter(m.types()));
+    TypeFilter filter = filter(m.types());
     cancelHelloTimer();
+    Origins.Claim claim;
+    synchronized (this) { // against closed(), which may run on another thread
+      if (ended) return;
+      claim = origins.claim(m.origin().id(), this);
+      if (claim.granted()) originId = m.origin().id();
+    }
+    if (!claim.granted()) {
+      metrics.originsRefused.increment();
+      fail("origin_in_use", "origin id '" + m.origin().id() + "' belongs to another live"
+          + " connection; an origin id is one emitter's, on one connection at a time");
+      return;
+    }
+    earlierSeq = claim.highestSeq();
+    subscriber.filter(filter);
     ackRuns = "runs".equals(m.acks());
     origin = EnvelopeEncoder.origin(m.origin());
     SubscriberInfo info = subscriber.info();
@@ -88,7 +119,12 @@ final class WsSession implements WsConnection.Listener {
 
   private void emit(WsMessage m) {
     if (m.seq() == null) throw new MalformedEventException("emit needs a \"seq\"");
-    String refusal = null;
+    String refusal = seqRefusal(m.seq());
+    if (refusal != null) {
+      nack(m.seq(), "bad_request", refusal);
+      return;
+    }
+    lastSeq = m.seq();
     String type = m.type() != null ? m.type() : m.bodyType() != null ? m.bodyType()
         : EventBatchReader.DEFAULT_TYPE;
     if (!m.hasBody()) {
@@ -100,7 +136,8 @@ final class WsSession implements WsConnection.Listener {
     } else {
       try {
         TypeFilter.checkType(type);
-      } catch (IllegalArgumentException e) {
+        Notices.checkEmitted(type);
+      } catch (IllegalArgumentException | MalformedEventException e) {
         refusal = e.getMessage();
       }
     }
@@ -109,6 +146,21 @@ final class WsSession implements WsConnection.Listener {
     } else {
       emits.add(new Emit(type, m.frame(), m.bodyFrom(), m.bodyTo(), m.seq()));
     }
+  }
+
+  // Seqs rise on a connection, by at most MAX_SEQ_STEP; the first may rise that much above what an
+  // earlier connection of the origin reached here, or start anywhere for an origin new to this
+  // relay (a takeover's re-sends). A forged jump would make subscribers drop the origin's events.
+  private String seqRefusal(long seq) {
+    if (lastSeq >= 0 && seq <= lastSeq) {
+      return "seq " + seq + " is not above " + lastSeq + ", this connection's last";
+    }
+    long from = lastSeq >= 0 ? lastSeq : earlierSeq;
+    if (from >= 0 && seq - from > MAX_SEQ_STEP) {
+      return "seq " + seq + " jumps more than " + MAX_SEQ_STEP + " above " + from
+          + ", the origin's last on this relay";
+    }
+    return null;
   }
 
   // A nack keeps relay order: the emits before it are numbered first.
@@ -155,15 +207,31 @@ final class WsSession implements WsConnection.Listener {
     helloTimer = key;
   }
 
+  /** The connection closed: the timer goes, and the origin id is free for its next connection. */
+  void closed() {
+    cancelHelloTimer();
+    String id;
+    synchronized (this) {
+      ended = true;
+      id = originId;
+    }
+    if (id != null) origins.release(id, this, lastSeq);
+  }
+
   /** Removes the hello timer: hello came, or the connection closed and need not stay in memory. */
-  void cancelHelloTimer() {
+  private void cancelHelloTimer() {
     XnioExecutor.Key key = helloTimer;
     if (key != null) key.remove();
   }
 
   private void fail(String message) {
-    Log.debug("WebSocket client " + subscriber.info().address() + " sent a bad message: " + message);
-    subscriber.offerControl(Json.object("op", "error", "error", "bad_request", "message", message));
+    fail("bad_request", message);
+  }
+
+  private void fail(String error, String message) {
+    failed = true;
+    Log.debug("WebSocket client " + subscriber.info().address() + " refused: " + message);
+    subscriber.offerControl(Json.object("op", "error", "error", error, "message", message));
     subscriber.execute(() -> subscriber.closeWith(WsConnection.POLICY_VIOLATION, "bad message"));
   }
 
