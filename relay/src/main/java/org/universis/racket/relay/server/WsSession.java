@@ -6,6 +6,7 @@ import java.util.List;
 import org.universis.racket.relay.codec.EnvelopeEncoder;
 import org.universis.racket.relay.codec.EventBatchReader;
 import org.universis.racket.relay.codec.MalformedEventException;
+import org.universis.racket.relay.codec.RelayProof;
 import org.universis.racket.spi.TypeFilter;
 import org.xnio.XnioExecutor;
 
@@ -22,6 +23,7 @@ final class WsSession implements WsConnection.Listener {
   private final String epoch;
   private final Origins origins;
   private final Metrics metrics;
+  private final String expectedProof; // what the hello's proof must be, or null: none asked
   private byte[] origin;
   private String originId; // set once this connection holds it (Origins)
   // Seqs (PROTOCOL.md, Identity): the last emit's on this connection, and the highest an earlier
@@ -40,13 +42,14 @@ final class WsSession implements WsConnection.Listener {
   static final long MAX_SEQ_STEP = 1 << 16;
 
   WsSession(WsSubscriber subscriber, Sequencer sequencer, RelayConfig config, String epoch,
-      Origins origins, Metrics metrics) {
+      Origins origins, Metrics metrics, String expectedProof) {
     this.subscriber = subscriber;
     this.sequencer = sequencer;
     this.config = config;
     this.epoch = epoch;
     this.origins = origins;
     this.metrics = metrics;
+    this.expectedProof = expectedProof;
   }
 
   @Override
@@ -93,6 +96,12 @@ final class WsSession implements WsConnection.Listener {
 
   private void hello(WsMessage m) {
     if (origin != null) throw new MalformedEventException("hello was already sent");
+    if (expectedProof != null && !RelayProof.matches(expectedProof, m.proof())) {
+      metrics.rejected(401);
+      fail("unauthorized", "the hello's \"proof\" is " + (m.proof() == null ? "missing" : "wrong")
+          + ": it must answer the relay's Racket-Nonce with the token (PROTOCOL.md, Proving who is who)");
+      return;
+    }
     if (m.origin() == null) throw new MalformedEventException("hello needs an \"origin\"");
     TypeFilter filter = filter(m.types());
     cancelHelloTimer();
