@@ -27,11 +27,11 @@ final class WsSession implements WsConnection.Listener {
   private byte[] origin;
   private String originId; // set once this connection holds it (Origins)
   // Seqs (PROTOCOL.md, Identity): the last emit's on this connection, and the highest an earlier
-  // connection of the origin reached here; -1 for none. Only the IO thread touches them.
+  // connection of the origin reached here; -1 for none. Only the IO thread writes them; closed()
+  // reads lastSeq from whichever thread closes the connection.
   private volatile long lastSeq = -1;
   private long earlierSeq = Origins.Claim.UNKNOWN;
   private boolean ended; // guarded by this: the connection closed
-  private boolean failed; // an error was sent: the rest of the frame is not read
   // Emits of the frame being read, numbered in one go before onText returns: their bodies are in
   // the frame. Only the IO thread touches it.
   private final List<Emit> emits = new ArrayList<>();
@@ -54,7 +54,6 @@ final class WsSession implements WsConnection.Listener {
 
   @Override
   public void onText(byte[] data, int from, int length) {
-    if (failed) return; // closing: nothing more is read
     List<WsMessage> messages;
     try {
       messages = WsMessage.parseFrame(data, from, from + length);
@@ -63,13 +62,16 @@ final class WsSession implements WsConnection.Listener {
       return;
     }
     for (WsMessage m : messages) {
-      if (failed) break;
       if (!m.op().equals("emit")) publish();
       try {
         handle(m);
       } catch (MalformedEventException e) {
         emits.clear(); // the connection ends: the frame's emits not numbered yet go with it
         fail(e.getMessage());
+        return;
+      } catch (Refused e) {
+        emits.clear();
+        fail(e.error, e.getMessage());
         return;
       }
     }
@@ -98,9 +100,9 @@ final class WsSession implements WsConnection.Listener {
     if (origin != null) throw new MalformedEventException("hello was already sent");
     if (expectedProof != null && !RelayProof.matches(expectedProof, m.proof())) {
       metrics.rejected(401);
-      fail("unauthorized", "the hello's \"proof\" is " + (m.proof() == null ? "missing" : "wrong")
-          + ": it must answer the relay's Racket-Nonce with the token (PROTOCOL.md, Proving who is who)");
-      return;
+      throw new Refused("unauthorized", "the hello's \"proof\" is " + (m.proof() == null ? "missing"
+          : "wrong") + ": it must answer the relay's Racket-Nonce with the token (PROTOCOL.md,"
+          + " Proving who is who)");
     }
     if (m.origin() == null) throw new MalformedEventException("hello needs an \"origin\"");
     TypeFilter filter = filter(m.types());
@@ -113,9 +115,8 @@ final class WsSession implements WsConnection.Listener {
     }
     if (!claim.granted()) {
       metrics.originsRefused.increment();
-      fail("origin_in_use", "origin id '" + m.origin().id() + "' belongs to another live"
-          + " connection; an origin id is one emitter's, on one connection at a time");
-      return;
+      throw new Refused("origin_in_use", "origin id '" + m.origin().id() + "' belongs to another"
+          + " live connection; an origin id is one emitter's, on one connection at a time");
     }
     earlierSeq = claim.highestSeq();
     subscriber.filter(filter);
@@ -238,10 +239,19 @@ final class WsSession implements WsConnection.Listener {
   }
 
   private void fail(String error, String message) {
-    failed = true;
     Log.debug("WebSocket client " + subscriber.info().address() + " refused: " + message);
     subscriber.offerControl(Json.object("op", "error", "error", error, "message", message));
     subscriber.execute(() -> subscriber.closeWith(WsConnection.POLICY_VIOLATION, "bad message"));
+  }
+
+  /** A message refused for a reason other than its form: the error names it. */
+  private static final class Refused extends RuntimeException {
+    final String error;
+
+    Refused(String error, String message) {
+      super(message, null, false, false);
+      this.error = error;
+    }
   }
 
   private static final byte[] PONG = "{\"op\":\"pong\"}".getBytes(StandardCharsets.US_ASCII);
