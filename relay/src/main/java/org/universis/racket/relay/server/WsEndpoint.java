@@ -24,7 +24,7 @@ final class WsEndpoint implements HttpHandler {
   private final SubscriberLimits limits;
   private final Metrics metrics;
   private final Responses responses;
-  private final Origins origins = new Origins();
+  private final Origins origins;
   private final RelayProof proof; // null: the relay has no token
   private final IntSupplier port; // the bound port, which the proofs name
 
@@ -38,6 +38,7 @@ final class WsEndpoint implements HttpHandler {
     this.metrics = metrics;
     this.responses = responses;
     this.proof = config.token() == null ? null : RelayProof.of(config.token());
+    this.origins = new Origins(TimeUnit.SECONDS.toNanos(WsSession.silentSeconds(config)));
     this.port = port;
   }
 

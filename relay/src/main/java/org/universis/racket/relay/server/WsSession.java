@@ -15,7 +15,7 @@ import org.xnio.XnioExecutor;
  * the connection's IO thread. Consecutive emits in a frame are numbered in one go; {@link
  * WsConnection} has already joined fragments and checked the size limit and the UTF-8.
  */
-final class WsSession implements WsConnection.Listener {
+final class WsSession implements WsConnection.Listener, Origins.Holder {
 
   private final WsSubscriber subscriber;
   private final Sequencer sequencer;
@@ -37,6 +37,7 @@ final class WsSession implements WsConnection.Listener {
   private final List<Emit> emits = new ArrayList<>();
   private boolean ackRuns; // the client asked for one ack per run of emits (hello "acks":"runs")
   private volatile XnioExecutor.Key helloTimer;
+  private volatile long lastHeardNanos = System.nanoTime();
 
   /** The most a seq may rise from one emit of an origin to its next (PROTOCOL.md, Identity). */
   static final long MAX_SEQ_STEP = 1 << 16;
@@ -54,6 +55,7 @@ final class WsSession implements WsConnection.Listener {
 
   @Override
   public void onText(byte[] data, int from, int length) {
+    lastHeardNanos = System.nanoTime();
     List<WsMessage> messages;
     try {
       messages = WsMessage.parseFrame(data, from, from + length);
@@ -225,8 +227,32 @@ final class WsSession implements WsConnection.Listener {
       ended = true;
       id = originId;
     }
-    if (id != null) origins.release(id, this, lastSeq);
+    if (id != null) origins.release(id, this);
   }
+
+  @Override
+  public long lastHeardNanos() {
+    return lastHeardNanos;
+  }
+
+  @Override
+  public long lastSeq() {
+    return lastSeq;
+  }
+
+  @Override
+  public void replaced() {
+    subscriber.offerControl(Json.object("op", "error", "error", "origin_in_use", "message",
+        "a new connection of this origin id took it over after " + silentSeconds(config)
+            + " s of silence"));
+    subscriber.execute(() -> subscriber.closeWith(WsConnection.POLICY_VIOLATION, "replaced"));
+  }
+
+  /** How long a connection that holds an origin id may send nothing before a new one may take it. */
+  static long silentSeconds(RelayConfig config) {
+    return 2L * config.heartbeatSeconds();
+  }
+
 
   /** Removes the hello timer: hello came, or the connection closed and need not stay in memory. */
   private void cancelHelloTimer() {

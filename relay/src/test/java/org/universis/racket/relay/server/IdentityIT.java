@@ -57,6 +57,26 @@ class IdentityIT {
   }
 
   @Test
+  void aHolderSilentForTwoHeartbeatsLosesItsOriginIdToANewConnection() throws Exception {
+    // A connection whose network died keeps its origin id only until it has been silent that long.
+    try (RelayProcess quick = RelayProcess.start(List.of("-Xmx64m"), "--heartbeat", "1");
+        Ws silent = new Ws(quick.url())) {
+      assertEquals("welcome", hello(silent, "quiet", null).get("op").asText());
+      try (Ws early = new Ws(quick.url())) {
+        assertEquals("origin_in_use", hello(early, "quiet", null).path("error").asText());
+      }
+      Await.until(() -> {
+        try (Ws next = new Ws(quick.url())) {
+          return "welcome".equals(hello(next, "quiet", null).get("op").asText());
+        }
+      }, 10, "the silent holder kept the origin id");
+      JsonNode replaced = silent.next(10);
+      assertEquals("origin_in_use", replaced.path("error").asText(), replaced.toString());
+      assertEquals(1008, silent.closeCode.get(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
   void aSeqThatJumpsOrGoesBackIsRefusedAndNeverDelivered() throws Exception {
     try (Sse watcher = new Sse(base + "/events?types=jump.>", null); Ws ws = new Ws(base)) {
       hello(ws, "jumper", null);
