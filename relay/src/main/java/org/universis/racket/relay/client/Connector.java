@@ -284,8 +284,8 @@ final class Connector {
       if (closed) return;
       if (!problem.equals(lastProblem)) {
         if (problem.startsWith(UNTRUSTED)) {
-          Log.log(Log.Level.ERROR, "racket does not trust the server at " + options.url() + ": "
-              + problem.substring(UNTRUSTED.length()) + "; nothing is sent to it, retrying");
+          Log.log(Log.Level.ERROR, "racket does not trust " + problem.substring(UNTRUSTED.length())
+              + "; nothing is sent to it or taken from it; retrying");
         } else if (failures > 0 || relay == null) {
           Log.warn("cannot reach the racket relay at " + options.url() + ": " + problem + "; retrying");
         }
@@ -351,6 +351,7 @@ final class Connector {
     return ClientJson.encode(origin);
   }
 
+  // Marks a problem that is the server's proof, logged as an error: the others are warnings.
   private static final String UNTRUSTED = "untrusted: ";
 
   private static String describe(Exception cause) {
