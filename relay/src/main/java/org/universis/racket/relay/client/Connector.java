@@ -152,13 +152,13 @@ final class Connector {
   private String distrust(RelaySocket socket) {
     if (proof == null || socket.clientProof() != null) return null;
     if (options.token() != null) {
-      return "the server at " + options.url() + " does not prove that it knows the token: it may be"
-          + " an impostor holding the port, or a relay without a token";
+      return "it does not prove that it knows the token: it may be an impostor holding the port, or"
+          + " a relay without a token";
     }
     if (options.mode() == RacketOptions.Mode.CLIENT || socket.relayIsThisUsers()) return null;
-    return "the relay at " + options.url() + " has no token and is not run by this user: it may be an"
-        + " impostor holding the port. To use it anyway set mode=client, or start it with"
-        + " --token-file " + UserSecret.directory().resolve(UserSecret.FILE);
+    return "it has no token and is not run by this user: it may be an impostor holding the port. To"
+        + " use it anyway set mode=client, or start it with --token-file "
+        + UserSecret.directory().resolve(UserSecret.FILE);
   }
 
   private void connectFailed(Exception cause) {
@@ -284,8 +284,9 @@ final class Connector {
       if (closed) return;
       if (!problem.equals(lastProblem)) {
         if (problem.startsWith(UNTRUSTED)) {
-          Log.log(Log.Level.ERROR, "racket does not trust " + problem.substring(UNTRUSTED.length())
-              + "; nothing is sent to it or taken from it; retrying");
+          Log.log(Log.Level.ERROR, "racket does not trust the relay at " + options.url() + ": "
+              + problem.substring(UNTRUSTED.length()) + "; nothing is sent to it or taken from it;"
+              + " retrying");
         } else if (failures > 0 || relay == null) {
           Log.warn("cannot reach the racket relay at " + options.url() + ": " + problem + "; retrying");
         }

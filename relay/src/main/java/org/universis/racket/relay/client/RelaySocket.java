@@ -185,9 +185,9 @@ final class RelaySocket {
     String relayNonce = header(lines, RelayProof.NONCE_HEADER.toLowerCase(Locale.ROOT));
     if (!RelayProof.isNonce(relayNonce)
         || !RelayProof.matches(proof.relay(port, challenge, relayNonce), relayProof)) {
-      throw new WrongProofException("the server at " + uri + " answered the challenge with a wrong"
-          + " proof: it does not know this client's token. It may be an impostor holding the port,"
-          + " or a relay with another token (set the token option)");
+      throw new WrongProofException("its answer to the challenge is wrong: it does not know this"
+          + " client's token. It may be an impostor holding the port, or a relay with another token"
+          + " (set the token option)");
     }
     return proof.client(port, relayNonce, challenge);
   }
