@@ -23,6 +23,8 @@ import java.util.Objects;
  *   <tr><td>mode</td><td>auto</td><td>{@link Mode}</td></tr>
  *   <tr><td>name</td><td>none</td><td>this process's name, shown to others in {@link Origin#name()}</td></tr>
  *   <tr><td>token</td><td>none</td><td>the relay's token, required when the relay has one</td></tr>
+ *   <tr><td>token-file</td><td>none</td><td>a file holding the token (a way to give it that other
+ *       local users cannot read, as they can a command line); sets {@code token}</td></tr>
  *   <tr><td>buffer</td><td>10000</td><td>emits held while the relay is unreachable or has not acknowledged them</td></tr>
  *   <tr><td>queue</td><td>10000</td><td>events queued for one subscription whose handler is busy</td></tr>
  *   <tr><td>tls-ca</td><td>none</td><td>a PEM file of certificates to trust for an {@code https} url,
@@ -48,7 +50,7 @@ public final class RacketOptions {
 
   /** The option keys, as accepted by {@link Builder#set(String, String)}. */
   public static final java.util.List<String> KEYS =
-      java.util.List.of("url", "mode", "name", "token", "buffer", "queue", "tls-ca");
+      java.util.List.of("url", "mode", "name", "token", "token-file", "buffer", "queue", "tls-ca");
 
   private final URI url;
   private final Mode mode;
@@ -79,8 +81,8 @@ public final class RacketOptions {
     for (String key : KEYS) {
       String value = System.getProperty("racket." + key);
       String source = "system property racket." + key;
+      String variable = "RACKET_" + key.replace('-', '_').toUpperCase(Locale.ROOT);
       if (value == null) {
-        String variable = "RACKET_" + key.replace('-', '_').toUpperCase(Locale.ROOT);
         value = System.getenv(variable);
         source = "environment variable " + variable;
       }
@@ -137,6 +139,24 @@ public final class RacketOptions {
   /** Certificates to trust for an {@code https} url besides the JVM's default ones, or {@code null}. */
   public Path tlsCa() {
     return tlsCa;
+  }
+
+  /**
+   * Reads a token from a file, as the {@code token-file} option does: its first line, trimmed.
+   *
+   * @throws IllegalArgumentException when the file cannot be read or holds no token
+   */
+  public static String readTokenFile(String path) {
+    String text;
+    try {
+      text = java.nio.file.Files.readString(java.nio.file.Path.of(path.trim()),
+          java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException | java.io.UncheckedIOException | java.nio.file.InvalidPathException e) {
+      throw new IllegalArgumentException("token-file '" + path + "' cannot be read: " + e, e);
+    }
+    String token = text.lines().findFirst().orElse("").trim();
+    if (token.isEmpty()) throw new IllegalArgumentException("token-file '" + path + "' holds no token");
+    return token;
   }
 
   /** Every option as text, keyed as {@link #KEYS}; absent ones are left out. */
@@ -260,6 +280,7 @@ public final class RacketOptions {
         case "mode" -> mode(parseMode(value));
         case "name" -> name(value);
         case "token" -> token(value);
+        case "token-file" -> token(readTokenFile(value));
         case "buffer" -> buffer(parseInt(key, value));
         case "queue" -> queue(parseInt(key, value));
         case "tls-ca" -> tlsCa(value.isBlank() ? null : Path.of(value.trim()));

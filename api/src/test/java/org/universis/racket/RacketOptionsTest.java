@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RacketOptionsTest {
 
@@ -15,6 +18,7 @@ class RacketOptionsTest {
   void clearProperties() {
     System.clearProperty("racket.url");
     System.clearProperty("racket.queue");
+    System.clearProperty("racket.token-file");
   }
 
   @Test
@@ -53,7 +57,7 @@ class RacketOptionsTest {
   void unknownKeysListTheValidOnes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> RacketOptions.builder().set("colour", "red"));
-    assertTrue(e.getMessage().contains("url, mode, name, token, buffer, queue"), e.getMessage());
+    assertTrue(e.getMessage().contains("url, mode, name, token, token-file, buffer, queue"), e.getMessage());
   }
 
   @Test
@@ -67,6 +71,22 @@ class RacketOptionsTest {
         .getMessage().contains("at least 1"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> b.set("token", "a\r\nX-Evil: 1"))
         .getMessage().contains("printable ASCII"));
+  }
+
+  @Test
+  void aTokenFileGivesTheTokenFromEverySourceAndStaysHidden(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("token");
+    Files.writeString(file, "fr0m-a-file\n");
+    RacketOptions set = RacketOptions.builder().set("token-file", file.toString()).build();
+    assertEquals("fr0m-a-file", set.token());
+    assertFalse(set.toString().contains("fr0m-a-file"), set.toString());
+    System.setProperty("racket.token-file", file.toString());
+    assertEquals("fr0m-a-file", RacketOptions.defaults().token());
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+        () -> RacketOptions.builder().set("token-file", dir.resolve("absent").toString()));
+    assertTrue(missing.getMessage().contains("token-file"), missing.getMessage());
+    Files.writeString(file, "\n");
+    assertThrows(IllegalArgumentException.class, () -> RacketOptions.builder().set("token-file", file.toString()));
   }
 
   @Test

@@ -10,6 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -49,9 +51,11 @@ class ExamplesTest {
   }
 
   // The subscriber hosts the relay (auto mode, nothing listened): wait until the relay lists it.
+  // The relay it hosts takes this user's secret as its token, read from where the README says.
   private static void awaitSubscriber(int port) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
-    HttpRequest clients = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/clients")).build();
+    HttpRequest clients = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/clients"))
+        .header("Authorization", "Bearer " + userSecret()).build();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       try {
@@ -63,6 +67,19 @@ class ExamplesTest {
       if (System.nanoTime() > deadline) throw new AssertionError("HelloSubscribe never subscribed");
       Thread.sleep(50); // polling interval; the condition above decides
     }
+  }
+
+  // ${XDG_RUNTIME_DIR:-$HOME/.cache}/racket/token; the first JVM creates it.
+  private static String userSecret() throws Exception {
+    String runtime = System.getenv("XDG_RUNTIME_DIR");
+    Path file = (runtime == null || runtime.isBlank() ? Path.of(System.getProperty("user.home"), ".cache")
+        : Path.of(runtime)).resolve("racket").resolve("token");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(file)) {
+      if (System.nanoTime() > deadline) throw new AssertionError("no " + file);
+      Thread.sleep(50); // polling interval; the condition above decides
+    }
+    return Files.readString(file).trim();
   }
 
   private static String run(Class<?> main, String... args) throws Exception {

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 import org.universis.racket.RacketOptions;
+import org.universis.racket.relay.codec.RelayProof;
 import org.universis.racket.relay.server.Log;
 import org.universis.racket.relay.server.Relay;
 
@@ -45,6 +46,10 @@ final class Connector {
   private final Inbox inbox;
   private final RelayHost host;
   private final ScheduledThreadPoolExecutor scheduler;
+  // The key the relay must prove it knows (the token, or this user's secret), or null; made on
+  // the connect thread, which alone uses it: the secret may need a file read and written.
+  private RelayProof proof;
+  private boolean proofMade;
   private final ExecutorService network;
 
   // Guarded by this.
@@ -115,9 +120,19 @@ final class Connector {
     // would ever connect again.
     try {
       if (originJson == null) originJson = originJson();
+      if (!proofMade) {
+        String secret = UserSecret.of(options);
+        proof = secret == null ? null : RelayProof.of(secret);
+        proofMade = true;
+      }
       if (host.hostFirst()) host.tryStart();
-      RelaySocket socket = RelaySocket.open(socketUri, options.token(), CONNECT_TIMEOUT_MILLIS,
+      RelaySocket socket = RelaySocket.open(socketUri, proof, CONNECT_TIMEOUT_MILLIS,
           MAX_MESSAGE_BYTES, tls);
+      String distrust = distrust(socket);
+      if (distrust != null) {
+        socket.abort(); // before a byte of it is read: nothing it sends is delivered
+        throw new UntrustedRelayException(distrust);
+      }
       Link attempt = new Link(this, socket);
       try {
         network.execute(attempt::run);
@@ -127,6 +142,27 @@ final class Connector {
     } catch (IOException | RuntimeException e) {
       connectFailed(e);
     }
+  }
+
+  /** The server at the url proved nothing, and these options do not trust a relay that does not. */
+  private static final class UntrustedRelayException extends IOException {
+    UntrustedRelayException(String message) {
+      super(message);
+    }
+  }
+
+  // A relay without a token proves nothing: with a token set, it is refused; in client mode it is
+  // trusted (its operator chose to run it open); otherwise only when this user runs it.
+  private String distrust(RelaySocket socket) {
+    if (proof == null || socket.clientProof() != null) return null;
+    if (options.token() != null) {
+      return "it does not prove that it knows the token: it may be an impostor holding the port, or"
+          + " a relay without a token";
+    }
+    if (options.mode() == RacketOptions.Mode.CLIENT || socket.relayIsThisUsers()) return null;
+    return "it has no token and is not run by this user: it may be an impostor holding the port. To"
+        + " use it anyway set mode=client, or start it with --token-file "
+        + UserSecret.directory().resolve(UserSecret.FILE);
   }
 
   private void connectFailed(Exception cause) {
@@ -151,8 +187,10 @@ final class Connector {
       link = opened;
       long resume = resumeId;
       // One ack per run of emits (PROTOCOL.md): a busy emitter reads one line per frame it sent.
+      String proven = opened.proof();
       hello = "{\"op\":\"hello\",\"origin\":" + originJson + ",\"types\":" + ClientJson.encode(types)
-          + (resume > 0 ? ",\"lastEventId\":" + resume : "") + ",\"acks\":\"runs\"}";
+          + (resume > 0 ? ",\"lastEventId\":" + resume : "") + ",\"acks\":\"runs\""
+          + (proven == null ? "" : ",\"proof\":\"" + proven + "\"") + "}";
       opened.writer().enqueue(hello);
     }
     opened.writer().flush();
@@ -249,8 +287,13 @@ final class Connector {
     synchronized (this) {
       if (closed) return;
       if (!problem.equals(lastProblem)) {
-        if (failures > 0 || relay == null) Log.warn("cannot reach the racket relay at "
-            + options.url() + ": " + problem + "; retrying");
+        if (problem.startsWith(UNTRUSTED)) {
+          Log.log(Log.Level.ERROR, "racket does not trust the relay at " + options.url() + ": "
+              + problem.substring(UNTRUSTED.length()) + "; nothing is sent to it or taken from it;"
+              + " retrying");
+        } else if (failures > 0 || relay == null) {
+          Log.warn("cannot reach the racket relay at " + options.url() + ": " + problem + "; retrying");
+        }
         lastProblem = problem;
       }
       long ceiling = Math.min(MAX_RETRY_MILLIS, FIRST_RETRY_MILLIS << Math.min(failures, 10));
@@ -313,7 +356,13 @@ final class Connector {
     return ClientJson.encode(origin);
   }
 
+  // Marks a problem that is the server's proof, logged as an error: the others are warnings.
+  private static final String UNTRUSTED = "untrusted: ";
+
   private static String describe(Exception cause) {
+    if (cause instanceof UntrustedRelayException || cause instanceof RelaySocket.WrongProofException) {
+      return UNTRUSTED + cause.getMessage();
+    }
     if (cause instanceof RelaySocket.HandshakeException h) {
       int status = h.status;
       return "HTTP " + status + (status == 401 ? " (wrong or missing token: set the token option)" : "")

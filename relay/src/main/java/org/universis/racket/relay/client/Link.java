@@ -56,6 +56,11 @@ final class Link implements RelaySocket.Listener, WireReader.Sink {
     return writer;
   }
 
+  /** The hello's answer to the relay's nonce, or {@code null} when the relay proved nothing. */
+  String proof() {
+    return socket.clientProof();
+  }
+
   boolean welcomed() {
     return welcomed;
   }

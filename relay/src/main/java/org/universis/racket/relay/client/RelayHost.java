@@ -61,7 +61,7 @@ final class RelayHost implements AutoCloseable {
       relay = Relay.start(RelayConfig.builder()
           .host(url.getHost())
           .port(port)
-          .token(options.token())
+          .token(UserSecret.of(options)) // this user's secret when no token is set
           .daemonThreads(true)
           .build());
       Log.info("this JVM hosts the racket relay at " + url + " (relay " + relay.epoch() + ")");

@@ -22,6 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
+import org.universis.racket.relay.codec.RelayProof;
 import org.universis.racket.relay.codec.WebSocketAccept;
 
 /**
@@ -56,6 +57,16 @@ final class RelaySocket {
     }
   }
 
+  /**
+   * The server answered a challenge with a proof that is not the one the key gives: it does not
+   * know the token (or has another one).
+   */
+  static final class WrongProofException extends IOException {
+    WrongProofException(String message) {
+      super(message);
+    }
+  }
+
   private static final int MAX_HEADER_BYTES = 16 << 10;
   private static final long CLOSE_LOCK_MILLIS = 100;
   private static final int OP_CONTINUATION = 0x0;
@@ -85,26 +96,31 @@ final class RelaySocket {
   private int length; // of the message being joined from its frames, so far
   private boolean inMessage; // whether that message's last frame is still to come
   private volatile boolean closeSent;
+  private final String clientProof;
 
-  private RelaySocket(Socket socket, InputStream in, int maxMessageBytes) throws IOException {
+  private RelaySocket(Socket socket, InputStream in, int maxMessageBytes, String clientProof)
+      throws IOException {
     this.socket = socket;
     this.in = in;
     this.out = socket.getOutputStream();
     this.maxMessageBytes = maxMessageBytes;
+    this.clientProof = clientProof;
   }
 
   /**
    * Connects and upgrades, blocking for at most about {@code timeoutMillis} per step.
    *
    * @param uri a {@code ws:} or {@code wss:} URI
-   * @param token sent as a bearer token, or {@code null}
+   * @param proof the key to challenge the relay with (PROTOCOL.md, Proving who is who), or
+   *     {@code null}; the token itself is never sent
    * @param maxMessageBytes the largest message {@link #read} accepts; a larger one is an error
    * @param tls the sockets of a {@code wss:} URI, which check the relay's certificate and name;
    *     {@code null} for {@code ws:}
    * @throws HandshakeException when the relay refuses the upgrade (its HTTP status is kept)
+   * @throws WrongProofException when the server answers the challenge with a wrong proof
    * @throws IOException when the relay cannot be reached or does not speak WebSocket
    */
-  static RelaySocket open(URI uri, String token, int timeoutMillis, int maxMessageBytes,
+  static RelaySocket open(URI uri, RelayProof proof, int timeoutMillis, int maxMessageBytes,
       SSLSocketFactory tls) throws IOException {
     if ("wss".equals(uri.getScheme()) != (tls != null)) {
       throw new IllegalArgumentException(uri + " and the socket factory disagree about TLS");
@@ -126,17 +142,20 @@ final class RelaySocket {
         ssl.startHandshake();
       }
       InputStream in = new BufferedInputStream(socket.getInputStream(), 64 << 10);
-      upgrade(uri, token, socket.getOutputStream(), in);
+      String clientProof = upgrade(uri, port, proof, socket.getOutputStream(), in);
       socket.setSoTimeout(0); // silence is the connection check's business from here on
-      return new RelaySocket(socket, in, maxMessageBytes);
+      return new RelaySocket(socket, in, maxMessageBytes, clientProof);
     } catch (IOException | RuntimeException e) {
       socket.close();
       throw e;
     }
   }
 
-  private static void upgrade(URI uri, String token, OutputStream out, InputStream in)
+  // Returns the client's proof for the hello, or null when the server proved nothing (no key
+  // given, or a relay without a token).
+  private static String upgrade(URI uri, int port, RelayProof proof, OutputStream out, InputStream in)
       throws IOException {
+    String challenge = proof == null ? null : RelayProof.nonce();
     byte[] nonce = new byte[16];
     ThreadLocalRandom.current().nextBytes(nonce);
     String key = Base64.getEncoder().encodeToString(nonce);
@@ -144,7 +163,7 @@ final class RelaySocket {
     String host = uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
     String request = "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\n"
         + "Connection: Upgrade\r\nSec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n"
-        + (token == null ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n";
+        + (challenge == null ? "" : RelayProof.CHALLENGE_HEADER + ": " + challenge + "\r\n") + "\r\n";
     out.write(request.getBytes(StandardCharsets.ISO_8859_1));
     out.flush();
 
@@ -160,17 +179,43 @@ final class RelaySocket {
       throw new IOException("not an HTTP answer from " + uri + ": is a racket relay listening there?");
     }
     if (code != 101) throw new HandshakeException(code, "HTTP " + code);
-    String accept = null;
-    for (int i = 1; i < lines.length; i++) {
-      int colon = lines[i].indexOf(':');
-      if (colon > 0 && lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT)
-          .equals("sec-websocket-accept")) {
-        accept = lines[i].substring(colon + 1).trim();
-      }
-    }
-    if (!WebSocketAccept.of(key).equals(accept)) {
+    if (!WebSocketAccept.of(key).equals(header(lines, "sec-websocket-accept"))) {
       throw new IOException("the server at " + uri + " upgraded without a valid Sec-WebSocket-Accept");
     }
+    String relayProof = header(lines, RelayProof.PROOF_HEADER.toLowerCase(Locale.ROOT));
+    if (challenge == null || relayProof == null) return null;
+    String relayNonce = header(lines, RelayProof.NONCE_HEADER.toLowerCase(Locale.ROOT));
+    if (!RelayProof.isNonce(relayNonce)
+        || !RelayProof.matches(proof.relay(port, challenge, relayNonce), relayProof)) {
+      throw new WrongProofException("its answer to the challenge is wrong: it does not know this"
+          + " client's token. It may be an impostor holding the port, or a relay with another token"
+          + " (set the token option)");
+    }
+    return proof.client(port, relayNonce, challenge);
+  }
+
+  // The value of the header `name` (lower case), or null.
+  private static String header(String[] lines, String name) {
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      if (colon > 0 && lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT).equals(name)) {
+        return lines[i].substring(colon + 1).trim();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The hello's answer to the relay's nonce, or {@code null} when the relay proved nothing: it has
+   * no token, or no key was given.
+   */
+  String clientProof() {
+    return clientProof;
+  }
+
+  /** Whether the relay's end of the connection belongs to this process's user (Linux only). */
+  boolean relayIsThisUsers() {
+    return SocketOwner.peerIsThisUser(socket);
   }
 
   // The status line and headers, up to the blank line; bounded, so a stranger cannot feed us forever.

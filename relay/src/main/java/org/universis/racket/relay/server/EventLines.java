@@ -137,6 +137,7 @@ final class EventLines {
     if (to - from > maxLine) throw new LineTooLong();
     if (isBlank(bytes, from, to)) return; // keeps an idle stream alive, or ends a file
     for (RawEvent e : EventBatchReader.read(bytes, from, to, typeOverride)) {
+      Notices.checkEmitted(e.type());
       emits.add(new Emit(e.type(), e.body(), 0));
     }
   }

@@ -63,9 +63,12 @@ final class EventsPost implements HttpHandler {
     String type = query(exchange, "type");
     byte[] origin;
     try {
-      if (type != null) TypeFilter.checkType(type);
+      if (type != null) {
+        TypeFilter.checkType(type);
+        Notices.checkEmitted(type);
+      }
       origin = originJson(origin(exchange));
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | MalformedEventException e) {
       Responses.skipBody(exchange, drainLimit());
       responses.error(exchange, 400, e.getMessage());
       return;
@@ -86,6 +89,7 @@ final class EventsPost implements HttpHandler {
     List<RawEvent> events;
     try {
       events = EventBatchReader.read(body, query(exchange, "type"));
+      for (RawEvent e : events) Notices.checkEmitted(e.type());
     } catch (MalformedEventException e) {
       responses.error(exchange, 400, e.getMessage());
       return;
@@ -162,9 +166,9 @@ final class EventsPost implements HttpHandler {
     String address = peer == null ? "unknown" : peer.getHostString(); // never resolves a name
     String id = exchange.getRequestHeaders().getFirst("Racket-Origin");
     if (id == null || id.isEmpty()) id = "http-" + address;
-    if (id.length() > 256) throw new IllegalArgumentException("Racket-Origin is over 256 characters");
+    if (id.length() > WsMessage.MAX_ORIGIN_FIELD) throw new IllegalArgumentException("Racket-Origin is over 256 characters");
     String name = exchange.getRequestHeaders().getFirst("Racket-Name");
-    if (name != null && name.length() > 256) {
+    if (name != null && name.length() > WsMessage.MAX_ORIGIN_FIELD) {
       throw new IllegalArgumentException("Racket-Name is over 256 characters");
     }
     return new Origin(id, 0, address, name);

@@ -6,6 +6,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import org.universis.racket.relay.codec.RelayProof;
 
 /**
  * The relay's root handler: keeps web pages out ({@link BrowserGuard}), routes by path, then checks
@@ -54,7 +55,8 @@ final class HttpRoutes implements HttpHandler {
         else responses.methodNotAllowed(exchange, "GET, POST");
       }
       case "/ws" -> {
-        if (authorized(exchange) && get(exchange)) upgrade(exchange);
+        // A challenge defers the token to the hello's proof (WsEndpoint): it never travels.
+        if ((challenged(exchange) || authorized(exchange)) && get(exchange)) upgrade(exchange);
       }
       case "/clients" -> {
         if (authorized(exchange) && get(exchange)) status.clients(exchange);
@@ -82,6 +84,10 @@ final class HttpRoutes implements HttpHandler {
     if (exchange.getRequestMethod().equals(Methods.GET)) return true;
     responses.methodNotAllowed(exchange, "GET");
     return false;
+  }
+
+  private boolean challenged(HttpServerExchange exchange) {
+    return token != null && exchange.getRequestHeaders().contains(RelayProof.CHALLENGE_HEADER);
   }
 
   private boolean authorized(HttpServerExchange exchange) {

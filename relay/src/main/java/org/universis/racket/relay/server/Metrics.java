@@ -11,6 +11,7 @@ final class Metrics {
   final LongAdder delivered = new LongAdder();
   final LongAdder dropped = new LongAdder();
   final LongAdder disconnected = new LongAdder();
+  final LongAdder originsRefused = new LongAdder();
   private final Map<Integer, LongAdder> rejected = new ConcurrentSkipListMap<>();
 
   Metrics() {
@@ -32,6 +33,8 @@ final class Metrics {
         dropped.sum());
     counter(out, "racket_subscribers_disconnected_total",
         "Subscribers closed because their queue was full.", disconnected.sum());
+    counter(out, "racket_origins_refused_total",
+        "WebSocket hellos refused: a live connection holds their origin id.", originsRefused.sum());
     gauge(out, "racket_subscribers", "Connected subscribers (SSE and WebSocket).",
         sequencer.subscriberCount());
     gauge(out, "racket_queue_depth", "Events waiting in all subscriber queues.",

@@ -3,17 +3,31 @@ package org.universis.racket.relay.server;
 import java.nio.charset.StandardCharsets;
 import org.universis.racket.Origin;
 import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.relay.codec.MalformedEventException;
 
 /** Builds the relay's own {@code racket.resync} notices, sent to one subscriber each. */
 final class Notices {
 
   static final String RESYNC = "racket.resync";
+  /** Types the relay's notices alone may have. */
+  static final String RESERVED = "racket.";
 
   private final byte[] origin;
 
   Notices(String host) {
     origin = EnvelopeEncoder.origin(new Origin("relay", ProcessHandle.current().pid(), host,
         "racket-relay"));
+  }
+
+  /**
+   * Refuses an emitted type that only the relay's notices may have: a client must not pose as
+   * the relay.
+   */
+  static void checkEmitted(String type) {
+    if (type.startsWith(RESERVED)) {
+      throw new MalformedEventException("type '" + type + "' is the relay's: types starting with '"
+          + RESERVED + "' are its notices; emit another type");
+    }
   }
 
   /**

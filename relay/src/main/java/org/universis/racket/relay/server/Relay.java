@@ -57,7 +57,8 @@ public final class Relay implements AutoCloseable {
         // curl and others ask before they send a large body (Expect: 100-continue).
         new HttpContinueReadHandler(new EventsPost(sequencer, responses, config.maxEventSize())),
         new EventsStream(sequencer, responses, connections, limits, metrics),
-        new WsEndpoint(sequencer, config, epoch, connections, limits, metrics, responses),
+        new WsEndpoint(sequencer, config, epoch, connections, limits, metrics, responses,
+            this::port),
         new BrowserGuard(config, responses));
     this.worker = newWorker(config);
     Undertow.Builder server = Undertow.builder().setWorker(worker);

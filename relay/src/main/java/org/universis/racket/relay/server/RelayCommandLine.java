@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import org.universis.racket.RacketOptions;
 
 /**
  * The relay's options: each from the command line ({@code --port 0} or {@code --port=0}), else
@@ -43,8 +44,11 @@ final class RelayCommandLine {
           (b, v) -> b.tlsCert(Path.of(v))),
       new Option("tls-key", "", "PEM private key of tls-cert (PKCS#8, RSA or EC)",
           (b, v) -> b.tlsKey(Path.of(v))),
-      new Option("token", "", "bearer token every request must carry (GET /health excepted)",
+      new Option("token", "", "bearer token every request must carry (GET /health excepted);"
+          + " on the command line every local user can read it: prefer --token-file",
           RelayConfig.Builder::token),
+      new Option("token-file", "", "a file whose first line is the token",
+          (b, v) -> b.token(RacketOptions.readTokenFile(v))),
       new Option("max-event-size", "1m", "largest request body or WebSocket message, in bytes (k, m suffixes)",
           (b, v) -> b.maxEventSize((int) Math.min(Integer.MAX_VALUE, size("max-event-size", v)))),
       new Option("history-size", "10000", "events kept for replay (Last-Event-ID)",
@@ -89,6 +93,16 @@ final class RelayCommandLine {
       } else {
         throw new UsageException("option --" + name + " needs a value");
       }
+    }
+    if ((given.containsKey("token") || env.containsKey("RACKET_TOKEN"))
+        && (given.containsKey("token-file") || env.containsKey("RACKET_TOKEN_FILE"))) {
+      throw new UsageException("give the token once: --token (RACKET_TOKEN) or --token-file"
+          + " (RACKET_TOKEN_FILE), not both");
+    }
+    if (given.containsKey("token")) {
+      Log.warn("--token on the command line can be read by every local user (ps, /proc/"
+          + ProcessHandle.current().pid() + "/cmdline); use --token-file or RACKET_TOKEN_FILE"
+          + " (or RACKET_TOKEN) instead");
     }
     RelayConfig.Builder builder = RelayConfig.builder();
     for (Option option : OPTIONS) {

@@ -3,8 +3,11 @@ package org.universis.racket.relay.server;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import org.universis.racket.relay.codec.RelayProof;
 import org.universis.racket.relay.codec.WebSocketAccept;
 import org.xnio.StreamConnection;
 
@@ -21,9 +24,12 @@ final class WsEndpoint implements HttpHandler {
   private final SubscriberLimits limits;
   private final Metrics metrics;
   private final Responses responses;
+  private final Origins origins;
+  private final RelayProof proof; // null: the relay has no token
+  private final IntSupplier port; // the bound port, which the proofs name
 
   WsEndpoint(Sequencer sequencer, RelayConfig config, String epoch, Connections connections,
-      SubscriberLimits limits, Metrics metrics, Responses responses) {
+      SubscriberLimits limits, Metrics metrics, Responses responses, IntSupplier port) {
     this.sequencer = sequencer;
     this.config = config;
     this.epoch = epoch;
@@ -31,6 +37,9 @@ final class WsEndpoint implements HttpHandler {
     this.limits = limits;
     this.metrics = metrics;
     this.responses = responses;
+    this.proof = config.token() == null ? null : RelayProof.of(config.token());
+    this.origins = new Origins(TimeUnit.SECONDS.toNanos(WsSession.silentSeconds(config)));
+    this.port = port;
   }
 
   @Override
@@ -42,17 +51,34 @@ final class WsEndpoint implements HttpHandler {
           + " (Sec-WebSocket-Key, Sec-WebSocket-Version: 13)");
       return;
     }
+    String challenge = exchange.getRequestHeaders().getFirst(RelayProof.CHALLENGE_HEADER);
+    String expected = null;
+    if (proof != null && challenge != null) {
+      // HttpRoutes let it in without the bearer token: the hello must prove it instead.
+      if (!RelayProof.isNonce(challenge)) {
+        responses.error(exchange, 400, RelayProof.CHALLENGE_HEADER
+            + " must be 16 to 128 base64url characters");
+        return;
+      }
+      String nonce = RelayProof.nonce();
+      int bound = port.getAsInt();
+      exchange.getResponseHeaders()
+          .put(HttpString.tryFromString(RelayProof.NONCE_HEADER), nonce)
+          .put(HttpString.tryFromString(RelayProof.PROOF_HEADER), proof.relay(bound, challenge, nonce));
+      expected = proof.client(bound, nonce, challenge);
+    }
+    String expectedProof = expected;
     exchange.setStatusCode(101);
     exchange.getResponseHeaders()
         .put(Headers.CONTENT_LENGTH, "0")
         .put(Headers.UPGRADE, "websocket")
         .put(Headers.CONNECTION, "Upgrade")
         .put(Headers.SEC_WEB_SOCKET_ACCEPT, WebSocketAccept.of(key.trim()));
-    exchange.upgradeChannel((connection, upgraded) -> onConnect(connection, upgraded));
+    exchange.upgradeChannel((connection, upgraded) -> onConnect(connection, upgraded, expectedProof));
     exchange.endExchange();
   }
 
-  private void onConnect(StreamConnection connection, HttpServerExchange exchange) {
+  private void onConnect(StreamConnection connection, HttpServerExchange exchange, String expectedProof) {
     WsConnection ws = new WsConnection(connection, config.maxEventSize() + Relay.FRAME_SLACK);
     // HttpRoutes answered 503 when full; this catches the race between that check and here.
     if (!connections.tryAcquire()) {
@@ -66,9 +92,10 @@ final class WsEndpoint implements HttpHandler {
     self[0] = new WsSubscriber(ws, info, limits, metrics, () -> {
       sequencer.unsubscribe(self[0]);
       connections.release();
-      session[0].cancelHelloTimer();
+      session[0].closed();
     });
-    session[0] = new WsSession(self[0], sequencer, config, epoch);
+    session[0] = new WsSession(self[0], sequencer, config, epoch, origins, metrics,
+        expectedProof);
     // Undertow's own close listener on the socket calls these; setting another would replace it.
     exchange.getConnection().addCloseListener(c -> self[0].close());
     ws.start(session[0]);

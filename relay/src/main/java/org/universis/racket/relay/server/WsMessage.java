@@ -26,9 +26,11 @@ import org.universis.racket.relay.codec.MalformedEventException;
  * @param bodyType the body's own top-level {@code "type"} string, or {@code null}
  * @param acks the hello's {@code acks} field ({@code "runs"}: one ack per run of emits), or
  *     {@code null}
+ * @param proof the hello's {@code proof} field (the client's answer to the relay's nonce), or
+ *     {@code null}
  */
 record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, int bodyTo,
-    String bodyType, String types, Origin origin, Long lastEventId, String acks) {
+    String bodyType, String types, Origin origin, Long lastEventId, String acks, String proof) {
 
   boolean hasBody() {
     return bodyTo > bodyFrom; // a JSON value is never empty
@@ -39,6 +41,8 @@ record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, i
   }
 
   private static final JsonFactory JSON = new JsonFactory();
+  /** The most characters of an origin's id, host or name, on every transport. */
+  static final int MAX_ORIGIN_FIELD = 256;
 
   /**
    * Reads the messages in bytes {@code from} to {@code to} of {@code frame}; their bodies stay in
@@ -86,7 +90,8 @@ record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, i
     int bodyEnd = JsonScan.valueEnd(f, bodyStart, n);
     if (bodyEnd < 0 || bodyEnd >= n || f[bodyEnd] != '}') return -1;
     JsonSlice.unbreak(f, bodyStart, bodyEnd);
-    out.add(new WsMessage("emit", seq, type, f, bodyStart, bodyEnd, null, null, null, null, null));
+    out.add(new WsMessage("emit", seq, type, f, bodyStart, bodyEnd, null, null, null, null, null,
+        null));
     return bodyEnd + 1;
   }
 
@@ -122,6 +127,7 @@ record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, i
     Origin origin = null;
     Long lastEventId = null;
     String acks = null;
+    String proof = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken value = p.nextToken();
@@ -132,6 +138,7 @@ record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, i
         case "types" -> types = string(p, name);
         case "lastEventId" -> lastEventId = number(p, name);
         case "acks" -> acks = string(p, name);
+        case "proof" -> proof = string(p, name);
         case "origin" -> origin = origin(p);
         case "body" -> {
           int from = JsonSlice.start(p);
@@ -150,7 +157,7 @@ record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, i
     }
     if (op == null) throw new MalformedEventException("message has no \"op\"");
     return new WsMessage(op, seq, type, frame, bodyFrom, bodyTo, bodyType, types, origin,
-        lastEventId, acks);
+        lastEventId, acks, proof);
   }
 
   private static String string(JsonParser p, String field) throws IOException {
@@ -188,8 +195,12 @@ record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, i
         default -> p.skipChildren();
       }
     }
-    if (id == null || id.isEmpty() || id.length() > 256) {
+    if (id == null || id.isEmpty() || id.length() > MAX_ORIGIN_FIELD) {
       throw new MalformedEventException("\"origin.id\" must be a string of 1 to 256 characters");
+    }
+    // Every envelope of the connection carries them: capped as the HTTP origin headers are.
+    if (host != null && host.length() > MAX_ORIGIN_FIELD || name != null && name.length() > MAX_ORIGIN_FIELD) {
+      throw new MalformedEventException("\"origin.host\" and \"origin.name\" may have at most 256 characters");
     }
     return new Origin(id, pid, host, name);
   }

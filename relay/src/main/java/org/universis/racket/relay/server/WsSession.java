@@ -6,6 +6,7 @@ import java.util.List;
 import org.universis.racket.relay.codec.EnvelopeEncoder;
 import org.universis.racket.relay.codec.EventBatchReader;
 import org.universis.racket.relay.codec.MalformedEventException;
+import org.universis.racket.relay.codec.RelayProof;
 import org.universis.racket.spi.TypeFilter;
 import org.xnio.XnioExecutor;
 
@@ -14,28 +15,47 @@ import org.xnio.XnioExecutor;
  * the connection's IO thread. Consecutive emits in a frame are numbered in one go; {@link
  * WsConnection} has already joined fragments and checked the size limit and the UTF-8.
  */
-final class WsSession implements WsConnection.Listener {
+final class WsSession implements WsConnection.Listener, Origins.Holder {
 
   private final WsSubscriber subscriber;
   private final Sequencer sequencer;
   private final RelayConfig config;
   private final String epoch;
+  private final Origins origins;
+  private final Metrics metrics;
+  private final String expectedProof; // what the hello's proof must be, or null: none asked
   private byte[] origin;
+  private String originId; // set once this connection holds it (Origins)
+  // Seqs (PROTOCOL.md, Identity): the last emit's on this connection, and the highest an earlier
+  // connection of the origin reached here; -1 for none. Only the IO thread writes them; closed()
+  // reads lastSeq from whichever thread closes the connection.
+  private volatile long lastSeq = -1;
+  private long earlierSeq = Origins.Claim.UNKNOWN;
+  private boolean ended; // guarded by this: the connection closed
   // Emits of the frame being read, numbered in one go before onText returns: their bodies are in
   // the frame. Only the IO thread touches it.
   private final List<Emit> emits = new ArrayList<>();
   private boolean ackRuns; // the client asked for one ack per run of emits (hello "acks":"runs")
   private volatile XnioExecutor.Key helloTimer;
+  private volatile long lastHeardNanos = System.nanoTime();
 
-  WsSession(WsSubscriber subscriber, Sequencer sequencer, RelayConfig config, String epoch) {
+  /** The most a seq may rise from one emit of an origin to its next (PROTOCOL.md, Identity). */
+  static final long MAX_SEQ_STEP = 1 << 16;
+
+  WsSession(WsSubscriber subscriber, Sequencer sequencer, RelayConfig config, String epoch,
+      Origins origins, Metrics metrics, String expectedProof) {
     this.subscriber = subscriber;
     this.sequencer = sequencer;
     this.config = config;
     this.epoch = epoch;
+    this.origins = origins;
+    this.metrics = metrics;
+    this.expectedProof = expectedProof;
   }
 
   @Override
   public void onText(byte[] data, int from, int length) {
+    lastHeardNanos = System.nanoTime();
     List<WsMessage> messages;
     try {
       messages = WsMessage.parseFrame(data, from, from + length);
@@ -50,6 +70,10 @@ final class WsSession implements WsConnection.Listener {
       } catch (MalformedEventException e) {
         emits.clear(); // the connection ends: the frame's emits not numbered yet go with it
         fail(e.getMessage());
+        return;
+      } catch (Refused e) {
+        emits.clear();
+        fail(e.error, e.getMessage());
         return;
       }
     }
@@ -76,9 +100,28 @@ final class WsSession implements WsConnection.Listener {
 
   private void hello(WsMessage m) {
     if (origin != null) throw new MalformedEventException("hello was already sent");
+    if (expectedProof != null && !RelayProof.matches(expectedProof, m.proof())) {
+      metrics.rejected(401);
+      throw new Refused("unauthorized", "the hello's \"proof\" is " + (m.proof() == null ? "missing"
+          : "wrong") + ": it must answer the relay's Racket-Nonce with the token (PROTOCOL.md,"
+          + " Proving who is who)");
+    }
     if (m.origin() == null) throw new MalformedEventException("hello needs an \"origin\"");
-    subscriber.filter(filter(m.types()));
+    TypeFilter filter = filter(m.types());
     cancelHelloTimer();
+    Origins.Claim claim;
+    synchronized (this) { // against closed(), which may run on another thread
+      if (ended) return;
+      claim = origins.claim(m.origin().id(), this);
+      if (claim.granted()) originId = m.origin().id();
+    }
+    if (!claim.granted()) {
+      metrics.originsRefused.increment();
+      throw new Refused("origin_in_use", "origin id '" + m.origin().id() + "' belongs to another"
+          + " live connection; an origin id is one emitter's, on one connection at a time");
+    }
+    earlierSeq = claim.highestSeq();
+    subscriber.filter(filter);
     ackRuns = "runs".equals(m.acks());
     origin = EnvelopeEncoder.origin(m.origin());
     SubscriberInfo info = subscriber.info();
@@ -88,7 +131,12 @@ final class WsSession implements WsConnection.Listener {
 
   private void emit(WsMessage m) {
     if (m.seq() == null) throw new MalformedEventException("emit needs a \"seq\"");
-    String refusal = null;
+    String refusal = seqRefusal(m.seq());
+    if (refusal != null) {
+      nack(m.seq(), "bad_request", refusal);
+      return;
+    }
+    lastSeq = m.seq();
     String type = m.type() != null ? m.type() : m.bodyType() != null ? m.bodyType()
         : EventBatchReader.DEFAULT_TYPE;
     if (!m.hasBody()) {
@@ -100,7 +148,8 @@ final class WsSession implements WsConnection.Listener {
     } else {
       try {
         TypeFilter.checkType(type);
-      } catch (IllegalArgumentException e) {
+        Notices.checkEmitted(type);
+      } catch (IllegalArgumentException | MalformedEventException e) {
         refusal = e.getMessage();
       }
     }
@@ -109,6 +158,21 @@ final class WsSession implements WsConnection.Listener {
     } else {
       emits.add(new Emit(type, m.frame(), m.bodyFrom(), m.bodyTo(), m.seq()));
     }
+  }
+
+  // Seqs rise on a connection, by at most MAX_SEQ_STEP; the first may rise that much above what an
+  // earlier connection of the origin reached here, or start anywhere for an origin new to this
+  // relay (a takeover's re-sends). A forged jump would make subscribers drop the origin's events.
+  private String seqRefusal(long seq) {
+    if (lastSeq >= 0 && seq <= lastSeq) {
+      return "seq " + seq + " is not above " + lastSeq + ", this connection's last";
+    }
+    long from = lastSeq >= 0 ? lastSeq : earlierSeq;
+    if (from >= 0 && seq - from > MAX_SEQ_STEP) {
+      return "seq " + seq + " jumps more than " + MAX_SEQ_STEP + " above " + from
+          + ", the origin's last on this relay";
+    }
+    return null;
   }
 
   // A nack keeps relay order: the emits before it are numbered first.
@@ -155,16 +219,65 @@ final class WsSession implements WsConnection.Listener {
     helloTimer = key;
   }
 
+  /** The connection closed: the timer goes, and the origin id is free for its next connection. */
+  void closed() {
+    cancelHelloTimer();
+    String id;
+    synchronized (this) {
+      ended = true;
+      id = originId;
+    }
+    if (id != null) origins.release(id, this);
+  }
+
+  @Override
+  public long lastHeardNanos() {
+    return lastHeardNanos;
+  }
+
+  @Override
+  public long lastSeq() {
+    return lastSeq;
+  }
+
+  @Override
+  public void replaced() {
+    subscriber.offerControl(Json.object("op", "error", "error", "origin_in_use", "message",
+        "a new connection of this origin id took it over after " + silentSeconds(config)
+            + " s of silence"));
+    subscriber.execute(() -> subscriber.closeWith(WsConnection.POLICY_VIOLATION, "replaced"));
+  }
+
+  /** How long a connection that holds an origin id may send nothing before a new one may take it. */
+  static long silentSeconds(RelayConfig config) {
+    return 2L * config.heartbeatSeconds();
+  }
+
+
   /** Removes the hello timer: hello came, or the connection closed and need not stay in memory. */
-  void cancelHelloTimer() {
+  private void cancelHelloTimer() {
     XnioExecutor.Key key = helloTimer;
     if (key != null) key.remove();
   }
 
   private void fail(String message) {
-    Log.debug("WebSocket client " + subscriber.info().address() + " sent a bad message: " + message);
-    subscriber.offerControl(Json.object("op", "error", "error", "bad_request", "message", message));
+    fail("bad_request", message);
+  }
+
+  private void fail(String error, String message) {
+    Log.debug("WebSocket client " + subscriber.info().address() + " refused: " + message);
+    subscriber.offerControl(Json.object("op", "error", "error", error, "message", message));
     subscriber.execute(() -> subscriber.closeWith(WsConnection.POLICY_VIOLATION, "bad message"));
+  }
+
+  /** A message refused for a reason other than its form: the error names it. */
+  private static final class Refused extends RuntimeException {
+    final String error;
+
+    Refused(String error, String message) {
+      super(message, null, false, false);
+      this.error = error;
+    }
   }
 
   private static final byte[] PONG = "{\"op\":\"pong\"}".getBytes(StandardCharsets.US_ASCII);

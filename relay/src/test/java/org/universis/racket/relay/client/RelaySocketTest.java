@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.universis.racket.relay.codec.JsonSlice;
+import org.universis.racket.relay.codec.RelayProof;
 import org.universis.racket.relay.codec.WebSocketAccept;
 import org.universis.racket.relay.server.Relay;
 import org.universis.racket.relay.server.RelayConfig;
@@ -84,13 +85,16 @@ class RelaySocketTest {
   void aRefusedUpgradeKeepsItsStatusAndAStrangerIsNamed() throws Exception {
     URI uri = start(RelayConfig.builder().token("secret"));
     RelaySocket.HandshakeException refused = assertThrows(RelaySocket.HandshakeException.class,
-        () -> RelaySocket.open(uri, "wrong", 5_000, 1 << 20, null));
+        () -> RelaySocket.open(uri, null, 5_000, 1 << 20, null));
     assertEquals(401, refused.status);
-    socket = RelaySocket.open(uri, "secret", 5_000, 1 << 20, null);
+    assertThrows(RelaySocket.WrongProofException.class,
+        () -> RelaySocket.open(uri, RelayProof.of("wrong"), 5_000, 1 << 20, null));
+    socket = RelaySocket.open(uri, RelayProof.of("secret"), 5_000, 1 << 20, null);
+    assertTrue(socket.clientProof() != null, "the relay proved it knows the token");
 
     URI health = URI.create("ws://127.0.0.1:" + relay.port() + "/health");
     RelaySocket.HandshakeException notWs = assertThrows(RelaySocket.HandshakeException.class,
-        () -> RelaySocket.open(health, "secret", 5_000, 1 << 20, null));
+        () -> RelaySocket.open(health, RelayProof.of("secret"), 5_000, 1 << 20, null));
     assertTrue(notWs.status != 101, "not an upgrade: " + notWs.status);
   }
 

@@ -17,19 +17,23 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.universis.racket.ProcessEventEmitter;
+import org.universis.racket.RacketOptions;
 
 /**
  * Runs every {@code $ curl ...} example of the README, in order, against a relay process, and
  * checks each printed output line by line. Numbers (ids, times, counts, ports) and the relay's
  * 16-digit hex id may differ; everything else must be as printed. A {@code ...} line ends the
  * comparison. Streams ({@code curl -N}) stay open to the end and must begin with what is printed.
- * Examples that use the token {@code s3cret} run against a second relay started with it.
+ * Examples that use the token {@code s3cret} run against a second relay started with it, and
+ * those that read this user's secret against a relay a JVM hosts in {@code auto} mode.
  */
 class ReadmeCurlIT {
 
   private static final Path README = Path.of("..", "README.md");
   private static final String PRINTED_URL = "localhost:14440";
   private static final String TOKEN = "s3cret";
+  private static final String USER_SECRET = "racket/token";
 
   record Example(String command, List<String> printed) {}
 
@@ -42,10 +46,15 @@ class ReadmeCurlIT {
     List<Process> streams = new ArrayList<>();
     List<Example> streamExamples = new ArrayList<>();
     List<Path> streamOutputs = new ArrayList<>();
+    int hostedPort = RelayProcess.freePort();
     try (RelayProcess open = RelayProcess.start(List.of());
-        RelayProcess guarded = RelayProcess.start(List.of(), "--token", TOKEN)) {
+        RelayProcess guarded = RelayProcess.start(List.of(), "--token", TOKEN);
+        ProcessEventEmitter host = new ProcessEventEmitter(RacketOptions.builder()
+            .url("http://127.0.0.1:" + hostedPort).mode(RacketOptions.Mode.AUTO).build())) {
+      host.emit("readme.hosted", 1).get(30, TimeUnit.SECONDS); // nothing listened: it hosts
       for (Example example : examples) {
-        int port = example.command().contains(TOKEN) ? guarded.port() : open.port();
+        int port = example.command().contains(TOKEN) ? guarded.port()
+            : example.command().contains(USER_SECRET) ? hostedPort : open.port();
         String command = example.command().replace(PRINTED_URL, "localhost:" + port);
         Path out = dir.resolve("out-" + streams.size() + "-" + System.nanoTime());
         // stderr apart: curl writes its progress meter there when stdout is not a terminal.

@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RelayCommandLineTest {
 
@@ -51,7 +57,7 @@ class RelayCommandLineTest {
   void helpIsAskedForWithNullAndListsEveryOption() {
     assertNull(RelayCommandLine.parse(new String[] {"--port", "1", "--help"}, Map.of()));
     String help = RelayCommandLine.help();
-    for (String option : new String[] {"host", "port", "token", "max-event-size", "history-size",
+    for (String option : new String[] {"host", "port", "token", "token-file", "max-event-size", "history-size",
         "history-bytes", "queue-size", "queue-bytes", "overflow", "max-connections", "heartbeat", "io-threads", "log-level"}) {
       assertTrue(help.contains("  --" + option + " "), option);
       assertTrue(help.contains("RACKET_" + option.replace('-', '_').toUpperCase()), option);
@@ -83,6 +89,31 @@ class RelayCommandLineTest {
     assertEquals("0.0.0.0", RelayCommandLine.parse(new String[] {"--host", "0.0.0.0", "--token", "x"}, Map.of()).host());
     assertEquals("localhost", RelayCommandLine.parse(new String[] {"--host", "localhost"}, Map.of()).host());
     assertEquals("::1", RelayCommandLine.parse(new String[] {"--host", "::1"}, Map.of()).host());
+  }
+
+  @Test
+  void theTokenComesFromAFileOnceAndOnTheCommandLineWithAWarning(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("token");
+    Files.writeString(file, "fr0m-a-file\n");
+    assertEquals("fr0m-a-file", RelayCommandLine.parse(new String[] {"--token-file", file.toString()}, Map.of()).token());
+    assertEquals("fr0m-a-file", RelayCommandLine.parse(new String[0], Map.of("RACKET_TOKEN_FILE", file.toString())).token());
+    assertUsage("not both", "--token", "x", "--token-file", file.toString());
+    assertUsage("token-file", "--token-file", dir.resolve("absent").toString());
+
+    PrintStream realErr = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      RelayCommandLine.parse(new String[0], Map.of("RACKET_TOKEN", "x"));
+      RelayCommandLine.parse(new String[] {"--token-file", file.toString()}, Map.of());
+      assertEquals("", err.toString(StandardCharsets.UTF_8), "no warning without --token");
+      RelayCommandLine.parse(new String[] {"--token", "x"}, Map.of());
+    } finally {
+      System.setErr(realErr);
+    }
+    String warning = err.toString(StandardCharsets.UTF_8);
+    assertTrue(warning.contains("/cmdline") && warning.contains("--token-file")
+        && warning.contains("RACKET_TOKEN_FILE"), warning);
   }
 
   private static void assertUsage(String says, String... args) {
