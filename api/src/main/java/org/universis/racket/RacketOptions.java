@@ -1,6 +1,7 @@
 package org.universis.racket;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +23,10 @@ import java.util.Objects;
  *   <tr><td>name</td><td>none</td><td>this process's name, shown to others in {@link Origin#name()}</td></tr>
  *   <tr><td>token</td><td>none</td><td>the relay's token, required when the relay has one</td></tr>
  *   <tr><td>buffer</td><td>10000</td><td>emits held while the relay is unreachable or has not acknowledged them</td></tr>
- *   <tr><td>queue</td><td>10000</td><td>events queued for one subscription whose handler is busy</td></tr>
+ *   <tr><td>emit-timeout</td><td>10s</td><td>how long {@code emit} waits for room in the buffer, and an emit
+ *       waits for a relay, before it fails</td></tr>
+ *   <tr><td>queue</td><td>100000</td><td>events queued for one subscription whose handler is busy</td></tr>
+ *   <tr><td>queue-bytes</td><td>64m</td><td>bytes of events queued for all of one emitter's subscriptions</td></tr>
  * </table>
  */
 public final class RacketOptions {
@@ -44,14 +48,17 @@ public final class RacketOptions {
 
   /** The option keys, as accepted by {@link Builder#set(String, String)}. */
   public static final java.util.List<String> KEYS =
-      java.util.List.of("url", "mode", "name", "token", "buffer", "queue");
+      java.util.List.of("url", "mode", "name", "token", "buffer", "emit-timeout", "queue",
+          "queue-bytes");
 
   private final URI url;
   private final Mode mode;
   private final String name;
   private final String token;
   private final int buffer;
+  private final Duration emitTimeout;
   private final int queue;
+  private final long queueBytes;
 
   private RacketOptions(Builder b) {
     this.url = b.url;
@@ -59,7 +66,9 @@ public final class RacketOptions {
     this.name = b.name;
     this.token = b.token;
     this.buffer = b.buffer;
+    this.emitTimeout = b.emitTimeout;
     this.queue = b.queue;
+    this.queueBytes = b.queueBytes;
   }
 
   /** The options the environment gives (see the class comment). */
@@ -96,7 +105,9 @@ public final class RacketOptions {
     b.name = name;
     b.token = token;
     b.buffer = buffer;
+    b.emitTimeout = emitTimeout;
     b.queue = queue;
+    b.queueBytes = queueBytes;
     return b;
   }
 
@@ -122,8 +133,21 @@ public final class RacketOptions {
     return buffer;
   }
 
+  /**
+   * How long {@code emit} waits for room in a full buffer, and how long an emit may wait for a
+   * relay to take it, before its future fails.
+   */
+  public Duration emitTimeout() {
+    return emitTimeout;
+  }
+
   public int queue() {
     return queue;
+  }
+
+  /** The most bytes of events queued for all of one emitter's subscriptions together. */
+  public long queueBytes() {
+    return queueBytes;
   }
 
   /** Every option as text, keyed as {@link #KEYS}; absent ones are left out. */
@@ -134,7 +158,9 @@ public final class RacketOptions {
     if (name != null) map.put("name", name);
     if (token != null) map.put("token", token);
     map.put("buffer", Integer.toString(buffer));
+    map.put("emit-timeout", emitTimeout.toMillis() + "ms");
     map.put("queue", Integer.toString(queue));
+    map.put("queue-bytes", Long.toString(queueBytes));
     return map;
   }
 
@@ -162,7 +188,9 @@ public final class RacketOptions {
     private String name;
     private String token;
     private int buffer = 10_000;
-    private int queue = 10_000;
+    private Duration emitTimeout = Duration.ofSeconds(10);
+    private int queue = 100_000;
+    private long queueBytes = 64L << 20;
 
     private Builder() {}
 
@@ -213,9 +241,31 @@ public final class RacketOptions {
       return this;
     }
 
+    /**
+     * How long {@code emit} waits for room in a full buffer, and an emit for a relay to take it,
+     * before it fails; zero never waits.
+     */
+    public Builder emitTimeout(Duration emitTimeout) {
+      Objects.requireNonNull(emitTimeout, "emitTimeout");
+      if (emitTimeout.isNegative()) {
+        throw new IllegalArgumentException("emit-timeout must not be negative, not " + emitTimeout);
+      }
+      this.emitTimeout = emitTimeout;
+      return this;
+    }
+
     /** How many events may wait for one subscription's handler. */
     public Builder queue(int queue) {
       this.queue = positive("queue", queue);
+      return this;
+    }
+
+    /** How many bytes of events may wait for all of one emitter's subscriptions together. */
+    public Builder queueBytes(long queueBytes) {
+      if (queueBytes < 1024) {
+        throw new IllegalArgumentException("queue-bytes must be at least 1k, not " + queueBytes);
+      }
+      this.queueBytes = queueBytes;
       return this;
     }
 
@@ -234,7 +284,9 @@ public final class RacketOptions {
         case "name" -> name(value);
         case "token" -> token(value);
         case "buffer" -> buffer(parseInt(key, value));
+        case "emit-timeout" -> emitTimeout(parseDuration(key, value));
         case "queue" -> queue(parseInt(key, value));
+        case "queue-bytes" -> queueBytes(parseSize(key, value));
         default -> throw new IllegalArgumentException(
             "unknown racket option '" + key + "'; valid options are " + String.join(", ", KEYS));
       }
@@ -259,6 +311,34 @@ public final class RacketOptions {
         return Integer.parseInt(value.trim().replace("_", ""));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(key + " '" + value + "' is not a whole number", e);
+      }
+    }
+
+    // 10s, 500ms, 2m; a bare number is milliseconds.
+    private static Duration parseDuration(String key, String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT);
+      int unit = v.endsWith("ms") ? 2 : v.endsWith("s") || v.endsWith("m") ? 1 : 0;
+      try {
+        long n = Long.parseLong(v.substring(0, v.length() - unit).trim().replace("_", ""));
+        if (v.endsWith("ms") || unit == 0) return Duration.ofMillis(n);
+        return v.endsWith("s") ? Duration.ofSeconds(n) : Duration.ofMinutes(n);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + " '" + value
+            + "' is not a duration such as 10s, 500ms or 2m", e);
+      }
+    }
+
+    // Bytes, or with a k, m or g suffix (binary: 64m is 64 MiB).
+    private static long parseSize(String key, String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT);
+      int shift = v.endsWith("k") ? 10 : v.endsWith("m") ? 20 : v.endsWith("g") ? 30 : 0;
+      try {
+        long n = Long.parseLong(v.substring(0, v.length() - (shift == 0 ? 0 : 1)).trim().replace("_", ""));
+        if (n > Long.MAX_VALUE >> shift) throw new NumberFormatException("too large");
+        return n << shift;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + " '" + value
+            + "' is not a size such as 65536, 512k or 64m", e);
       }
     }
 
