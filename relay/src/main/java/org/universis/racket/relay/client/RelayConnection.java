@@ -31,7 +31,7 @@ final class RelayConnection implements RacketConnection {
     this.outbox = new Outbox(options.buffer(), options.emitTimeout().toNanos(),
         options.url().toString());
     Connector[] ref = new Connector[1];
-    this.inbox = new Inbox(options.queue(), () -> {
+    this.inbox = new Inbox(options.queue(), options.queueBytes(), () -> {
       if (ref[0] != null) ref[0].typesChanged();
     });
     this.connector = ref[0] = new Connector(options, UUID.randomUUID().toString(), outbox, inbox);
