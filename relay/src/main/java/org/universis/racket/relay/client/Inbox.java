@@ -18,7 +18,7 @@ import org.universis.racket.spi.TypeFilter;
  * and the hand-off of each arriving event, read once, to every subscription whose filter matches.
  * Duplicates (see {@link Dedupe}) are dropped here, before any handler sees them. When a
  * subscription has no room for an event, the reader hands over what it gathered and waits for
- * room ({@link LocalSubscription#awaitRoom}): the connection stops reading, and TCP slows the relay.
+ * room ({@link QueueRoom#await}): the connection stops reading, and TCP slows the relay.
  */
 final class Inbox {
 
@@ -127,7 +127,7 @@ final class Inbox {
         i++;
       } else {
         flushLocked(false); // what was gathered goes to the handlers, who then make room
-        s.awaitRoom(event, shares, subscriptions, reader);
+        room.await(s, event, shares, subscriptions, reader);
         i = 0; // the flush ended every subscription's gathering: begin again
       }
     }

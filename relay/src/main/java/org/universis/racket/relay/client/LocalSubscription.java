@@ -16,11 +16,11 @@ import org.universis.racket.spi.TypeFilter;
 /**
  * One handler and its own bounded queue, drained in order by one thread at a time. When the queue
  * is full (its {@code queue} count, or the emitter's {@code queue-bytes} for all its
- * subscriptions: {@link QueueRoom}) the connection's reader waits for room ({@link #awaitRoom}),
+ * subscriptions: {@link QueueRoom}) the connection's reader waits for room ({@link QueueRoom#await}),
  * and TCP slows the relay's sending: a slow handler slows its own connection, and so the other
  * subscriptions on it, instead of losing events.
  *
- * <p>A handler that handles nothing for {@link #STUCK_NANOS} while the reader waits (blocked for
+ * <p>A handler that handles nothing for {@link QueueRoom#STUCK_NANOS} while the reader waits (blocked for
  * good, or waiting for something only the reader could bring, such as the ack of its own emit)
  * is cut loose: its queued events are dropped, and so is what arrives for it until it returns;
  * then it gets one {@code racket.resync} notice (reason {@code overflow}) in their place, before
@@ -41,10 +41,6 @@ final class LocalSubscription implements Subscription, Runnable {
   static final int BATCH = 256;
   // Events the handler takes from the queue at a time, under one lock.
   private static final int CHUNK = 32;
-  // A handler that handled nothing for this long while the reader waited for room is cut loose.
-  static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(5);
-  // The reader waiting for room looks at the connection and the handlers this often.
-  private static final long LOOK_MILLIS = 50;
   // Past this many events, buffers that grew for a backlog are let go once it is gone.
   private static final int KEPT_ROOM = 1024;
   // The most events the reader delivers itself, when the subscription had none queued: the case of
@@ -70,6 +66,7 @@ final class LocalSubscription implements Subscription, Runnable {
   private long queuedBytes; // of the queue and the chunk the handler holds, as QueueRoom costs them
   private int heldEvents; // taken from the queue by the handler, not handled yet: they count too
   private boolean stuck; // cut loose: drops what arrives until the handler returns
+  private boolean heldWrittenOff; // cut loose: the chunk in hand no longer counts in the room
   private int queuedMost; // since the queue was last empty: a deque that grew is replaced then
   private boolean scheduled;
   private long pooledUntil = System.nanoTime(); // turns go to the pool until then
@@ -137,12 +134,12 @@ final class LocalSubscription implements Subscription, Runnable {
     if (closed || dropAll) return true;
     // The notice for earlier drops, if one is due, goes in with the event and takes room too.
     boolean notice = dropping.count > 0;
-    return fits(arriving.size() + (notice ? 2 : 1), roomEvents)
+    return takes(arriving.size() + (notice ? 2 : 1), roomEvents)
         && room.fits(shares * (QueueRoom.cost(event) + QueueRoom.EVENT_OVERHEAD));
   }
 
   // Whether `entries` fit in the room; into an empty queue they always do.
-  private boolean fits(int entries, int roomEvents) {
+  private boolean takes(int entries, int roomEvents) {
     return entries <= roomEvents || roomEvents == capacity;
   }
 
@@ -160,77 +157,40 @@ final class LocalSubscription implements Subscription, Runnable {
     add(event);
   }
 
-  /**
-   * The reader waits, after handing over everything gathered, until the event {@link #fits}: the
-   * handlers make room, or this subscription is closed. If no handler of the emitter handled
-   * anything for {@link #STUCK_NANOS}, the ones holding events are cut loose.
-   *
-   * @throws Inbox.ReaderGone when the connection ends (or the reader is interrupted) meanwhile
-   */
-  void awaitRoom(ReceivedEvent event, int shares, Iterable<LocalSubscription> all,
-      Inbox.Reader reader) {
-    long progress = progress(all);
-    long since = System.nanoTime();
-    synchronized (room) {
-      room.waiting(true);
-      try {
-        while (!hasRoom(event, shares)) {
-          reader.waiting();
-          if (reader.gone()) throw new Inbox.ReaderGone();
-          long now = System.nanoTime();
-          long p = progress(all);
-          if (p != progress) {
-            progress = p;
-            since = now;
-          } else if (now - since > STUCK_NANOS) {
-            for (LocalSubscription s : all) s.cutLooseIfHolding();
-            since = now;
-            continue;
-          }
-          room.wait(LOOK_MILLIS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new Inbox.ReaderGone();
-      } finally {
-        room.waiting(false);
-      }
-    }
+  /** Events handled so far: a waiting reader watches it move. */
+  long delivered() {
+    return delivered.get();
   }
 
-  private static long progress(Iterable<LocalSubscription> all) {
-    long sum = 0;
-    for (LocalSubscription s : all) sum += s.delivered.get();
-    return sum;
-  }
-
-  // Whether the event, offered after a new begin(), would fit: the same test as fits().
-  private synchronized boolean hasRoom(ReceivedEvent event, int shares) {
+  /** Whether the event, offered after a new {@link #begin}, would fit: as {@link #fits}. */
+  synchronized boolean hasRoom(ReceivedEvent event, int shares) {
     if (closed || stuck) return true;
-    return fits(unreported.count > 0 ? 2 : 1, capacity - queue.size() - heldEvents)
+    return takes(unreported.count > 0 ? 2 : 1, capacity - queue.size() - heldEvents)
         && room.fits(shares * (QueueRoom.cost(event) + QueueRoom.EVENT_OVERHEAD));
   }
 
-  // The reader found no handler moving: if this one holds events, drop them, and what arrives
-  // until the handler returns; the notice for them all comes when it does.
-  private void cutLooseIfHolding() {
-    long freed = 0;
+  /**
+   * The reader found no handler moving: if this one holds events, drops them, and what arrives
+   * until the handler returns; the notice for them all comes when it does. The chunk its handler
+   * holds no longer counts in the room either: the others must not wait for it.
+   */
+  void cutLooseIfHolding() {
+    long freed;
     synchronized (this) {
       if (closed || stuck || queue.isEmpty() && heldEvents == 0) return;
       stuck = true;
       Drops older = new Drops();
-      for (ReceivedEvent e : queue) {
-        older.add(e.id());
-        freed += QueueRoom.cost(e);
-      }
+      for (ReceivedEvent e : queue) older.add(e.id());
       queue.clear();
-      queuedBytes -= freed;
+      freed = queuedBytes; // the queue's and the chunk's
+      queuedBytes = 0;
+      heldWrittenOff = heldEvents > 0;
       older.take(unreported);
       unreported.take(older);
     }
     room.release(freed);
     Log.warn("a handler for '" + filterText + "' handled nothing for "
-        + TimeUnit.NANOSECONDS.toSeconds(STUCK_NANOS) + " s while its queue was full and the"
+        + TimeUnit.NANOSECONDS.toSeconds(QueueRoom.STUCK_NANOS) + " s while its queue was full and the"
         + " connection waited for it; its queued events are dropped, and so is what arrives for it"
         + " until it returns (it then gets a racket.resync)");
   }
@@ -321,13 +281,17 @@ final class LocalSubscription implements Subscription, Runnable {
     long heldBytes = 0;
     while (true) {
       int n = 0;
-      long freed = heldBytes;
+      long freed = 0;
       boolean handedBack = held > 0;
       boolean over = false;
       synchronized (this) {
         // The chunk just handled leaves the bound only now: until then it still took room.
         heldEvents -= held;
-        queuedBytes -= heldBytes;
+        if (!heldWrittenOff) {
+          queuedBytes -= heldBytes;
+          freed = heldBytes;
+        }
+        heldWrittenOff = false;
         if (handled > 0) stuck = false; // it returned: what arrives is queued again
         held = 0;
         heldBytes = 0;
@@ -382,9 +346,12 @@ final class LocalSubscription implements Subscription, Runnable {
   private void giveBack(ReceivedEvent[] chunk, int from, int n, int held, long heldBytes) {
     boolean again;
     long back = 0;
+    long freed = 0;
     synchronized (this) {
       heldEvents -= held;
-      queuedBytes -= heldBytes;
+      if (!heldWrittenOff) freed = heldBytes;
+      heldWrittenOff = false;
+      queuedBytes -= freed;
       for (int k = n - 1; k >= from; k--) {
         queue.addFirst(chunk[k]);
         back += QueueRoom.cost(chunk[k]);
@@ -393,7 +360,7 @@ final class LocalSubscription implements Subscription, Runnable {
       again = !closed && (!queue.isEmpty() || unreported.count > 0);
       scheduled = again;
     }
-    room.release(heldBytes - back);
+    room.release(freed - back);
     if (again) execute();
   }
 
@@ -426,33 +393,5 @@ final class LocalSubscription implements Subscription, Runnable {
       queue.clear();
     }
     room.release(freed); // and a reader waiting for room here looks again
-  }
-
-  /** A run of dropped events not yet reported: how many, and the first and last id. */
-  private static final class Drops {
-    long count;
-    long from;
-    long to;
-
-    void add(long id) {
-      if (count++ == 0) from = id;
-      to = id;
-    }
-
-    /** Moves other's run into this one (which, if any, is older). */
-    void take(Drops other) {
-      if (other.count == 0) return;
-      if (count == 0) from = other.from;
-      count += other.count;
-      to = other.to;
-      other.count = 0;
-    }
-
-    /** The notice for the run, which is then reported. */
-    ReceivedEvent notice() {
-      ReceivedEvent notice = ReceivedEvent.overflowNotice(count, from, to);
-      count = 0;
-      return notice;
-    }
   }
 }

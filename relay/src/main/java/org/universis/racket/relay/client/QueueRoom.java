@@ -1,5 +1,6 @@
 package org.universis.racket.relay.client;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -9,12 +10,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The reader adds what it gathers while it reads a message ({@link #gather}), and hands it
  * over at the message's end ({@link #commit}); handlers give it back a chunk at a time
- * ({@link #release}).
+ * ({@link #release}). Lock order: this monitor, then a subscription's.
  */
 final class QueueRoom {
 
   /** What one queued event costs beside its envelope: the object, its array's header, a slot. */
   static final int EVENT_OVERHEAD = 96;
+  /** A handler that handled nothing for this long while the reader waited is cut loose. */
+  static final long STUCK_NANOS = TimeUnit.SECONDS.toNanos(5);
+  // The waiting reader looks at the connection and the handlers this often.
+  private static final long LOOK_MILLIS = 50;
 
   private final long max;
   private final AtomicLong queued = new AtomicLong();
@@ -58,14 +63,54 @@ final class QueueRoom {
     }
   }
 
+  /**
+   * The reader waits, after handing over everything it gathered, until the event fits in
+   * {@code s} ({@link LocalSubscription#hasRoom}): the handlers make room, or {@code s} is closed.
+   * If no handler of the emitter handled anything for {@link #STUCK_NANOS}, the ones holding
+   * events are cut loose, and the wait goes on (it ends at once if {@code s} was one of them).
+   *
+   * @throws Inbox.ReaderGone when the connection ends (or the reader is interrupted) meanwhile
+   */
+  void await(LocalSubscription s, ReceivedEvent event, int shares,
+      Iterable<LocalSubscription> all, Inbox.Reader reader) {
+    long progress = progress(all);
+    long since = System.nanoTime();
+    synchronized (this) {
+      waiters++;
+      try {
+        while (!s.hasRoom(event, shares)) {
+          reader.waiting();
+          if (reader.gone()) throw new Inbox.ReaderGone();
+          long now = System.nanoTime();
+          long p = progress(all);
+          if (p != progress) {
+            progress = p;
+            since = now;
+          } else if (now - since > STUCK_NANOS) {
+            for (LocalSubscription each : all) each.cutLooseIfHolding();
+            since = now;
+            continue;
+          }
+          wait(LOOK_MILLIS);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new Inbox.ReaderGone();
+      } finally {
+        waiters--;
+      }
+    }
+  }
+
+  private static long progress(Iterable<LocalSubscription> all) {
+    long sum = 0;
+    for (LocalSubscription s : all) sum += s.delivered();
+    return sum;
+  }
+
   /** Wakes a waiting reader so that it looks again (the connection is going, say). */
   synchronized void wakeReader() {
     notifyAll();
-  }
-
-  /** Holding this: the reader begins or ends a wait. */
-  void waiting(boolean begins) {
-    waiters += begins ? 1 : -1;
   }
 
   long queued() {
