@@ -38,12 +38,12 @@ class LosslessIT {
   @Test
   void aMillionEventBurstToASubscriberFiveTimesSlowerThanTheEmitterLosesNothing() throws Exception {
     int events = 1_000_000;
-    // The handler spins 30 µs per event, about 5x the time this JVM takes to emit one. The
+    // The handler spins 20 µs per event, about 5x the time this JVM takes to emit one. The
     // subscriber's local queues may hold 8 MiB (about 30,000 of these events) in a 64 MiB heap
     // that an out-of-memory error ends: far less than the backlog, which must stay at the relay,
     // pushed back by TCP.
     try (RelayProcess relay = RelayProcess.start(RELAY_JVM, BIG_RELAY_QUEUE);
-        ChildJvm subscriber = subscriber(relay, "8m", 30_000)) {
+        ChildJvm subscriber = subscriber(relay, "8m", 20_000)) {
       long began = System.nanoTime();
       Emitted emitted = emitInATightLoop(relay, events);
       long emitNanos = System.nanoTime() - began;
