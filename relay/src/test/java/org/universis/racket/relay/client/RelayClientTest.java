@@ -24,6 +24,7 @@ import org.universis.racket.RacketOptions;
 import org.universis.racket.relay.server.Await;
 import org.universis.racket.relay.server.Relay;
 import org.universis.racket.relay.server.RelayConfig;
+import org.universis.racket.relay.server.RelayProcess;
 
 /** The client against a real relay in this JVM, on a free port. */
 class RelayClientTest {
@@ -502,6 +503,24 @@ class RelayClientTest {
     ExecutionException full = assertThrows(ExecutionException.class, refused::get);
     assertInstanceOf(IllegalStateException.class, full.getCause());
     assertTrue(full.getCause().getMessage().contains("buffer"), full.getCause().getMessage());
+  }
+
+  @Test
+  void anEmitOnAHandlerThreadNeverWaitsForRoom() throws Exception {
+    // A handler's emit into a full buffer fails at once instead of waiting: the acks that would
+    // make room may have to come through the very reader that waits for this handler.
+    ProcessEventEmitter full = emitter(RacketOptions.builder()
+        .url("http://127.0.0.1:" + RelayProcess.freePort()).mode(RacketOptions.Mode.CLIENT)
+        .buffer(1).emitTimeout(java.time.Duration.ofSeconds(60)));
+    full.emit("held", 1);
+    ProcessEventEmitter e = emitter();
+    CompletableFuture<CompletableFuture<Long>> fromHandler = new CompletableFuture<>();
+    e.subscribe("go", ev -> fromHandler.complete(full.emit("held", 2)));
+    e.emit("go", 1).get(30, TimeUnit.SECONDS);
+    CompletableFuture<Long> refused = fromHandler.get(30, TimeUnit.SECONDS);
+    assertTrue(refused.isCompletedExceptionally(), "the handler's emit did not wait");
+    ExecutionException why = assertThrows(ExecutionException.class, refused::get);
+    assertTrue(why.getCause().getMessage().contains("racket's own thread"), why.getCause().getMessage());
   }
 
   @Test
