@@ -86,32 +86,8 @@ final class Outbox {
     FrameWriter w;
     boolean here;
     synchronized (this) {
-      while (!closed && pending > 0
-          && (pending >= capacity || pendingBytes + body.length > MAX_PENDING_BYTES)) {
-        if (!mayWait || DaemonThreads.isRacketThread()) {
-          return CompletableFuture.failedFuture(new IllegalStateException(full()
-              + (mayWait ? "; an emit made on racket's own thread (" + Thread.currentThread().getName()
-                  + ", a handler or a future's callback) does not wait for room" : "; tryEmit does"
-                  + " not wait for room") + ": emit from another thread, or raise the buffer option"
-              + " (racket.buffer, RACKET_BUFFER, RacketOptions.builder().buffer(n))"));
-        }
-        long left = called + timeoutNanos - System.nanoTime();
-        if (left <= 0) return CompletableFuture.failedFuture(timedOut(full()));
-        roomWaiters++;
-        try {
-          TimeUnit.NANOSECONDS.timedWait(this, left);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return CompletableFuture.failedFuture(new IllegalStateException(
-              "interrupted while waiting for room in the racket buffer: " + full(), e));
-        } finally {
-          roomWaiters--;
-        }
-      }
-      if (closed) {
-        return CompletableFuture.failedFuture(new IllegalStateException(
-            "the racket emitter for " + relayUrl + " is closed"));
-      }
+      IllegalStateException refused = awaitRoom(body.length, called, mayWait);
+      if (refused != null) return CompletableFuture.failedFuture(refused);
       long seq = nextSeq++;
       byte[] message = emitLine(seq, type, body);
       Emit emit = new Emit(seq, message, future, called + timeoutNanos, true);
@@ -130,6 +106,34 @@ final class Outbox {
     if (here) w.sendHere();
     else if (w != null) w.flush();
     return future;
+  }
+
+  // Holding this: waits until the buffer has room for `bytes` more; returns null, or why not.
+  private IllegalStateException awaitRoom(int bytes, long called, boolean mayWait) {
+    while (!closed && pending > 0
+        && (pending >= capacity || pendingBytes + bytes > MAX_PENDING_BYTES)) {
+      if (!mayWait || DaemonThreads.isRacketThread()) {
+        return new IllegalStateException(full() + (mayWait ? "; an emit made on racket's own"
+            + " thread (" + Thread.currentThread().getName() + ", a handler or a future's callback)"
+            + " does not wait for room" : "; tryEmit does not wait for room")
+            + ": emit from another thread, or raise the buffer option (racket.buffer,"
+            + " RACKET_BUFFER, RacketOptions.builder().buffer(n))");
+      }
+      long left = called + timeoutNanos - System.nanoTime();
+      if (left <= 0) return timedOut(full());
+      roomWaiters++;
+      try {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new IllegalStateException("interrupted while waiting for room in the racket buffer: "
+            + full(), e);
+      } finally {
+        roomWaiters--;
+      }
+    }
+    return closed ? new IllegalStateException("the racket emitter for " + relayUrl + " is closed")
+        : null;
   }
 
   // Holding this.
