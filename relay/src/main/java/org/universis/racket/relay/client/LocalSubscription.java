@@ -134,13 +134,14 @@ final class LocalSubscription implements Subscription, Runnable {
     if (closed || dropAll) return true;
     // The notice for earlier drops, if one is due, goes in with the event and takes room too.
     boolean notice = dropping.count > 0;
-    return takes(arriving.size() + (notice ? 2 : 1), roomEvents)
+    return takes(arriving.size(), notice ? 2 : 1, roomEvents)
         && room.fits(shares * (QueueRoom.cost(event) + QueueRoom.EVENT_OVERHEAD));
   }
 
-  // Whether `entries` fit in the room; into an empty queue they always do.
-  private boolean takes(int entries, int roomEvents) {
-    return entries <= roomEvents || roomEvents == capacity;
+  // Whether `entries` more fit in the room beside the `gathered` ones; into an empty queue with
+  // nothing gathered they always do (a notice and its event, say, with a queue of one).
+  private boolean takes(int gathered, int entries, int roomEvents) {
+    return gathered + entries <= roomEvents || gathered == 0 && roomEvents == capacity;
   }
 
   /**
@@ -165,7 +166,7 @@ final class LocalSubscription implements Subscription, Runnable {
   /** Whether the event, offered after a new {@link #begin}, would fit: as {@link #fits}. */
   synchronized boolean hasRoom(ReceivedEvent event, int shares) {
     if (closed || stuck) return true;
-    return takes(unreported.count > 0 ? 2 : 1, capacity - queue.size() - heldEvents)
+    return takes(0, unreported.count > 0 ? 2 : 1, capacity - queue.size() - heldEvents)
         && room.fits(shares * (QueueRoom.cost(event) + QueueRoom.EVENT_OVERHEAD));
   }
 

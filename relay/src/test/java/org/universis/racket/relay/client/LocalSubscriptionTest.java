@@ -98,6 +98,18 @@ class LocalSubscriptionTest {
   }
 
   @Test
+  void aMessageOfManyEventsIntoAnEmptyQueueTakesOnlyItsCapacity() {
+    LocalSubscription s = subscription(3, e -> { });
+    s.begin();
+    int taken = 0;
+    for (long id = 1; id <= 10 && s.fits(event(id), 1); id++) {
+      s.offer(event(id));
+      taken++;
+    }
+    assertEquals(3, taken);
+  }
+
+  @Test
   void eventsTheHandlerHasTakenButNotHandledStillTakeRoom() {
     // The handler takes events a chunk at a time; until it has handled them they must still take
     // room, or a stuck handler would hold its queue's size and a chunk more.

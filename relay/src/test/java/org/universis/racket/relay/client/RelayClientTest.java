@@ -311,6 +311,35 @@ class RelayClientTest {
   }
 
   @Test
+  void closeDoesNotHangOnAReaderWaitingForRoom() throws Exception {
+    ProcessEventEmitter subscriber = emitter(RacketOptions.builder()
+        .url("http://127.0.0.1:" + relay.port()).mode(RacketOptions.Mode.CLIENT).queue(2));
+    CountDownLatch release = new CountDownLatch(1);
+    // A slow handler (a second per event until released), not a stuck one: it is not cut loose.
+    subscriber.subscribe("tick", ev -> {
+      try {
+        release.await(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    subscriber.emit("ready", 1).get(30, TimeUnit.SECONDS);
+    ProcessEventEmitter publisher = emitter();
+    for (int n = 0; n < 100; n++) publisher.emit("tick", n);
+    Await.until(RelayClientTest::aReaderWaitsForRoom, 30, () -> "no reader waits for room");
+    CompletableFuture.runAsync(subscriber::close).get(30, TimeUnit.SECONDS);
+    release.countDown();
+    Await.until(() -> !aReaderWaitsForRoom(), 30, () -> "a reader still waits for room");
+  }
+
+  // Whether a thread waits in QueueRoom.await.
+  private static boolean aReaderWaitsForRoom() {
+    return Thread.getAllStackTraces().values().stream().anyMatch(stack ->
+        java.util.Arrays.stream(stack).anyMatch(f -> f.getClassName().endsWith("QueueRoom")
+            && f.getMethodName().equals("await")));
+  }
+
+  @Test
   void aHandlerThatWaitsForTheAckOfItsOwnEmitWhileItsQueueIsFullDoesNotHoldTheConnectionForGood()
       throws Exception {
     // The ack comes behind events the reader cannot queue until the handler returns: the
