@@ -85,12 +85,16 @@ final class AgentBridge {
   /** A connection whose work the agent does. */
   private static final class Connection implements RacketConnection {
     private final BiFunction<String, Object, CompletableFuture<Long>> emit;
+    private final BiFunction<String, Object, CompletableFuture<Long>> tryEmit;
     private final BiFunction<String, Consumer<Map<String, Object>>, AutoCloseable> subscribe;
     private final Runnable close;
 
     @SuppressWarnings("unchecked")
     Connection(Map<String, Object> functions) {
       this.emit = (BiFunction<String, Object, CompletableFuture<Long>>) functions.get("emit");
+      // An agent older than tryEmit has none, and its emit never waits.
+      this.tryEmit = (BiFunction<String, Object, CompletableFuture<Long>>)
+          functions.getOrDefault("tryEmit", emit);
       this.subscribe =
           (BiFunction<String, Consumer<Map<String, Object>>, AutoCloseable>) functions.get("subscribe");
       this.close = (Runnable) functions.get("close");
@@ -99,6 +103,11 @@ final class AgentBridge {
     @Override
     public CompletableFuture<Long> emit(String type, Object body) {
       return emit.apply(type, body);
+    }
+
+    @Override
+    public CompletableFuture<Long> tryEmit(String type, Object body) {
+      return tryEmit.apply(type, body);
     }
 
     @Override

@@ -65,6 +65,16 @@ public final class InterProcessEventEmitter {
     return emitter().emit(type, body);
   }
 
+  /** See {@link ProcessEventEmitter#tryEmit(Object)}. */
+  public static CompletableFuture<Long> tryEmit(Object event) {
+    return emitter().tryEmit(event);
+  }
+
+  /** See {@link ProcessEventEmitter#tryEmit(String, Object)}. */
+  public static CompletableFuture<Long> tryEmit(String type, Object body) {
+    return emitter().tryEmit(type, body);
+  }
+
   /** See {@link ProcessEventEmitter#subscribe(Consumer)}. */
   public static Subscription subscribe(Consumer<? super ProcessEvent> handler) {
     return emitter().subscribe(handler);

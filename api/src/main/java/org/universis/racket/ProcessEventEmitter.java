@@ -18,7 +18,9 @@ import org.universis.racket.spi.TypeFilter;
  *
  * <p>One connection carries all of the emitter's subscriptions. It reconnects by itself, resumes
  * where it left off, and holds emits (up to {@link RacketOptions#buffer()}) while the relay is
- * unreachable. Close it to stop its threads.
+ * unreachable; past the buffer, {@code emit} waits for room, up to
+ * {@link RacketOptions#emitTimeout()}, and {@code tryEmit} fails at once. Close it to stop its
+ * threads.
  */
 public final class ProcessEventEmitter implements AutoCloseable {
 
@@ -49,9 +51,11 @@ public final class ProcessEventEmitter implements AutoCloseable {
 
   /**
    * Emits {@code event}; its type is its top-level {@code "type"} string when it has one, else
-   * {@code message}. The whole object is the body.
+   * {@code message}. The whole object is the body. When the buffer is full, waits for room up to
+   * the emit-timeout (except on racket's own threads: handlers and futures' callbacks never wait).
    *
-   * @return completes with the relay's id once the relay accepted the event
+   * @return completes with the relay's id once the relay accepted the event; fails when no relay
+   *     took it within the emit-timeout
    */
   public CompletableFuture<Long> emit(Object event) {
     return connection.emit(null, Objects.requireNonNull(event, "event"));
@@ -66,6 +70,21 @@ public final class ProcessEventEmitter implements AutoCloseable {
   public CompletableFuture<Long> emit(String type, Object body) {
     // Checked here, whatever the implementation, so a bad type always throws at the call site.
     return connection.emit(TypeFilter.checkType(Objects.requireNonNull(type, "type")), body);
+  }
+
+  /** As {@link #emit(Object)}, but never waits: when the buffer is full the future fails at once. */
+  public CompletableFuture<Long> tryEmit(Object event) {
+    return connection.tryEmit(null, Objects.requireNonNull(event, "event"));
+  }
+
+  /**
+   * As {@link #emit(String, Object)}, but never waits: when the buffer is full the future fails at
+   * once.
+   *
+   * @throws IllegalArgumentException when the type is malformed
+   */
+  public CompletableFuture<Long> tryEmit(String type, Object body) {
+    return connection.tryEmit(TypeFilter.checkType(Objects.requireNonNull(type, "type")), body);
   }
 
   /** Delivers every event to {@code handler}. */

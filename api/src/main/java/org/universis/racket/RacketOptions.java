@@ -3,6 +3,7 @@ package org.universis.racket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +27,10 @@ import java.util.Objects;
  *   <tr><td>token-file</td><td>none</td><td>a file holding the token (a way to give it that other
  *       local users cannot read, as they can a command line); sets {@code token}</td></tr>
  *   <tr><td>buffer</td><td>10000</td><td>emits held while the relay is unreachable or has not acknowledged them</td></tr>
- *   <tr><td>queue</td><td>10000</td><td>events queued for one subscription whose handler is busy</td></tr>
+ *   <tr><td>emit-timeout</td><td>10s</td><td>how long {@code emit} waits for room in the buffer, and an emit
+ *       waits for a relay, before it fails</td></tr>
+ *   <tr><td>queue</td><td>100000</td><td>events queued for one subscription whose handler is busy</td></tr>
+ *   <tr><td>queue-bytes</td><td>64m</td><td>bytes of events queued for all of one emitter's subscriptions</td></tr>
  *   <tr><td>tls-ca</td><td>none</td><td>a PEM file of certificates to trust for an {@code https} url,
  *       besides the JVM's default trust store</td></tr>
  * </table>
@@ -50,15 +54,18 @@ public final class RacketOptions {
 
   /** The option keys, as accepted by {@link Builder#set(String, String)}. */
   public static final java.util.List<String> KEYS =
-      java.util.List.of("url", "mode", "name", "token", "token-file", "buffer", "queue", "tls-ca");
+      java.util.List.of("url", "mode", "name", "token", "token-file", "buffer", "emit-timeout",
+          "queue", "queue-bytes", "tls-ca");
 
   private final URI url;
   private final Mode mode;
   private final String name;
   private final String token;
   private final int buffer;
+  private final Duration emitTimeout;
   private final int queue;
   private final Path tlsCa;
+  private final long queueBytes;
 
   private RacketOptions(Builder b) {
     this.url = b.url;
@@ -66,8 +73,10 @@ public final class RacketOptions {
     this.name = b.name;
     this.token = b.token;
     this.buffer = b.buffer;
+    this.emitTimeout = b.emitTimeout;
     this.queue = b.queue;
     this.tlsCa = b.tlsCa;
+    this.queueBytes = b.queueBytes;
   }
 
   /** The options the environment gives (see the class comment). */
@@ -105,8 +114,10 @@ public final class RacketOptions {
     b.name = name;
     b.token = token;
     b.buffer = buffer;
+    b.emitTimeout = emitTimeout;
     b.queue = queue;
     b.tlsCa = tlsCa;
+    b.queueBytes = queueBytes;
     return b;
   }
 
@@ -132,6 +143,14 @@ public final class RacketOptions {
     return buffer;
   }
 
+  /**
+   * How long {@code emit} waits for room in a full buffer, and how long an emit may wait for a
+   * relay to take it, before its future fails.
+   */
+  public Duration emitTimeout() {
+    return emitTimeout;
+  }
+
   public int queue() {
     return queue;
   }
@@ -149,7 +168,7 @@ public final class RacketOptions {
   public static String readTokenFile(String path) {
     String text;
     try {
-      text = java.nio.file.Files.readString(java.nio.file.Path.of(path.trim()),
+      text = Files.readString(Path.of(path.trim()),
           java.nio.charset.StandardCharsets.UTF_8);
     } catch (java.io.IOException | java.io.UncheckedIOException | java.nio.file.InvalidPathException e) {
       throw new IllegalArgumentException("token-file '" + path + "' cannot be read: " + e, e);
@@ -157,6 +176,11 @@ public final class RacketOptions {
     String token = text.lines().findFirst().orElse("").trim();
     if (token.isEmpty()) throw new IllegalArgumentException("token-file '" + path + "' holds no token");
     return token;
+  }
+
+  /** The most bytes of events queued for all of one emitter's subscriptions together. */
+  public long queueBytes() {
+    return queueBytes;
   }
 
   /** Every option as text, keyed as {@link #KEYS}; absent ones are left out. */
@@ -167,8 +191,10 @@ public final class RacketOptions {
     if (name != null) map.put("name", name);
     if (token != null) map.put("token", token);
     map.put("buffer", Integer.toString(buffer));
+    map.put("emit-timeout", emitTimeout.toMillis() + "ms");
     map.put("queue", Integer.toString(queue));
     if (tlsCa != null) map.put("tls-ca", tlsCa.toString());
+    map.put("queue-bytes", Long.toString(queueBytes));
     return map;
   }
 
@@ -196,7 +222,9 @@ public final class RacketOptions {
     private String name;
     private String token;
     private int buffer = 10_000;
-    private int queue = 10_000;
+    private Duration emitTimeout = Duration.ofSeconds(10);
+    private int queue = 100_000;
+    private long queueBytes = 64L << 20;
     private Path tlsCa;
 
     private Builder() {}
@@ -248,9 +276,31 @@ public final class RacketOptions {
       return this;
     }
 
+    /**
+     * How long {@code emit} waits for room in a full buffer, and an emit for a relay to take it,
+     * before it fails; zero never waits.
+     */
+    public Builder emitTimeout(Duration emitTimeout) {
+      Objects.requireNonNull(emitTimeout, "emitTimeout");
+      if (emitTimeout.isNegative()) {
+        throw new IllegalArgumentException("emit-timeout must not be negative, not " + emitTimeout);
+      }
+      this.emitTimeout = emitTimeout;
+      return this;
+    }
+
     /** How many events may wait for one subscription's handler. */
     public Builder queue(int queue) {
       this.queue = positive("queue", queue);
+      return this;
+    }
+
+    /** How many bytes of events may wait for all of one emitter's subscriptions together. */
+    public Builder queueBytes(long queueBytes) {
+      if (queueBytes < 1024) {
+        throw new IllegalArgumentException("queue-bytes must be at least 1k, not " + queueBytes);
+      }
+      this.queueBytes = queueBytes;
       return this;
     }
 
@@ -282,8 +332,10 @@ public final class RacketOptions {
         case "token" -> token(value);
         case "token-file" -> token(readTokenFile(value));
         case "buffer" -> buffer(parseInt(key, value));
+        case "emit-timeout" -> emitTimeout(parseDuration(key, value));
         case "queue" -> queue(parseInt(key, value));
         case "tls-ca" -> tlsCa(value.isBlank() ? null : Path.of(value.trim()));
+        case "queue-bytes" -> queueBytes(parseSize(key, value));
         default -> throw new IllegalArgumentException(
             "unknown racket option '" + key + "'; valid options are " + String.join(", ", KEYS));
       }
@@ -308,6 +360,34 @@ public final class RacketOptions {
         return Integer.parseInt(value.trim().replace("_", ""));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(key + " '" + value + "' is not a whole number", e);
+      }
+    }
+
+    // 10s, 500ms, 2m; a bare number is milliseconds.
+    private static Duration parseDuration(String key, String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT);
+      int unit = v.endsWith("ms") ? 2 : v.endsWith("s") || v.endsWith("m") ? 1 : 0;
+      try {
+        long n = Long.parseLong(v.substring(0, v.length() - unit).trim().replace("_", ""));
+        if (v.endsWith("ms") || unit == 0) return Duration.ofMillis(n);
+        return v.endsWith("s") ? Duration.ofSeconds(n) : Duration.ofMinutes(n);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + " '" + value
+            + "' is not a duration such as 10s, 500ms or 2m", e);
+      }
+    }
+
+    // Bytes, or with a k, m or g suffix (binary: 64m is 64 MiB).
+    private static long parseSize(String key, String value) {
+      String v = value.trim().toLowerCase(Locale.ROOT);
+      int shift = v.endsWith("k") ? 10 : v.endsWith("m") ? 20 : v.endsWith("g") ? 30 : 0;
+      try {
+        long n = Long.parseLong(v.substring(0, v.length() - (shift == 0 ? 0 : 1)).trim().replace("_", ""));
+        if (n > Long.MAX_VALUE >> shift) throw new NumberFormatException("too large");
+        return n << shift;
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(key + " '" + value
+            + "' is not a size such as 65536, 512k or 64m", e);
       }
     }
 

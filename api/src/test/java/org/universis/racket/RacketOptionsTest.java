@@ -19,6 +19,7 @@ class RacketOptionsTest {
     System.clearProperty("racket.url");
     System.clearProperty("racket.queue");
     System.clearProperty("racket.token-file");
+    System.clearProperty("racket.emit-timeout");
   }
 
   @Test
@@ -28,6 +29,35 @@ class RacketOptionsTest {
     assertEquals(RacketOptions.Mode.AUTO, o.mode());
     assertNull(o.name());
     assertEquals(10_000, o.buffer());
+    assertEquals(java.time.Duration.ofSeconds(10), o.emitTimeout());
+    assertEquals(100_000, o.queue());
+    assertEquals(64L << 20, o.queueBytes());
+  }
+
+  @Test
+  void emitTimeoutAndQueueBytesReadUnits() {
+    RacketOptions.Builder b = RacketOptions.builder();
+    assertEquals(500, b.set("emit-timeout", "500ms").build().emitTimeout().toMillis());
+    assertEquals(10_000, b.set("emit-timeout", "10s").build().emitTimeout().toMillis());
+    assertEquals(120_000, b.set("emit-timeout", "2m").build().emitTimeout().toMillis());
+    assertEquals(1_500, b.set("emit-timeout", "1500").build().emitTimeout().toMillis());
+    assertEquals(512L << 10, b.set("queue-bytes", "512k").build().queueBytes());
+    assertEquals(64L << 20, b.set("queue-bytes", "64m").build().queueBytes());
+    assertEquals(65_536, b.set("queue-bytes", "65536").build().queueBytes());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> b.set("emit-timeout", "soon"))
+        .getMessage().contains("emit-timeout 'soon' is not a duration"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> b.set("queue-bytes", "lots"))
+        .getMessage().contains("queue-bytes 'lots' is not a size"));
+  }
+
+  @Test
+  void theEmitTimeoutComesFromItsSystemPropertyAndRoundTripsThroughTheMap() {
+    System.setProperty("racket.emit-timeout", "250ms");
+    RacketOptions o = RacketOptions.defaults();
+    assertEquals(250, o.emitTimeout().toMillis());
+    RacketOptions.Builder again = RacketOptions.builder();
+    o.toMap().forEach(again::set);
+    assertEquals(o, again.build());
   }
 
   @Test
@@ -57,7 +87,8 @@ class RacketOptionsTest {
   void unknownKeysListTheValidOnes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> RacketOptions.builder().set("colour", "red"));
-    assertTrue(e.getMessage().contains("url, mode, name, token, token-file, buffer, queue"), e.getMessage());
+    assertTrue(e.getMessage().contains("url, mode, name, token, token-file, buffer, emit-timeout,"
+        + " queue, queue-bytes, tls-ca"), e.getMessage());
   }
 
   @Test

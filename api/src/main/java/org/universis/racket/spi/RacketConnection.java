@@ -9,15 +9,25 @@ import org.universis.racket.Subscription;
 public interface RacketConnection extends AutoCloseable {
 
   /**
-   * Queues an event for the relay; never blocks on the network.
+   * Queues an event for the relay. When the buffer is full, waits for room up to the
+   * {@code emit-timeout} option (never on the implementation's own threads).
    *
    * @param type the event's type, or {@code null} to take the body's top-level {@code "type"}
    *     string, else {@code message}
    * @param body anything that encodes to JSON: a map, a record, a POJO, a string...
    * @return completes with the relay's id once the relay accepted the event; fails when the body
-   *     cannot be encoded, the buffer is full, or the connection is closed
+   *     cannot be encoded, no relay took the event within the emit-timeout, or the connection is
+   *     closed
    */
   CompletableFuture<Long> emit(String type, Object body);
+
+  /**
+   * As {@link #emit}, but never waits: when the buffer is full the future fails at once. An
+   * implementation whose {@code emit} never waits may leave this default.
+   */
+  default CompletableFuture<Long> tryEmit(String type, Object body) {
+    return emit(type, body);
+  }
 
   /**
    * Delivers every event whose type matches {@code filter} to {@code handler}.

@@ -66,7 +66,10 @@ final class AgentRuntime {
   /** A connection of its own for {@code new ProcessEventEmitter(options)} in the application. */
   RacketConnection connect(Map<String, String> optionMap) {
     RacketOptions.Builder b = RacketOptions.builder();
-    optionMap.forEach(b::set);
+    // A newer racket-api may pass options this agent does not know: they keep their defaults.
+    optionMap.forEach((k, v) -> {
+      if (RacketOptions.KEYS.contains(k)) b.set(k, v);
+    });
     return provider().connect(b.build());
   }
 

@@ -35,10 +35,17 @@ final class BridgeConnection {
         return CompletableFuture.failedFuture(e);
       }
     };
+    BiFunction<String, Object, CompletableFuture<Long>> tryEmit = (type, body) -> {
+      try {
+        return connection.get().tryEmit(type, body);
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    };
     BiFunction<String, Consumer<Map<String, Object>>, AutoCloseable> subscribe =
         (filter, handler) -> connection.get().subscribe(filter, event -> handler.accept(toMap(event)));
     Runnable close = closeable ? () -> connection.get().close() : () -> { };
-    return Map.of("emit", emit, "subscribe", subscribe, "close", close);
+    return Map.of("emit", emit, "tryEmit", tryEmit, "subscribe", subscribe, "close", close);
   }
 
   /** The event as racket-api's {@code BridgedEvent} reads it. */

@@ -28,13 +28,16 @@ class AgentOptionsTest {
   @Test
   void everyRacketOptionIsAnAgentArgument() {
     RacketOptions o = AgentOptions.parse(
-        "url=http://127.0.0.1:15000,mode=client,name=orders,token=s3cret,buffer=5,queue=7").racket();
+        "url=http://127.0.0.1:15000,mode=client,name=orders,token=s3cret,buffer=5,queue=7,"
+            + "emit-timeout=2s,queue-bytes=8m").racket();
     assertEquals("http://127.0.0.1:15000", o.url().toString());
     assertEquals(RacketOptions.Mode.CLIENT, o.mode());
     assertEquals("orders", o.name());
     assertEquals("s3cret", o.token());
     assertEquals(5, o.buffer());
     assertEquals(7, o.queue());
+    assertEquals(2_000, o.emitTimeout().toMillis());
+    assertEquals(8L << 20, o.queueBytes());
   }
 
   @Test

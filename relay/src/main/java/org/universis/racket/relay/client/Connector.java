@@ -218,9 +218,14 @@ final class Connector {
     }
   }
 
-  void received(ReceivedEvent event) {
+  void received(ReceivedEvent event, Inbox.Reader reader) {
+    inbox.deliver(event, reader); // may wait for room; throws if the link ends meanwhile
     resumeId = event.id(); // a resync notice's id is the end of its gap: resuming there is safe
-    inbox.deliver(event);
+  }
+
+  /** A link is going: its reader, if it waits for room, must see that now. */
+  void wakeReader() {
+    inbox.wakeReader();
   }
 
   /**
@@ -309,8 +314,10 @@ final class Connector {
   }
 
   // A relay that vanished without closing the socket is noticed by silence: ping, then give up.
+  // (A reader waiting for room in a subscription's queue counts as hearing: the silence is ours.)
   private void checkAlive() {
     try {
+      outbox.expire();
       pingOrAbortSilentLink();
     } catch (RuntimeException e) {
       // A periodic task that throws is cancelled for good: log, and check again next second.

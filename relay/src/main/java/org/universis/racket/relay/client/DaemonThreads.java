@@ -15,8 +15,19 @@ final class DaemonThreads implements ThreadFactory {
 
   @Override
   public Thread newThread(Runnable task) {
-    Thread t = new Thread(task, prefix + count.incrementAndGet());
+    Thread t = new RacketThread(task, prefix + count.incrementAndGet());
     t.setDaemon(true);
     return t;
+  }
+
+  /** Whether the caller runs on one of the client's threads (a reader, a handler, a sender). */
+  static boolean isRacketThread() {
+    return Thread.currentThread() instanceof RacketThread;
+  }
+
+  private static final class RacketThread extends Thread {
+    RacketThread(Runnable task, String name) {
+      super(task, name);
+    }
   }
 }

@@ -16,16 +16,37 @@ import org.universis.racket.spi.TypeFilter;
 /**
  * The receiving side of one emitter: its subscriptions, the filter the relay is told (their union),
  * and the hand-off of each arriving event, read once, to every subscription whose filter matches.
- * Duplicates (see {@link Dedupe}) are dropped here, before any handler sees them.
+ * Duplicates (see {@link Dedupe}) are dropped here, before any handler sees them. When a
+ * subscription has no room for an event, the reader hands over what it gathered and waits for
+ * room ({@link QueueRoom#await}): the connection stops reading, and TCP slows the relay.
  */
 final class Inbox {
 
+  /** The connection's reader, as a wait for room sees it. */
+  interface Reader {
+    /** Whether the connection is gone: the wait ends, and so does the reading. */
+    boolean gone();
+
+    /** Called while the reader waits for room: the silence is its own, not the relay's. */
+    void waiting();
+  }
+
+  /** The connection ended while its reader waited for room: the event was not delivered. */
+  static final class ReaderGone extends RuntimeException {
+    ReaderGone() {
+      super("the connection ended while its reader waited for room in a subscription's queue",
+          null, false, false);
+    }
+  }
+
   private final int queueCapacity;
+  private final QueueRoom room;
   private final Runnable onFilterChange;
   private final CopyOnWriteArrayList<LocalSubscription> subscriptions = new CopyOnWriteArrayList<>();
   private final Dedupe dedupe = new Dedupe();
   // Subscriptions given events since the last flush (guarded by this, as is dedupe).
   private final List<LocalSubscription> touched = new ArrayList<>();
+  private final List<LocalSubscription> matching = new ArrayList<>(); // the event's, in deliver()
   // One thread per busy subscription, up to MAX_HANDLER_THREADS: a slow handler holds only its own
   // subscription, and a thousand busy subscriptions (the agent subscribes every instance with
   // @OnProcessEvent methods) cannot start a thousand threads. Past the cap, busy subscriptions wait
@@ -47,15 +68,16 @@ final class Inbox {
         waiting.put(task); // every thread is busy: wait in line
       });
 
-  Inbox(int queueCapacity, Runnable onFilterChange) {
+  Inbox(int queueCapacity, long queueBytes, Runnable onFilterChange) {
     this.queueCapacity = queueCapacity;
+    this.room = new QueueRoom(queueBytes);
     this.onFilterChange = onFilterChange;
   }
 
   Subscription subscribe(String filter, Consumer<? super ProcessEvent> handler) {
     TypeFilter parsed = TypeFilter.parse(filter);
     LocalSubscription s = new LocalSubscription(filter == null || filter.isBlank() ? ">" : filter,
-        parsed, handler, queueCapacity, handlers, () -> !waiting.isEmpty(), this::remove);
+        parsed, handler, queueCapacity, room, handlers, () -> !waiting.isEmpty(), this::remove);
     subscriptions.add(s);
     onFilterChange.run();
     return s;
@@ -75,18 +97,39 @@ final class Inbox {
   /**
    * Queues an event for the matching subscriptions; {@link #flush()} wakes their handlers. Runs on
    * the network thread (synchronized all the same: a link's reader may still be finishing a message
-   * when the next link's starts).
+   * when the next link's starts). Waits while a matching subscription has no room.
+   *
+   * @throws ReaderGone when the connection ended while the reader waited; the event, and any
+   *     later one, is not delivered (the next connection resumes before it)
    */
-  synchronized void deliver(ReceivedEvent event) {
-    if (event.isResync()) {
-      // Meant for this connection, whatever its filter: every subscription may have missed events.
-      for (LocalSubscription s : subscriptions) offer(s, event);
-      return;
-    }
-    if (!dedupe.firstTime(event.id(), event.origin().id(), event.seq())) return;
-    String type = event.type();
+  synchronized void deliver(ReceivedEvent event, Reader reader) {
+    boolean resync = event.isResync();
+    matching.clear();
     for (LocalSubscription s : subscriptions) {
-      if (s.typeFilter().matches(type)) offer(s, event);
+      // A notice is meant for this connection, whatever its filter: every subscription may have
+      // missed events.
+      if (resync || s.typeFilter().matches(event.type())) matching.add(s);
+    }
+    if (matching.isEmpty()) return;
+    // Before the event counts as seen: a reader that gives up leaves it to the next connection.
+    makeRoom(event, reader);
+    if (!resync && !dedupe.firstTime(event.id(), event.origin().id(), event.seq())) return;
+    for (LocalSubscription s : matching) s.offer(event);
+  }
+
+  // Waits until every matching subscription has room for the event (or drops it, cut loose).
+  private void makeRoom(ReceivedEvent event, Reader reader) {
+    int shares = matching.size();
+    for (int i = 0; i < shares; ) {
+      LocalSubscription s = matching.get(i);
+      if (s.begin()) touched.add(s); // once per subscription: bounded by their number
+      if (s.fits(event, shares)) {
+        i++;
+      } else {
+        flushLocked(false); // what was gathered goes to the handlers, who then make room
+        room.await(s, event, shares, subscriptions, reader);
+        i = 0; // the flush ended every subscription's gathering: begin again
+      }
     }
   }
 
@@ -102,6 +145,10 @@ final class Inbox {
    *     holds up no other subscription's
    */
   synchronized LocalSubscription flush(boolean here) {
+    return flushLocked(here);
+  }
+
+  private LocalSubscription flushLocked(boolean here) {
     LocalSubscription mine = null;
     for (LocalSubscription s : touched) {
       if (s.wake(here && mine == null)) mine = s;
@@ -110,8 +157,9 @@ final class Inbox {
     return mine;
   }
 
-  private void offer(LocalSubscription s, ReceivedEvent event) {
-    if (s.offer(event)) touched.add(s); // once per subscription: bounded by their number
+  /** Wakes a reader waiting for room, so that it sees the connection is gone. */
+  void wakeReader() {
+    room.wakeReader();
   }
 
   /** A new relay instance took over. */

@@ -18,7 +18,7 @@ import org.universis.racket.relay.server.Log;
  * the subscription's next turns to the pool ({@link LocalSubscription#runHere}), and a turn that
  * is still running at two of the connector's looks loses the reading to another thread.
  */
-final class Link implements RelaySocket.Listener, WireReader.Sink {
+final class Link implements RelaySocket.Listener, WireReader.Sink, Inbox.Reader {
 
   private static final long CLOSE_WAIT_MILLIS = 500;
 
@@ -109,6 +109,8 @@ final class Link implements RelaySocket.Listener, WireReader.Sink {
     try {
       reader.read(data, length, this);
       whole = true;
+    } catch (Inbox.ReaderGone e) {
+      throw e; // the link is down: read no further
     } catch (IOException e) {
       // Never the line itself: it may carry an event body.
       Log.warn("ignored a malformed message from the relay: " + e.getMessage());
@@ -172,7 +174,17 @@ final class Link implements RelaySocket.Listener, WireReader.Sink {
 
   @Override
   public void event(ReceivedEvent event) {
-    connector.received(event);
+    connector.received(event, this);
+  }
+
+  @Override
+  public boolean gone() {
+    return down;
+  }
+
+  @Override
+  public void waiting() {
+    lastHeardNanos = System.nanoTime();
   }
 
   @Override
@@ -199,6 +211,7 @@ final class Link implements RelaySocket.Listener, WireReader.Sink {
   /** Says goodbye to the relay, waits briefly for its answer, then lets go of the connection. */
   void close() {
     down = true;
+    connector.wakeReader();
     socket.sendClose(1000);
     try {
       // A handler on the reader that closes its emitter would wait for itself.
@@ -214,6 +227,7 @@ final class Link implements RelaySocket.Listener, WireReader.Sink {
   private void down(String why) {
     if (down) return;
     down = true;
+    connector.wakeReader();
     connector.lost(this, why);
   }
 }

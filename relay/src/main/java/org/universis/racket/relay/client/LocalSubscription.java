@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.universis.racket.ProcessEvent;
@@ -13,10 +14,17 @@ import org.universis.racket.relay.server.Log;
 import org.universis.racket.spi.TypeFilter;
 
 /**
- * One handler and its own bounded queue, drained in order by one thread at a time: a slow handler
- * delays only its own events. When the queue is full, arriving events are dropped and the handler
- * later gets one {@code racket.resync} notice (reason {@code overflow}) in their place, before any
- * event that came after them.
+ * One handler and its own bounded queue, drained in order by one thread at a time. When the queue
+ * is full (its {@code queue} count, or the emitter's {@code queue-bytes} for all its
+ * subscriptions: {@link QueueRoom}) the connection's reader waits for room ({@link QueueRoom#await}),
+ * and TCP slows the relay's sending: a slow handler slows its own connection, and so the other
+ * subscriptions on it, instead of losing events.
+ *
+ * <p>A handler that handles nothing for {@link QueueRoom#STUCK_NANOS} while the reader waits (blocked for
+ * good, or waiting for something only the reader could bring, such as the ack of its own emit)
+ * is cut loose: its queued events are dropped, and so is what arrives for it until it returns;
+ * then it gets one {@code racket.resync} notice (reason {@code overflow}) in their place, before
+ * any event that came after them.
  *
  * <p>The connection's reader gathers a message's events here ({@link #offer}) and hands them over
  * together ({@link #wake}). A few events for an idle subscription the reader may deliver itself
@@ -33,8 +41,6 @@ final class LocalSubscription implements Subscription, Runnable {
   static final int BATCH = 256;
   // Events the handler takes from the queue at a time, under one lock.
   private static final int CHUNK = 32;
-  // Beside the count (queue option): 10,000 queued events of 1 MiB each must not pin 10 GiB.
-  static final long MAX_QUEUED_BYTES = 64L << 20;
   // Past this many events, buffers that grew for a backlog are let go once it is gone.
   private static final int KEPT_ROOM = 1024;
   // The most events the reader delivers itself, when the subscription had none queued: the case of
@@ -49,6 +55,7 @@ final class LocalSubscription implements Subscription, Runnable {
   private final TypeFilter filter;
   private final Consumer<? super ProcessEvent> handler;
   private final int capacity;
+  private final QueueRoom room;
   private final Executor executor;
   private final BooleanSupplier othersWaiting;
   private final Consumer<LocalSubscription> onUnsubscribe;
@@ -56,29 +63,35 @@ final class LocalSubscription implements Subscription, Runnable {
 
   // Shared with the handler thread (guarded by this).
   private ArrayDeque<ReceivedEvent> queue = new ArrayDeque<>();
-  private long queuedBytes; // of the queue and the chunk the handler holds
+  private long queuedBytes; // of the queue and the chunk the handler holds, as QueueRoom costs them
   private int heldEvents; // taken from the queue by the handler, not handled yet: they count too
+  private boolean stuck; // cut loose: drops what arrives until the handler returns
+  private boolean heldWrittenOff; // cut loose: the chunk in hand no longer counts in the room
   private int queuedMost; // since the queue was last empty: a deque that grew is replaced then
   private boolean scheduled;
   private long pooledUntil = System.nanoTime(); // turns go to the pool until then
   private int slowBefore; // the reader's: 1 when its last turn here was slow, else 0
   private final Drops unreported = new Drops(); // dropped after the last queued event
+  // Events handled so far: the reader waiting for room watches it move. Written by the handler
+  // (one thread at a time) with lazySet, a plain store: once per event, and nobody waits on it.
+  private final AtomicLong delivered = new AtomicLong();
 
   // The reader's side (guarded by the Inbox): the message being read.
   private final ArrayList<ReceivedEvent> arriving = new ArrayList<>();
   private long arrivingBytes;
   private boolean gathering; // offers came since the last wake(), and the room below is theirs
   private int roomEvents; // room in the queue when the message began
-  private long roomBytes;
+  private boolean dropAll; // cut loose when the message began
   private final Drops dropping = new Drops();
 
   LocalSubscription(String filterText, TypeFilter filter, Consumer<? super ProcessEvent> handler,
-      int capacity, Executor executor, BooleanSupplier othersWaiting,
+      int capacity, QueueRoom room, Executor executor, BooleanSupplier othersWaiting,
       Consumer<LocalSubscription> onUnsubscribe) {
     this.filterText = filterText;
     this.filter = filter;
     this.handler = handler;
     this.capacity = capacity;
+    this.room = room;
     this.executor = executor;
     this.othersWaiting = othersWaiting;
     this.onUnsubscribe = onUnsubscribe;
@@ -94,33 +107,93 @@ final class LocalSubscription implements Subscription, Runnable {
   }
 
   /**
-   * Gathers an event for the handler; {@link #wake()} hands what was gathered over. Called by one
-   * thread at a time (under the {@link Inbox}'s lock), as is {@code wake()}.
+   * Begins gathering for a message, if not begun since the last {@link #wake}; called by one
+   * thread at a time (under the {@link Inbox}'s lock), as are {@link #offer} and {@code wake()}.
    *
-   * @return whether this is the first offer since the last {@code wake()}
+   * @return whether it began now (the Inbox then wakes this subscription at the message's end)
    */
-  boolean offer(ReceivedEvent event) {
-    boolean first = !gathering;
-    if (first) {
-      gathering = true;
-      synchronized (this) {
-        // The room only grows while the message is read (the handler takes events): checking
-        // against it keeps the bound. Drops not reported yet continue into this message's.
-        roomEvents = capacity - queue.size() - heldEvents;
-        roomBytes = MAX_QUEUED_BYTES - queuedBytes;
-        dropping.take(unreported);
-      }
+  boolean begin() {
+    if (gathering) return false;
+    gathering = true;
+    synchronized (this) {
+      // The room only grows while the message is read (the handler takes events): checking
+      // against it keeps the bound. Drops not reported yet continue into this message's.
+      roomEvents = capacity - queue.size() - heldEvents;
+      dropAll = stuck;
+      dropping.take(unreported);
     }
-    if (closed) return first;
+    return true;
+  }
+
+  /**
+   * Whether the event fits, after {@link #begin}, when it goes to {@code shares} subscriptions:
+   * all of them take bytes from the same {@link QueueRoom}. A closed or cut-loose subscription
+   * takes anything (it ignores or drops it).
+   */
+  boolean fits(ReceivedEvent event, int shares) {
+    if (closed || dropAll) return true;
     // The notice for earlier drops, if one is due, goes in with the event and takes room too.
-    int entries = dropping.count > 0 ? 2 : 1;
-    if (arriving.size() + entries > roomEvents || arrivingBytes + event.size() > roomBytes) {
+    boolean notice = dropping.count > 0;
+    return takes(arriving.size(), notice ? 2 : 1, roomEvents)
+        && room.fits(shares * (QueueRoom.cost(event) + QueueRoom.EVENT_OVERHEAD));
+  }
+
+  // Whether `entries` more fit in the room beside the `gathered` ones; into an empty queue with
+  // nothing gathered they always do (a notice and its event, say, with a queue of one).
+  private boolean takes(int gathered, int entries, int roomEvents) {
+    return gathered + entries <= roomEvents || gathered == 0 && roomEvents == capacity;
+  }
+
+  /**
+   * Gathers an event for the handler, once it {@link #fits}; {@link #wake} hands what was
+   * gathered over.
+   */
+  void offer(ReceivedEvent event) {
+    if (closed) return;
+    if (dropAll) {
       dropping.add(event.id());
-      return first;
+      return;
     }
     if (dropping.count > 0) add(dropping.notice());
     add(event);
-    return first;
+  }
+
+  /** Events handled so far: a waiting reader watches it move. */
+  long delivered() {
+    return delivered.get();
+  }
+
+  /** Whether the event, offered after a new {@link #begin}, would fit: as {@link #fits}. */
+  synchronized boolean hasRoom(ReceivedEvent event, int shares) {
+    if (closed || stuck) return true;
+    return takes(0, unreported.count > 0 ? 2 : 1, capacity - queue.size() - heldEvents)
+        && room.fits(shares * (QueueRoom.cost(event) + QueueRoom.EVENT_OVERHEAD));
+  }
+
+  /**
+   * The reader found no handler moving: if this one holds events, drops them, and what arrives
+   * until the handler returns; the notice for them all comes when it does. The chunk its handler
+   * holds no longer counts in the room either: the others must not wait for it.
+   */
+  void cutLooseIfHolding() {
+    long freed;
+    synchronized (this) {
+      if (closed || stuck || queue.isEmpty() && heldEvents == 0) return;
+      stuck = true;
+      Drops older = new Drops();
+      for (ReceivedEvent e : queue) older.add(e.id());
+      queue.clear();
+      freed = queuedBytes; // the queue's and the chunk's
+      queuedBytes = 0;
+      heldWrittenOff = heldEvents > 0;
+      older.take(unreported);
+      unreported.take(older);
+    }
+    room.release(freed);
+    Log.warn("a handler for '" + filterText + "' handled nothing for "
+        + TimeUnit.NANOSECONDS.toSeconds(QueueRoom.STUCK_NANOS) + " s while its queue was full and the"
+        + " connection waited for it; its queued events are dropped, and so is what arrives for it"
+        + " until it returns (it then gets a racket.resync)");
   }
 
   /**
@@ -144,6 +217,8 @@ final class LocalSubscription implements Subscription, Runnable {
       here = start && here && queue.size() + (unreported.count > 0 ? 1 : 0) <= HERE_MAX
           && System.nanoTime() - pooledUntil >= 0;
     }
+    room.commit(arrivingBytes);
+    if (closed) room.release(arrivingBytes); // given back at once
     boolean grew = arriving.size() > KEPT_ROOM;
     arriving.clear();
     if (grew) arriving.trimToSize();
@@ -176,8 +251,10 @@ final class LocalSubscription implements Subscription, Runnable {
   }
 
   private void add(ReceivedEvent event) {
+    long cost = QueueRoom.cost(event);
     arriving.add(event);
-    arrivingBytes += event.size();
+    arrivingBytes += cost;
+    room.gather(cost);
   }
 
   @Override
@@ -205,37 +282,50 @@ final class LocalSubscription implements Subscription, Runnable {
     long heldBytes = 0;
     while (true) {
       int n = 0;
+      long freed = 0;
+      boolean handedBack = held > 0;
+      boolean over = false;
       synchronized (this) {
         // The chunk just handled leaves the bound only now: until then it still took room.
         heldEvents -= held;
-        queuedBytes -= heldBytes;
+        if (!heldWrittenOff) {
+          queuedBytes -= heldBytes;
+          freed = heldBytes;
+        }
+        heldWrittenOff = false;
+        if (handled > 0) stuck = false; // it returned: what arrives is queued again
         held = 0;
         heldBytes = 0;
-        if (closed) break;
-        if (here && handled > 0 && !queue.isEmpty()) break;
-        if (handled >= BATCH) {
-          if (othersWaiting.getAsBoolean()) break;
-          handled = 0;
-        }
-        for (ReceivedEvent e; n < CHUNK && (e = queue.poll()) != null; ) {
-          heldBytes += e.size();
-          chunk[n++] = e;
-        }
-        held = n;
-        heldEvents += n;
-        if (n == 0 && unreported.count > 0) chunk[n++] = unreported.notice();
-        if (n == 0) {
-          scheduled = false;
-          if (queuedMost > KEPT_ROOM) queue = new ArrayDeque<>(); // let a backlog's array go
-          queuedMost = 0;
-          return;
+        if (closed || here && handled > 0 && !queue.isEmpty()) {
+          over = true;
+        } else if (handled >= BATCH && othersWaiting.getAsBoolean()) {
+          over = true;
+        } else {
+          if (handled >= BATCH) handled = 0;
+          for (ReceivedEvent e; n < CHUNK && (e = queue.poll()) != null; ) {
+            heldBytes += QueueRoom.cost(e);
+            chunk[n++] = e;
+          }
+          held = n;
+          heldEvents += n;
+          if (n == 0 && unreported.count > 0) chunk[n++] = unreported.notice();
+          if (n == 0) {
+            scheduled = false;
+            if (queuedMost > KEPT_ROOM) queue = new ArrayDeque<>(); // let a backlog's array go
+            queuedMost = 0;
+          }
         }
       }
+      // Outside this lock: a waiting reader holds the room's monitor, then takes this one.
+      if (handedBack) room.release(freed);
+      if (over) break;
+      if (n == 0) return;
       int i = 0;
       try {
         for (; i < n; i++) {
           deliver(chunk[i]);
           chunk[i] = null;
+          delivered.lazySet(delivered.get() + 1);
         }
       } finally {
         if (i < n) giveBack(chunk, i + 1, n, held, heldBytes); // an Error left the handler
@@ -256,16 +346,22 @@ final class LocalSubscription implements Subscription, Runnable {
   // goes back to the front of the queue, and another turn delivers it.
   private void giveBack(ReceivedEvent[] chunk, int from, int n, int held, long heldBytes) {
     boolean again;
+    long back = 0;
+    long freed = 0;
     synchronized (this) {
       heldEvents -= held;
-      queuedBytes -= heldBytes;
+      if (!heldWrittenOff) freed = heldBytes;
+      heldWrittenOff = false;
+      queuedBytes -= freed;
       for (int k = n - 1; k >= from; k--) {
         queue.addFirst(chunk[k]);
-        queuedBytes += chunk[k].size();
+        back += QueueRoom.cost(chunk[k]);
       }
+      queuedBytes += back;
       again = !closed && (!queue.isEmpty() || unreported.count > 0);
       scheduled = again;
     }
+    room.release(freed - back);
     if (again) execute();
   }
 
@@ -291,37 +387,12 @@ final class LocalSubscription implements Subscription, Runnable {
   /** Stops delivery without telling the connection (it is closing). */
   void cancel() {
     closed = true;
+    long freed = 0;
     synchronized (this) {
-      for (ReceivedEvent e : queue) queuedBytes -= e.size();
+      for (ReceivedEvent e : queue) freed += QueueRoom.cost(e);
+      queuedBytes -= freed;
       queue.clear();
     }
-  }
-
-  /** A run of dropped events not yet reported: how many, and the first and last id. */
-  private static final class Drops {
-    long count;
-    long from;
-    long to;
-
-    void add(long id) {
-      if (count++ == 0) from = id;
-      to = id;
-    }
-
-    /** Moves other's run into this one (which, if any, is older). */
-    void take(Drops other) {
-      if (other.count == 0) return;
-      if (count == 0) from = other.from;
-      count += other.count;
-      to = other.to;
-      other.count = 0;
-    }
-
-    /** The notice for the run, which is then reported. */
-    ReceivedEvent notice() {
-      ReceivedEvent notice = ReceivedEvent.overflowNotice(count, from, to);
-      count = 0;
-      return notice;
-    }
+    room.release(freed); // and a reader waiting for room here looks again
   }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.universis.racket.relay.codec.EnvelopeEncoder;
 import org.universis.racket.relay.codec.LineRing;
 
@@ -15,7 +16,8 @@ import org.universis.racket.relay.codec.LineRing;
  * <p>While connected, at most {@value #WINDOW} emits (or half the relay's queue-size, if smaller)
  * are in flight (sent, not yet acknowledged); the rest wait here. The window keeps the relay's
  * queue of acks (and events) for this connection far below its bound however fast the
- * application emits, so a burst never gets the connection closed as too slow. The acknowledged
+ * application emits, so a burst never gets the connection closed as too slow. Past the buffer an
+ * emit waits for room, up to the emit-timeout; an emit that no relay took within it fails. The acknowledged
  * emits of the last {@value #RECENT_MILLIS} ms are kept too ({@link LineRing}): when a new relay
  * instance took over they are sent again, since the old one may have died before delivering them
  * (PROTOCOL.md, Takeover). Everything goes out in seq order.
@@ -37,11 +39,18 @@ final class Outbox {
 
   /**
    * One emit, as the line sent (UTF-8); {@code future} is null for an acknowledged emit re-sent
-   * after a takeover.
+   * after a takeover. One never sent fails at {@code deadline} ({@link System#nanoTime()}) if no
+   * relay has taken it by then ({@code expires}); once sent, the relay may have it, and it waits.
    */
-  private record Emit(long seq, byte[] message, CompletableFuture<Long> future) {}
+  private record Emit(long seq, byte[] message, CompletableFuture<Long> future, long deadline,
+      boolean expires) {
+    Emit sent() {
+      return expires ? new Emit(seq, message, future, 0, false) : this;
+    }
+  }
 
   private final int capacity;
+  private final long timeoutNanos;
   private final String relayUrl;
   private final ArrayDeque<Emit> waiting = new ArrayDeque<>();
   private final ArrayDeque<Emit> inFlight = new ArrayDeque<>();
@@ -49,41 +58,39 @@ final class Outbox {
   private int pending; // emits whose future is not complete: the ones the buffer bounds
   private long pendingBytes;
   private long inFlightBytes;
+  private int roomWaiters; // emits waiting for room in the buffer
   private long nextSeq = 1;
   private FrameWriter writer; // null while disconnected
   private boolean closed;
 
-  Outbox(int capacity, String relayUrl) {
+  Outbox(int capacity, long timeoutNanos, String relayUrl) {
     this.capacity = capacity;
+    this.timeoutNanos = timeoutNanos;
     this.relayUrl = relayUrl;
     this.recent = new LineRing(capacity, MAX_RECENT_BYTES);
   }
 
   /**
-   * Numbers an emit and sends it when connected and the window allows, else holds it.
+   * Numbers an emit and sends it when connected and the window allows, else holds it. With the
+   * buffer full, waits for room (acks free it) up to the emit-timeout, if the caller may wait.
    *
    * @param type the checked type, or {@code null} to let the relay take it from the body
    * @param body the body as UTF-8 JSON
+   * @param mayWait false for a caller that must never wait: it fails at once when the buffer is
+   *     full. Racket's own threads never wait either: the acks that would make room are read by
+   *     the connection's reader, which may be waiting for the very handler that emits.
    */
-  CompletableFuture<Long> add(String type, byte[] body) {
+  CompletableFuture<Long> add(String type, byte[] body, boolean mayWait) {
     CompletableFuture<Long> future = new CompletableFuture<>();
+    long called = System.nanoTime();
     FrameWriter w;
     boolean here;
     synchronized (this) {
-      if (closed) {
-        return CompletableFuture.failedFuture(new IllegalStateException(
-            "the racket emitter for " + relayUrl + " is closed"));
-      }
-      if (pending >= capacity || pendingBytes + body.length > MAX_PENDING_BYTES) {
-        return CompletableFuture.failedFuture(new IllegalStateException("racket buffer is full: "
-            + pending + " emits (" + (pendingBytes >> 20) + " MiB) are waiting for the"
-            + " relay at " + relayUrl + " to accept them"
-            + " (unreachable or slow); raise the buffer option (racket.buffer, RACKET_BUFFER,"
-            + " RacketOptions.builder().buffer(n)) or emit less"));
-      }
+      IllegalStateException refused = awaitRoom(body.length, called, mayWait);
+      if (refused != null) return CompletableFuture.failedFuture(refused);
       long seq = nextSeq++;
       byte[] message = emitLine(seq, type, body);
-      Emit emit = new Emit(seq, message, future);
+      Emit emit = new Emit(seq, message, future, called + timeoutNanos, true);
       pending++;
       pendingBytes += message.length;
       w = writer;
@@ -99,6 +106,72 @@ final class Outbox {
     if (here) w.sendHere();
     else if (w != null) w.flush();
     return future;
+  }
+
+  // Holding this: waits until the buffer has room for `bytes` more; returns null, or why not.
+  private IllegalStateException awaitRoom(int bytes, long called, boolean mayWait) {
+    while (!closed && pending > 0
+        && (pending >= capacity || pendingBytes + bytes > MAX_PENDING_BYTES)) {
+      if (!mayWait || DaemonThreads.isRacketThread()) {
+        return new IllegalStateException(full() + (mayWait ? "; an emit made on racket's own"
+            + " thread (" + Thread.currentThread().getName() + ", a handler or a future's callback)"
+            + " does not wait for room" : "; tryEmit does not wait for room")
+            + ": emit from another thread, or raise the buffer option (racket.buffer,"
+            + " RACKET_BUFFER, RacketOptions.builder().buffer(n))");
+      }
+      long left = called + timeoutNanos - System.nanoTime();
+      if (left <= 0) return timedOut(full());
+      roomWaiters++;
+      try {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new IllegalStateException("interrupted while waiting for room in the racket buffer: "
+            + full(), e);
+      } finally {
+        roomWaiters--;
+      }
+    }
+    return closed ? new IllegalStateException("the racket emitter for " + relayUrl + " is closed")
+        : null;
+  }
+
+  // Holding this.
+  private String full() {
+    return "the racket buffer is full: " + pending + " emits (" + (pendingBytes >> 20) + " MiB)"
+        + " are waiting for the relay at " + relayUrl + " to accept them";
+  }
+
+  private IllegalStateException timedOut(String what) {
+    return new IllegalStateException("no racket relay took this emit within the emit-timeout of "
+        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms: " + what + " (unreachable or slow);"
+        + " raise emit-timeout (racket.emit-timeout, RACKET_EMIT_TIMEOUT,"
+        + " RacketOptions.builder().emitTimeout(d)) or check that a relay runs there");
+  }
+
+  /**
+   * While no relay is connected, fails the emits never sent whose emit-timeout has passed; called
+   * every second. Connected, nothing expires: the relay is taking them.
+   */
+  void expire() {
+    List<Emit> expired = new ArrayList<>();
+    synchronized (this) {
+      if (writer != null || closed || waiting.isEmpty()) return;
+      long now = System.nanoTime();
+      for (Iterator<Emit> it = waiting.iterator(); it.hasNext(); ) {
+        Emit e = it.next();
+        if (e.expires && now - e.deadline >= 0) {
+          it.remove();
+          expired.add(e);
+          pending--;
+          pendingBytes -= e.message.length;
+        }
+      }
+      if (!expired.isEmpty()) notifyAll();
+    }
+    for (Emit e : expired) {
+      e.future.completeExceptionally(timedOut("no connection to the relay at " + relayUrl));
+    }
   }
 
   /**
@@ -118,14 +191,14 @@ final class Outbox {
       // arrived. For yet another relay, `recent` below still holds them all.
       for (Iterator<Emit> it = inFlight.descendingIterator(); it.hasNext(); ) {
         Emit e = it.next();
-        if (e.future != null || !newRelay) waiting.addFirst(e);
+        if (e.future != null || !newRelay) waiting.addFirst(e.sent());
       }
       inFlight.clear();
       inFlightBytes = 0;
       if (newRelay) {
         recent.dropBefore(System.currentTimeMillis() - RECENT_MILLIS);
         for (int i = recent.size() - 1; i >= 0; i--) {
-          waiting.addFirst(new Emit(recent.key(i), recent.line(i), null));
+          waiting.addFirst(new Emit(recent.key(i), recent.line(i), null, 0, false));
         }
       }
       writer = w;
@@ -231,7 +304,7 @@ final class Outbox {
     if (e != null && e.future != null) {
       pending--;
       pendingBytes -= e.message.length;
-      if (pending == 0) notifyAll();
+      if (pending == 0 || roomWaiters > 0) notifyAll();
     }
     return e;
   }

@@ -28,9 +28,10 @@ final class RelayConnection implements RacketConnection {
 
   RelayConnection(RacketOptions options) {
     this.options = options;
-    this.outbox = new Outbox(options.buffer(), options.url().toString());
+    this.outbox = new Outbox(options.buffer(), options.emitTimeout().toNanos(),
+        options.url().toString());
     Connector[] ref = new Connector[1];
-    this.inbox = new Inbox(options.queue(), () -> {
+    this.inbox = new Inbox(options.queue(), options.queueBytes(), () -> {
       if (ref[0] != null) ref[0].typesChanged();
     });
     this.connector = ref[0] = new Connector(options, UUID.randomUUID().toString(), outbox, inbox);
@@ -42,6 +43,15 @@ final class RelayConnection implements RacketConnection {
 
   @Override
   public CompletableFuture<Long> emit(String type, Object body) {
+    return emit(type, body, true);
+  }
+
+  @Override
+  public CompletableFuture<Long> tryEmit(String type, Object body) {
+    return emit(type, body, false);
+  }
+
+  private CompletableFuture<Long> emit(String type, Object body, boolean mayWait) {
     if (type != null) TypeFilter.checkType(type);
     if (closed) {
       return CompletableFuture.failedFuture(
@@ -59,7 +69,7 @@ final class RelayConnection implements RacketConnection {
           + json.length + " bytes; the relay at " + options.url()
           + " accepts at most " + limit + " (its max-event-size)"));
     }
-    return outbox.add(type, json);
+    return outbox.add(type, json, mayWait);
   }
 
   @Override

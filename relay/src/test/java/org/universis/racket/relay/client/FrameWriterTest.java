@@ -27,14 +27,14 @@ class FrameWriterTest {
         writer.send("{\"op\":\"hello\",\"origin\":{\"id\":\"w\",\"pid\":1},\"types\":null}");
         assertEquals(1, senderTasks.size(), "a plain send goes by the sender");
         senderTasks.remove(0).run();
-        Outbox outbox = new Outbox(10_000, "the test relay");
+        Outbox outbox = new Outbox(10_000, java.util.concurrent.TimeUnit.SECONDS.toNanos(10), "the test relay");
         outbox.attach(writer, false, 0);
         byte[] body = ("{\"pad\":\"" + "x".repeat(200) + "\"}").getBytes(StandardCharsets.UTF_8);
         int line = Outbox.emitLine(1, "t", body).length;
         // Nothing reads the acks: every emit stays in flight.
         int here = 0;
         while (senderTasks.isEmpty()) {
-          outbox.add("t", body);
+          outbox.add("t", body, true);
           if (senderTasks.isEmpty()) here++;
         }
         assertTrue(here >= Outbox.HERE_BYTES / (line + 1) && here <= Outbox.HERE_BYTES / line,

@@ -27,11 +27,26 @@ class LocalSubscriptionTest {
   private boolean othersWaiting;
 
   private LocalSubscription subscription(int capacity, Consumer<ProcessEvent> also) {
+    return subscription(capacity, new QueueRoom(64L << 20), also);
+  }
+
+  private LocalSubscription subscription(int capacity, QueueRoom room, Consumer<ProcessEvent> also) {
     return new LocalSubscription(">", TypeFilter.ALL, e -> {
       seen.add(e.isResync() ? "resync " + notice(e) : "e" + e.id());
       also.accept(e);
-    }, capacity, tasks::add, () -> othersWaiting, s -> { });
+    }, capacity, room, tasks::add, () -> othersWaiting, s -> { });
   }
+
+  /** A reader that never goes away. */
+  static final Inbox.Reader READER = new Inbox.Reader() {
+    @Override
+    public boolean gone() {
+      return false;
+    }
+
+    @Override
+    public void waiting() {}
+  };
 
   private static String notice(ProcessEvent e) {
     Map<?, ?> body = e.body(Map.class);
@@ -50,6 +65,7 @@ class LocalSubscriptionTest {
   }
 
   private void message(LocalSubscription s, long... ids) {
+    s.begin();
     for (long id : ids) s.offer(event(id));
     s.wake(false);
   }
@@ -70,45 +86,70 @@ class LocalSubscriptionTest {
   }
 
   @Test
-  void pastTheBoundEventsAreDroppedAndOneNoticeTakesTheirPlaceWhenTheQueueIsDrained() {
+  void aFullQueueTakesNoMoreUntilTheHandlerMakesRoom() {
     LocalSubscription s = subscription(3, e -> { });
-    message(s, 1, 2, 3, 4, 5);
-    message(s, 6); // still full: the run of drops goes on
+    message(s, 1, 2, 3);
+    s.begin();
+    assertFalse(s.fits(event(4), 1), "full: the reader must wait");
+    s.wake(false);
     runTasks();
-    message(s, 7, 8);
-    runTasks();
-    assertEquals(List.of("e1", "e2", "e3", "resync 3:4-6", "e7", "e8"), seen);
+    s.begin();
+    assertTrue(s.fits(event(4), 1), "handled: room again");
   }
 
   @Test
-  void aNoticeComesBeforeTheFirstEventAcceptedAfterTheDrops() {
-    // The queue overflows; while the handler works through it, room appears and the reader brings
-    // a message: the drops not yet reported must be reported before that message's event.
-    LocalSubscription[] s = new LocalSubscription[1];
-    s[0] = subscription(100, e -> {
-      if (e.id() == 40) message(s[0], 102);
-    });
-    long[] ids = new long[101];
-    for (int i = 0; i < ids.length; i++) ids[i] = i + 1;
-    message(s[0], ids);
-    runTasks();
-    assertEquals(102, seen.size());
-    assertEquals(List.of("e99", "e100", "resync 1:101-101", "e102"), seen.subList(98, 102));
+  void aMessageOfManyEventsIntoAnEmptyQueueTakesOnlyItsCapacity() {
+    LocalSubscription s = subscription(3, e -> { });
+    s.begin();
+    int taken = 0;
+    for (long id = 1; id <= 10 && s.fits(event(id), 1); id++) {
+      s.offer(event(id));
+      taken++;
+    }
+    assertEquals(3, taken);
   }
 
   @Test
-  void eventsTheHandlerHasTakenButNotHandledStillCountAgainstTheBound() {
-    // The handler takes events from the queue a chunk at a time; until it has handled them they
-    // must still take room, or a stuck handler would hold its queue's size and a chunk more.
+  void eventsTheHandlerHasTakenButNotHandledStillTakeRoom() {
+    // The handler takes events a chunk at a time; until it has handled them they must still take
+    // room, or a stuck handler would hold its queue's size and a chunk more.
+    boolean[] fitWhileHandling = {true};
     LocalSubscription[] s = new LocalSubscription[1];
-    s[0] = subscription(5, e -> {
-      if (e.id() == 1) message(s[0], 6, 7);
+    s[0] = subscription(3, e -> {
+      if (e.id() == 1) {
+        s[0].begin();
+        fitWhileHandling[0] = s[0].fits(event(4), 1);
+        s[0].wake(false);
+      }
     });
-    message(s[0], 1, 2, 3, 4, 5);
+    message(s[0], 1, 2, 3);
     runTasks();
-    message(s[0], 8);
+    assertFalse(fitWhileHandling[0]);
+    assertEquals(List.of("e1", "e2", "e3"), seen);
+  }
+
+  @Test
+  void theEmittersByteBoundIsSharedByItsSubscriptions() {
+    long cost = QueueRoom.cost(event(1));
+    QueueRoom room = new QueueRoom(3 * cost);
+    LocalSubscription a = subscription(100, room, e -> { });
+    LocalSubscription b = subscription(100, room, e -> { });
+    message(a, 1, 2);
+    b.begin();
+    assertFalse(b.fits(event(3), 1), "b has an empty queue, but a holds the emitter's bytes");
+    b.wake(false);
     runTasks();
-    assertEquals(List.of("e1", "e2", "e3", "e4", "e5", "resync 2:6-7", "e8"), seen);
+    assertEquals(0, room.queued(), "handled events give their bytes back");
+    b.begin();
+    assertTrue(b.fits(event(3), 1));
+  }
+
+  @Test
+  void anEventLargerThanTheWholeByteBoundStillGoesThroughAnEmptyQueue() {
+    QueueRoom room = new QueueRoom(1024);
+    LocalSubscription s = subscription(100, room, e -> { });
+    s.begin();
+    assertTrue(s.fits(event(1, 4096), 1));
   }
 
   @Test
@@ -127,38 +168,6 @@ class LocalSubscriptionTest {
     message(s, 6);
     runTasks();
     assertEquals("e6", seen.get(5), "the bound was given back: later events still come");
-  }
-
-  @Test
-  void aNoticeDueTakesRoomLikeAnEventSoTheBoundHoldsWithIt() {
-    // Capacity 5: e1 in the handler's hands, e2-e5 queued, e6 dropped. While the handler holds
-    // e2-e5 there is room for one: e7 and then e8 cannot go in with the notice due before them.
-    LocalSubscription[] s = new LocalSubscription[1];
-    s[0] = subscription(5, e -> {
-      if (e.id() == 1) {
-        message(s[0], 2, 3, 4, 5);
-        message(s[0], 6);
-      }
-      if (e.id() == 2) message(s[0], 7);
-      if (e.id() == 3) message(s[0], 8);
-    });
-    message(s[0], 1);
-    runTasks();
-    message(s[0], 9);
-    runTasks();
-    assertEquals(List.of("e1", "e2", "e3", "e4", "e5", "resync 3:6-8", "e9"), seen);
-  }
-
-  @Test
-  void theByteBoundDropsToo() {
-    LocalSubscription s = subscription(1_000, e -> { });
-    int size = event(1, 1 << 20).size();
-    long fit = LocalSubscription.MAX_QUEUED_BYTES / size;
-    for (int id = 1; id <= fit + 2; id++) s.offer(event(id, 1 << 20));
-    s.wake(false);
-    runTasks();
-    assertEquals("resync 2:" + (fit + 1) + "-" + (fit + 2), seen.get(seen.size() - 1));
-    assertEquals(fit + 1, seen.size());
   }
 
   @Test
@@ -186,11 +195,13 @@ class LocalSubscriptionTest {
   @Test
   void aFewEventsForAnIdleSubscriptionAreTheReadersToDeliver() {
     LocalSubscription s = subscription(100, e -> { });
+    s.begin();
     for (long id = 1; id <= LocalSubscription.HERE_MAX; id++) s.offer(event(id));
     assertTrue(s.wake(true), "the reader may deliver them");
     assertEquals(0, tasks.size(), "no task for the pool");
     s.runHere();
     assertEquals(LocalSubscription.HERE_MAX, seen.size());
+    s.begin();
     s.offer(event(100));
     assertTrue(s.wake(true), "its turn is over: the next message is the reader's too");
   }
@@ -198,12 +209,15 @@ class LocalSubscriptionTest {
   @Test
   void moreEventsOrABusySubscriptionGoToThePool() {
     LocalSubscription s = subscription(100, e -> { });
+    s.begin();
     for (long id = 1; id <= LocalSubscription.HERE_MAX + 1; id++) s.offer(event(id));
     assertFalse(s.wake(true), "too many for the reader");
     assertEquals(1, tasks.size());
+    s.begin();
     s.offer(event(20));
     assertFalse(s.wake(true), "a turn is scheduled on the pool: the events wait for it");
     assertEquals(1, tasks.size());
+    s.begin();
     s.offer(event(21));
     assertFalse(s.wake(false), "the reader said no");
     runTasks();
@@ -221,6 +235,7 @@ class LocalSubscriptionTest {
     busyNanos[0] = 2 * LocalSubscription.SLOW_HERE_NANOS;
     assertTrue(here(s, 3), "slow again");
     assertTrue(here(s, 4), "and again: this turn is the second slow one in a row");
+    s.begin();
     s.offer(event(5));
     assertFalse(s.wake(true), "the handler is slow: its turns go to the pool");
     runTasks();
@@ -229,6 +244,7 @@ class LocalSubscriptionTest {
 
   // One message of one event, delivered by the reader if it may; returns whether it did.
   private boolean here(LocalSubscription s, long id) {
+    s.begin();
     s.offer(event(id));
     if (!s.wake(true)) return false;
     s.runHere();

@@ -1,6 +1,7 @@
 package org.universis.racket.relay.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,6 +24,7 @@ import org.universis.racket.RacketOptions;
 import org.universis.racket.relay.server.Await;
 import org.universis.racket.relay.server.Relay;
 import org.universis.racket.relay.server.RelayConfig;
+import org.universis.racket.relay.server.RelayProcess;
 
 /** The client against a real relay in this JVM, on a free port. */
 class RelayClientTest {
@@ -283,25 +285,97 @@ class RelayClientTest {
   }
 
   @Test
-  void aFullSubscriptionQueueDropsAndSaysSoWithAResyncNotice() throws Exception {
-    ProcessEventEmitter e = emitter(RacketOptions.builder()
+  void aFullSubscriptionQueueHoldsTheConnectionsReaderAndNothingIsLost() throws Exception {
+    // The queue holds 5 events; the handler takes 20 ms each (its work), the publisher emits 50
+    // at once. The reader waits for room instead of dropping: TCP holds the rest at the relay.
+    ProcessEventEmitter subscriber = emitter(RacketOptions.builder()
         .url("http://127.0.0.1:" + relay.port()).mode(RacketOptions.Mode.CLIENT).queue(5));
-    CountDownLatch release = new CountDownLatch(1);
     List<ProcessEvent> got = new CopyOnWriteArrayList<>();
-    e.subscribe("tick", ev -> {
-      await(release);
+    subscriber.subscribe("tick", ev -> {
+      try {
+        Thread.sleep(20); // the handler's work
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       got.add(ev);
     });
-    List<Long> ids = new ArrayList<>();
-    for (int n = 0; n < 50; n++) ids.add(e.emit("tick", Map.of("n", n)).get(30, TimeUnit.SECONDS));
+    subscriber.emit("ready", 1).get(30, TimeUnit.SECONDS); // the subscription is at the relay
+    ProcessEventEmitter publisher = emitter();
+    List<CompletableFuture<Long>> acks = new ArrayList<>();
+    for (int n = 0; n < 50; n++) acks.add(publisher.emit("tick", Map.of("n", n)));
+    CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    Await.until(() -> got.size() >= 50, 60, got::toString);
+    for (int n = 0; n < 50; n++) {
+      assertEquals(n, got.get(n).body(Map.class).get("n"), got::toString);
+    }
+    assertEquals(50, got.size(), "no resync notice: " + got);
+  }
+
+  @Test
+  void closeDoesNotHangOnAReaderWaitingForRoom() throws Exception {
+    ProcessEventEmitter subscriber = emitter(RacketOptions.builder()
+        .url("http://127.0.0.1:" + relay.port()).mode(RacketOptions.Mode.CLIENT).queue(2));
+    CountDownLatch release = new CountDownLatch(1);
+    // A slow handler (a second per event until released), not a stuck one: it is not cut loose.
+    subscriber.subscribe("tick", ev -> {
+      try {
+        release.await(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    subscriber.emit("ready", 1).get(30, TimeUnit.SECONDS);
+    ProcessEventEmitter publisher = emitter();
+    for (int n = 0; n < 100; n++) publisher.emit("tick", n);
+    Await.until(RelayClientTest::aReaderWaitsForRoom, 30, () -> "no reader waits for room");
+    CompletableFuture.runAsync(subscriber::close).get(30, TimeUnit.SECONDS);
     release.countDown();
-    Await.until(() -> got.stream().anyMatch(ProcessEvent::isResync), 30, got::toString);
-    ProcessEvent notice = got.stream().filter(ProcessEvent::isResync).findFirst().orElseThrow();
-    Map<?, ?> body = notice.body(Map.class);
-    assertEquals("overflow", body.get("reason"));
-    long dropped = ((Number) body.get("dropped")).longValue();
-    Await.until(() -> got.size() == 50 - dropped + 1, 30, got::toString);
-    assertTrue(dropped > 0 && dropped < 50, body::toString);
+    Await.until(() -> !aReaderWaitsForRoom(), 30, () -> "a reader still waits for room");
+  }
+
+  // Whether a thread waits in QueueRoom.await.
+  private static boolean aReaderWaitsForRoom() {
+    return Thread.getAllStackTraces().values().stream().anyMatch(stack ->
+        java.util.Arrays.stream(stack).anyMatch(f -> f.getClassName().endsWith("QueueRoom")
+            && f.getMethodName().equals("await")));
+  }
+
+  @Test
+  void aHandlerThatWaitsForTheAckOfItsOwnEmitWhileItsQueueIsFullDoesNotHoldTheConnectionForGood()
+      throws Exception {
+    // The ack comes behind events the reader cannot queue until the handler returns: the
+    // handler is cut loose after a while, the ack arrives, and the events it missed are counted.
+    ProcessEventEmitter e = emitter(RacketOptions.builder()
+        .url("http://127.0.0.1:" + relay.port()).mode(RacketOptions.Mode.CLIENT).queue(2));
+    List<ProcessEvent> got = new CopyOnWriteArrayList<>();
+    List<Long> echoed = new CopyOnWriteArrayList<>();
+    e.subscribe("in", ev -> {
+      got.add(ev);
+      if (ev.isResync()) return;
+      try {
+        echoed.add(e.emit("out", ev.body()).get(60, TimeUnit.SECONDS));
+      } catch (Exception failed) {
+        throw new IllegalStateException(failed);
+      }
+    });
+    e.emit("ready", 1).get(30, TimeUnit.SECONDS);
+    ProcessEventEmitter publisher = emitter();
+    for (int n = 0; n < 200; n++) publisher.emit("in", Map.of("n", n));
+    Await.until(() -> handledOrCounted(got) == 200, 90, got::toString);
+    assertEquals(got.size() - resyncs(got), echoed.size(), "every handled event's emit was acked");
+  }
+
+  private static long resyncs(List<ProcessEvent> got) {
+    return got.stream().filter(ProcessEvent::isResync).count();
+  }
+
+  // Events handled, plus those a resync notice says were dropped.
+  private static long handledOrCounted(List<ProcessEvent> got) {
+    long n = 0;
+    for (ProcessEvent ev : got) {
+      n += ev.isResync() ? ((Number) ev.body(Map.class).get("dropped")).longValue() : 1;
+    }
+    return n;
   }
 
   @Test
@@ -450,14 +524,74 @@ class RelayClientTest {
   }
 
   @Test
-  void pastTheBufferAnEmitFailsNamingTheBufferOption() {
+  void pastTheBufferTryEmitFailsAtOnceNamingTheBufferOption() {
     ProcessEventEmitter e = emitter(RacketOptions.builder()
         .url("http://127.0.0.1:" + freePortAfterClosing()).mode(RacketOptions.Mode.CLIENT).buffer(3));
-    for (int n = 0; n < 3; n++) e.emit("held", Map.of("n", n));
-    ExecutionException full = assertThrows(ExecutionException.class,
-        () -> e.emit("held", Map.of("n", 3)).get(5, TimeUnit.SECONDS));
+    for (int n = 0; n < 3; n++) e.tryEmit("held", Map.of("n", n));
+    CompletableFuture<Long> refused = e.tryEmit("held", Map.of("n", 3));
+    assertTrue(refused.isCompletedExceptionally(), "tryEmit never waits");
+    ExecutionException full = assertThrows(ExecutionException.class, refused::get);
     assertInstanceOf(IllegalStateException.class, full.getCause());
     assertTrue(full.getCause().getMessage().contains("buffer"), full.getCause().getMessage());
+  }
+
+  @Test
+  void anEmitOnAHandlerThreadNeverWaitsForRoom() throws Exception {
+    // A handler's emit into a full buffer fails at once instead of waiting: the acks that would
+    // make room may have to come through the very reader that waits for this handler.
+    ProcessEventEmitter full = emitter(RacketOptions.builder()
+        .url("http://127.0.0.1:" + RelayProcess.freePort()).mode(RacketOptions.Mode.CLIENT)
+        .buffer(1).emitTimeout(java.time.Duration.ofSeconds(60)));
+    full.emit("held", 1);
+    ProcessEventEmitter e = emitter();
+    CompletableFuture<CompletableFuture<Long>> fromHandler = new CompletableFuture<>();
+    e.subscribe("go", ev -> fromHandler.complete(full.emit("held", 2)));
+    e.emit("go", 1).get(30, TimeUnit.SECONDS);
+    CompletableFuture<Long> refused = fromHandler.get(30, TimeUnit.SECONDS);
+    assertTrue(refused.isCompletedExceptionally(), "the handler's emit did not wait");
+    ExecutionException why = assertThrows(ExecutionException.class, refused::get);
+    assertTrue(why.getCause().getMessage().contains("racket's own thread"), why.getCause().getMessage());
+  }
+
+  @Test
+  void withNoRelayForLongerThanTheEmitTimeoutAnEmitFailsNamingIt() {
+    ProcessEventEmitter e = emitter(RacketOptions.builder()
+        .url("http://127.0.0.1:" + freePortAfterClosing()).mode(RacketOptions.Mode.CLIENT)
+        .buffer(2).emitTimeout(java.time.Duration.ofSeconds(1)));
+    // Held in the buffer, then failed once its emit-timeout passed with no relay to take it.
+    ExecutionException held = assertThrows(ExecutionException.class,
+        () -> e.emit("held", 1).get(30, TimeUnit.SECONDS));
+    assertTrue(held.getCause().getMessage().contains("emit-timeout"), held.getCause().getMessage());
+    // With the buffer full, emit waits for room up to the emit-timeout, then fails the same way.
+    e.emit("held", 2);
+    e.emit("held", 3);
+    ExecutionException full = assertThrows(ExecutionException.class,
+        () -> e.emit("held", 4).get(30, TimeUnit.SECONDS));
+    assertTrue(full.getCause().getMessage().contains("emit-timeout"), full.getCause().getMessage());
+  }
+
+  @Test
+  void anEmitWaitingForRoomSucceedsWhenARelayComesUpWithinTheEmitTimeout() throws Exception {
+    int port = freePortAfterClosing();
+    ProcessEventEmitter e = emitter(RacketOptions.builder().url("http://127.0.0.1:" + port)
+        .mode(RacketOptions.Mode.CLIENT).buffer(2).emitTimeout(java.time.Duration.ofSeconds(60)));
+    List<CompletableFuture<Long>> acks = new CopyOnWriteArrayList<>();
+    acks.add(e.emit("held", 1));
+    acks.add(e.emit("held", 2));
+    CompletableFuture<Void> third = CompletableFuture.runAsync(() -> acks.add(e.emit("held", 3)));
+    Await.until(() -> waitsForRoom(), 30, () -> "no emit waits for room in the buffer");
+    assertFalse(third.isDone(), "the buffer is full: emit waits");
+    relay = Relay.start(RelayConfig.builder().port(port).daemonThreads(true).build());
+    third.get(60, TimeUnit.SECONDS);
+    for (CompletableFuture<Long> ack : acks) ack.get(60, TimeUnit.SECONDS);
+    assertEquals(3, acks.size());
+  }
+
+  // Whether a thread waits in Outbox.add for room.
+  private static boolean waitsForRoom() {
+    return Thread.getAllStackTraces().values().stream().anyMatch(stack ->
+        java.util.Arrays.stream(stack).anyMatch(f -> f.getClassName().endsWith("Outbox")
+            && f.getMethodName().equals("add")));
   }
 
   @Test

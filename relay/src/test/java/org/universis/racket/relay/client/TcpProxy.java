@@ -87,7 +87,15 @@ final class TcpProxy implements AutoCloseable {
       while (true) {
         Socket client = s.accept();
         accepted.incrementAndGet();
-        Socket relay = new Socket("127.0.0.1", target);
+        Socket relay;
+        try {
+          relay = new Socket("127.0.0.1", target);
+        } catch (IOException relayDown) {
+          // Between two relays: close this client as the missing relay would, and accept the
+          // next (leaving the loop kept the port bound with nobody serving it).
+          client.close();
+          continue;
+        }
         sockets.add(client);
         sockets.add(relay);
         boolean lose = loseAfterHello;
