@@ -19,7 +19,7 @@ public final class EventBatchReader {
   /** The type of an event that names none. */
   public static final String DEFAULT_TYPE = "message";
 
-  private static final JsonFactory JSON = new JsonFactory();
+  private static final JsonFactory JSON = JsonLimits.factory();
 
   private EventBatchReader() {}
 
@@ -51,8 +51,7 @@ public final class EventBatchReader {
       }
       return events;
     } catch (JsonProcessingException e) {
-      throw new MalformedEventException("malformed JSON: " + e.getOriginalMessage()
-          + " at byte " + e.getLocation().getByteOffset());
+      throw new MalformedEventException(JsonLimits.describe(e));
     } catch (IOException e) {
       throw new MalformedEventException("unreadable JSON: " + e.getMessage());
     }

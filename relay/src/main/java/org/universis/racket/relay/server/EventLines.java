@@ -121,6 +121,11 @@ final class EventLines {
     } catch (LineTooLong e) {
       stop(413, "line " + line + " is over " + maxLine + " bytes, the limit for one event (max-event-size)");
       return false;
+    } catch (RuntimeException e) { // from a read listener it would reach no one: answer, close
+      answered = true;
+      channel.suspendReads();
+      EventsPost.internalError(exchange, responses, e);
+      return false;
     }
     publish();
     if (end) {

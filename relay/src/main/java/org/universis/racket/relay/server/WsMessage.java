@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.universis.racket.Origin;
 import org.universis.racket.relay.codec.EventBatchReader;
+import org.universis.racket.relay.codec.JsonLimits;
 import org.universis.racket.relay.codec.JsonScan;
 import org.universis.racket.relay.codec.JsonSlice;
 import org.universis.racket.relay.codec.MalformedEventException;
@@ -38,7 +39,7 @@ record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, i
     return bodyTo - bodyFrom;
   }
 
-  private static final JsonFactory JSON = new JsonFactory();
+  private static final JsonFactory JSON = JsonLimits.factory();
 
   /**
    * Reads the messages in bytes {@code from} to {@code to} of {@code frame}; their bodies stay in
@@ -104,7 +105,7 @@ record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, i
         out.add(parseObject(p, frame));
       }
     } catch (JsonProcessingException e) {
-      throw new MalformedEventException("malformed JSON: " + e.getOriginalMessage());
+      throw new MalformedEventException(JsonLimits.describe(e));
     } catch (IOException e) {
       throw new MalformedEventException("unreadable JSON: " + e.getMessage());
     }
