@@ -1,6 +1,5 @@
 package org.universis.racket.relay.client;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -9,8 +8,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.universis.racket.Origin;
+import org.universis.racket.relay.codec.JsonLimits;
 import org.universis.racket.relay.codec.JsonScan;
 import org.universis.racket.relay.codec.JsonSlice;
+import org.universis.racket.relay.codec.MalformedEventException;
 
 /**
  * Reads what the relay sends, one NDJSON line of UTF-8 at a time. An event's header fields are
@@ -29,7 +30,6 @@ import org.universis.racket.relay.codec.JsonSlice;
  */
 final class WireReader {
 
-  private static final JsonFactory JSON = ClientJson.MAPPER.getFactory();
   private static final byte[] ACK = ascii("{\"op\":\"ack\",\"seq\":");
   private static final byte[] ACK_ID = ascii(",\"id\":");
   private static final byte[] ACK_COUNT = ascii(",\"count\":");
@@ -80,7 +80,7 @@ final class WireReader {
     if (readAck(text, from, to, sink) || readRelayEvent(text, from, to, sink)) return;
     ReceivedEvent event = null;
     RelayMessage message = null;
-    try (JsonParser p = JSON.createParser(text, from, to - from)) {
+    try (JsonParser p = JsonLimits.parser(text, from, to)) {
       JsonToken first = p.nextToken();
       if (first == null) return; // a blank line
       if (first != JsonToken.START_OBJECT) throw new MalformedLine("not a JSON object", to - from);
@@ -96,6 +96,8 @@ final class WireReader {
       JsonLocation at = e.getLocation(); // Jackson's own message may quote the line
       throw new MalformedLine("not valid JSON (" + e.getClass().getSimpleName()
           + (at == null ? "" : " at byte " + at.getByteOffset()) + ")", to - from);
+    } catch (MalformedEventException e) {
+      throw new MalformedLine(e.getMessage(), to - from); // never a piece of the line
     } catch (IOException e) {
       throw new MalformedLine("unreadable (" + e.getClass().getSimpleName() + ")", to - from);
     }
@@ -249,11 +251,11 @@ final class WireReader {
   // Null when Jackson must read the line: the origin is not one as the relay writes it.
   private Origin newOrigin(byte[] t, int from, int to) {
     Origin origin;
-    try (JsonParser p = JSON.createParser(t, from, to - from)) {
+    try (JsonParser p = JsonLimits.parser(t, from, to)) {
       p.nextToken();
       origin = readOrigin(p, to - from);
       if (p.nextToken() != null) return null;
-    } catch (IOException e) {
+    } catch (IOException | MalformedEventException e) {
       return null;
     }
     int slot = nextOriginSlot++ & (ORIGIN_CACHE - 1);

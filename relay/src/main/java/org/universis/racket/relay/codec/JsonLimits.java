@@ -2,9 +2,11 @@ package org.universis.racket.relay.codec;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import java.io.IOException;
 
 /**
  * The limits on the JSON the relay reads and the client reads back (PROTOCOL.md, "Parse limits"),
@@ -29,9 +31,26 @@ public final class JsonLimits {
 
   private JsonLimits() {}
 
+  private static final JsonFactory JSON = factory();
+
   /** A factory whose parsers enforce these limits. */
   public static JsonFactory factory() {
     return JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build();
+  }
+
+  /**
+   * A parser of the UTF-8 JSON in {@code b[from, to)}, under these limits; its byte offsets count
+   * from {@code from}.
+   *
+   * @throws MalformedEventException when the bytes are not UTF-8, or when a NUL among the first four
+   *     would make Jackson take them for UTF-16 or UTF-32 (its offsets then count characters)
+   */
+  public static JsonParser parser(byte[] b, int from, int to) throws IOException {
+    for (int i = from; i < Math.min(to, from + 4); i++) {
+      if (b[i] == 0) throw new MalformedEventException("malformed JSON: a NUL byte at byte " + (i - from));
+    }
+    if (!JsonSlice.isUtf8(b, from, to)) throw new MalformedEventException("the JSON is not UTF-8");
+    return JSON.createParser(b, from, to - from);
   }
 
   /**

@@ -1,6 +1,5 @@
 package org.universis.racket.relay.server;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -38,8 +37,6 @@ record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, i
   int bodyLength() {
     return bodyTo - bodyFrom;
   }
-
-  private static final JsonFactory JSON = JsonLimits.factory();
 
   /**
    * Reads the messages in bytes {@code from} to {@code to} of {@code frame}; their bodies stay in
@@ -98,7 +95,7 @@ record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, i
   /** Reads a frame with Jackson alone: any field order and spacing. */
   static List<WsMessage> parseWithJackson(byte[] frame) {
     List<WsMessage> out = new ArrayList<>();
-    try (JsonParser p = JSON.createParser(frame)) {
+    try (JsonParser p = JsonLimits.parser(frame, 0, frame.length)) {
       JsonToken t;
       while ((t = p.nextToken()) != null) {
         if (t != JsonToken.START_OBJECT) throw new MalformedEventException("each message must be a JSON object");

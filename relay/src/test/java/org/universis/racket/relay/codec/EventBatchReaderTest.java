@@ -120,6 +120,16 @@ class EventBatchReaderTest {
   }
 
   @Test
+  void bytesJacksonWouldTakeForUtf16AreRefusedNotSlicedAtCharacterOffsets() {
+    // Found by EventBatchReaderFuzzTest: a NUL among the first four bytes made Jackson read
+    // UTF-16, whose offsets count characters, and slicing failed with an index of -1.
+    assertMessage("NUL byte at byte 0", "\u00002");
+    assertMessage("NUL byte at byte 1", "2\u0000");
+    assertThrows(MalformedEventException.class,
+        () -> EventBatchReader.read(new byte[] {(byte) 0xFE, (byte) 0xFF, '{', '}'}, null));
+  }
+
+  @Test
   void truncatedInputAndWrongTypesAreRefused() {
     assertMessage("malformed JSON", "[{\"type\":\"a\"},{\"type\":");
     assertMessage("malformed JSON", "{\"type\":\"a\",\"b\":\"unterminated");
