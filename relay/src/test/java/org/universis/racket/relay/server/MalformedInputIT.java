@@ -122,7 +122,7 @@ class MalformedInputIT {
       s.setSoTimeout(ANSWER_MILLIS);
       OutputStream out = s.getOutputStream();
       long start = System.nanoTime();
-      out.write(("POST /events HTTP/1.1\r\nHost: r\r\nContent-Type: application/json\r\nContent-Length: "
+      out.write(("POST /events HTTP/1.1\r\nHost: 127.0.0.1:" + relay.port + "\r\nContent-Type: application/json\r\nContent-Length: "
           + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
       out.write(bytes);
       out.flush();

@@ -41,12 +41,8 @@ final class RawWebSocket implements AutoCloseable {
 
   /** Connects and upgrades; reads time out after 5 s. */
   RawWebSocket(int port) throws IOException {
-    this(port, 5_000);
-  }
-
-  RawWebSocket(int port, int readTimeoutMillis) throws IOException {
     socket = new Socket("127.0.0.1", port);
-    socket.setSoTimeout(readTimeoutMillis);
+    socket.setSoTimeout(5_000);
     out = socket.getOutputStream();
     in = socket.getInputStream();
     byte[] key = new byte[16];
@@ -62,6 +58,11 @@ final class RawWebSocket implements AutoCloseable {
       head.append((char) b);
     }
     if (!head.toString().startsWith("HTTP/1.1 101")) throw new IOException("no upgrade: " + head);
+  }
+
+  /** How long a read waits for the relay from now on. */
+  void readTimeout(int millis) throws IOException {
+    socket.setSoTimeout(millis);
   }
 
   /** Says hello as an emitter (no types) and reads the welcome. */
@@ -81,6 +82,11 @@ final class RawWebSocket implements AutoCloseable {
   void send(byte[] bytes) throws IOException {
     out.write(bytes);
     out.flush();
+  }
+
+  /** Sends nothing more: the relay reads the end of the stream after what was sent. */
+  void endOutput() throws IOException {
+    socket.shutdownOutput();
   }
 
   /** A client frame: the first byte as given, the payload masked with {@code mask}. */
