@@ -202,7 +202,8 @@ final class WireReader {
     return true;
   }
 
-  // A non-negative decimal of at most 18 digits (ids, times and seqs all are), or -1.
+  // A non-negative decimal of at most 18 digits (ids, times and seqs all are), or -1; as JSON,
+  // without leading zeros.
   private long digits(byte[] t, int to) {
     int start = pos;
     long value = 0;
@@ -210,7 +211,7 @@ final class WireReader {
       if (pos - start == 18) return -1;
       value = value * 10 + (t[pos++] - '0');
     }
-    return pos == start ? -1 : value;
+    return pos == start || t[start] == '0' && pos - start > 1 ? -1 : value;
   }
 
   // Where the JSON object starting at `at` ends (exclusive), minding strings; -1 if it does not.
