@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import java.io.IOException;
 import java.util.function.Supplier;
+import org.universis.racket.relay.codec.JsonLimits;
 
 /**
  * The one {@link ObjectMapper} every emitter and event of this class loader shares (it is
@@ -19,7 +20,7 @@ import java.util.function.Supplier;
  */
 final class ClientJson {
 
-  static final ObjectMapper MAPPER = new ObjectMapper()
+  static final ObjectMapper MAPPER = new ObjectMapper(JsonLimits.factory())
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
       .registerModule(new SimpleModule().addSerializer(String.class, new AsciiStrings()));

@@ -103,7 +103,7 @@ final class Link implements RelaySocket.Listener, WireReader.Sink, Inbox.Reader 
   }
 
   @Override
-  public void text(byte[] data, int length) {
+  public void text(byte[] data, int length) throws IOException {
     boolean whole = false; // with an Error on its way out, every turn goes to the pool
     LocalSubscription mine;
     try {
@@ -111,10 +111,11 @@ final class Link implements RelaySocket.Listener, WireReader.Sink, Inbox.Reader 
       whole = true;
     } catch (Inbox.ReaderGone e) {
       throw e; // the link is down: read no further
-    } catch (IOException e) {
-      // Never the line itself: it may carry an event body.
-      Log.warn("ignored a malformed message from the relay: " + e.getMessage());
-      whole = true;
+    } catch (WireReader.MalformedLine e) {
+      // A relay that sends what it never would is broken or not the relay: drop it and reconnect.
+      // The message says what, never the line itself: it may carry an event body.
+      Log.warn("dropping the connection to the relay: " + e.getMessage());
+      throw e;
     } catch (RuntimeException e) {
       Log.warn("racket failed to handle a message from the relay", e);
       whole = true;

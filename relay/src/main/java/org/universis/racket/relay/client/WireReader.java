@@ -1,13 +1,17 @@
 package org.universis.racket.relay.client;
 
-import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.universis.racket.Origin;
+import org.universis.racket.relay.codec.JsonLimits;
+import org.universis.racket.relay.codec.JsonScan;
 import org.universis.racket.relay.codec.JsonSlice;
+import org.universis.racket.relay.codec.MalformedEventException;
 
 /**
  * Reads what the relay sends, one NDJSON line of UTF-8 at a time. An event's header fields are
@@ -19,10 +23,13 @@ import org.universis.racket.relay.codec.JsonSlice;
  * parser's set-up and tokens cost more than the rest of receiving an event (profiled). Any other
  * line, or one that differs in the least, goes to Jackson's streaming parser, which accepts any
  * field order and spacing.
+ *
+ * <p>What is not UTF-8, not JSON, or not an event or message of the protocol, it refuses with a
+ * {@link MalformedLine}: the client drops a connection that sends one. Every event it hands on has
+ * a body that is one whole JSON value.
  */
 final class WireReader {
 
-  private static final JsonFactory JSON = ClientJson.MAPPER.getFactory();
   private static final byte[] ACK = ascii("{\"op\":\"ack\",\"seq\":");
   private static final byte[] ACK_ID = ascii(",\"id\":");
   private static final byte[] ACK_COUNT = ascii(",\"count\":");
@@ -48,8 +55,19 @@ final class WireReader {
     void message(RelayMessage message);
   }
 
+  /**
+   * A line the reader refuses. Its message says what is wrong and where, and never holds a byte of
+   * the line: it is logged, and the line may carry an event body.
+   */
+  static final class MalformedLine extends IOException {
+    MalformedLine(String what, int length) {
+      super("the relay sent a malformed line of " + length + " bytes: " + what);
+    }
+  }
+
   /** Splits a text message (UTF-8) into its lines and reads each one. */
-  void read(byte[] text, int length, Sink sink) throws IOException {
+  void read(byte[] text, int length, Sink sink) throws MalformedLine {
+    if (!JsonSlice.isUtf8(text, 0, length)) throw new MalformedLine("not UTF-8", length);
     int start = 0;
     while (start < length) {
       int end = JsonSlice.lineEnd(text, start, length);
@@ -58,23 +76,38 @@ final class WireReader {
     }
   }
 
-  private void readLine(byte[] text, int from, int to, Sink sink) throws IOException {
+  private void readLine(byte[] text, int from, int to, Sink sink) throws MalformedLine {
     if (readAck(text, from, to, sink) || readRelayEvent(text, from, to, sink)) return;
-    try (JsonParser p = JSON.createParser(text, from, to - from)) {
+    ReceivedEvent event = null;
+    RelayMessage message = null;
+    try (JsonParser p = JsonLimits.parser(text, from, to)) {
       JsonToken first = p.nextToken();
       if (first == null) return; // a blank line
-      if (first != JsonToken.START_OBJECT) throw new IOException("not a JSON object (" + (to - from) + " bytes)");
+      if (first != JsonToken.START_OBJECT) throw new MalformedLine("not a JSON object", to - from);
       if (p.nextToken() == JsonToken.FIELD_NAME && "op".equals(p.currentName())) {
-        sink.message(readMessage(p));
+        message = readMessage(p, to - from);
       } else {
-        sink.event(readEvent(p, text, from, to));
+        event = readEvent(p, text, from, to);
       }
+      if (p.nextToken() != null) throw new MalformedLine("content after the object", to - from);
+    } catch (MalformedLine e) {
+      throw e;
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation(); // Jackson's own message may quote the line
+      throw new MalformedLine("not valid JSON (" + e.getClass().getSimpleName()
+          + (at == null ? "" : " at byte " + at.getByteOffset()) + ")", to - from);
+    } catch (MalformedEventException e) {
+      throw new MalformedLine(e.getMessage(), to - from); // never a piece of the line
+    } catch (IOException e) {
+      throw new MalformedLine("unreadable (" + e.getClass().getSimpleName() + ")", to - from);
     }
+    if (message != null) sink.message(message);
+    else sink.event(event);
   }
 
   // The parser stands on the first field name. The envelope's fields come in a fixed order with
-  // body last (PROTOCOL.md), so the body runs from its first byte to the final '}'. The line is
-  // copied out of the message buffer, which the socket reuses.
+  // body last (PROTOCOL.md), so the body runs from its first byte to the final '}'; the parser
+  // ends on that '}'. The line is copied out of the message buffer, which the socket reuses.
   private ReceivedEvent readEvent(JsonParser p, byte[] text, int from, int to) throws IOException {
     long id = 0;
     long time = 0;
@@ -87,22 +120,25 @@ final class WireReader {
       String field = p.currentName();
       p.nextToken();
       switch (field) {
-        case "id" -> id = p.getLongValue();
-        case "type" -> type = p.getText();
-        case "time" -> time = p.getLongValue();
-        case "seq" -> seq = p.getLongValue();
-        case "origin" -> origin = readOrigin(p);
+        case "id" -> id = number(p, "id", to - from);
+        case "type" -> type = text(p, "type", to - from);
+        case "time" -> time = number(p, "time", to - from);
+        case "seq" -> seq = number(p, "seq", to - from);
+        case "origin" -> origin = readOrigin(p, to - from);
         case "body" -> {
           // Offsets count from the start of the parsed range, that is of the line.
           bodyStart = (int) p.currentTokenLocation().getByteOffset();
-          bodyEnd = lastBrace(text, from, to) - from;
+          p.skipChildren();
+          if (p.nextToken() != JsonToken.END_OBJECT) throw new MalformedLine("body is not last", to - from);
+          bodyEnd = (int) p.currentTokenLocation().getByteOffset();
           t = null;
         }
         default -> p.skipChildren();
       }
       if (t == null) break;
     }
-    if (id == 0 || type == null) throw new IOException("an event without id or type (" + (to - from) + " bytes)");
+    if (p.currentToken() != JsonToken.END_OBJECT) throw new MalformedLine("not an event", to - from);
+    if (id <= 0 || type == null) throw new MalformedLine("an event without id or type", to - from);
     if (origin == null) origin = new Origin("unknown", 0, null, null);
     return new ReceivedEvent(Arrays.copyOfRange(text, from, to), id, type, time, origin, seq,
         bodyStart, bodyEnd);
@@ -123,7 +159,7 @@ final class WireReader {
   }
 
   // {"id":1,"type":"a.b","time":2,"origin":{...},"seq":3,"body":...}
-  private boolean readRelayEvent(byte[] t, int from, int to, Sink sink) throws IOException {
+  private boolean readRelayEvent(byte[] t, int from, int to, Sink sink) throws MalformedLine {
     pos = from;
     if (!skip(t, to, EVENT_ID)) return false;
     long id = digits(t, to);
@@ -144,13 +180,16 @@ final class WireReader {
       int originEnd = objectEnd(t, originStart, to);
       if (originEnd < 0) return false;
       origin = newOrigin(t, originStart, originEnd);
+      if (origin == null) return false;
       pos = originEnd;
     }
     long seq;
     if (!skip(t, to, SEQ) || (seq = digits(t, to)) < 0 || !skip(t, to, BODY)) return false;
     int bodyStart = pos;
-    int bodyEnd = lastBrace(t, from, to);
-    if (bodyEnd <= bodyStart) return false;
+    // The body as the relay checked it, whole: a line cut short, or one that is not the relay's, is
+    // Jackson's to read and refuse.
+    int bodyEnd = to - 1;
+    if (t[bodyEnd] != '}' || JsonScan.valueEnd(t, bodyStart, bodyEnd) != bodyEnd) return false;
     sink.event(new ReceivedEvent(Arrays.copyOfRange(t, from, to), id, type, time, origin, seq,
         bodyStart - from, bodyEnd - from));
     return true;
@@ -163,7 +202,8 @@ final class WireReader {
     return true;
   }
 
-  // A non-negative decimal of at most 18 digits (ids, times and seqs all are), or -1.
+  // A non-negative decimal of at most 18 digits (ids, times and seqs all are), or -1; as JSON,
+  // without leading zeros.
   private long digits(byte[] t, int to) {
     int start = pos;
     long value = 0;
@@ -171,7 +211,7 @@ final class WireReader {
       if (pos - start == 18) return -1;
       value = value * 10 + (t[pos++] - '0');
     }
-    return pos == start ? -1 : value;
+    return pos == start || t[start] == '0' && pos - start > 1 ? -1 : value;
   }
 
   // Where the JSON object starting at `at` ends (exclusive), minding strings; -1 if it does not.
@@ -209,11 +249,15 @@ final class WireReader {
     return null;
   }
 
-  private Origin newOrigin(byte[] t, int from, int to) throws IOException {
+  // Null when Jackson must read the line: the origin is not one as the relay writes it.
+  private Origin newOrigin(byte[] t, int from, int to) {
     Origin origin;
-    try (JsonParser p = JSON.createParser(t, from, to - from)) {
+    try (JsonParser p = JsonLimits.parser(t, from, to)) {
       p.nextToken();
-      origin = readOrigin(p);
+      origin = readOrigin(p, to - from);
+      if (p.nextToken() != null) return null;
+    } catch (IOException | MalformedEventException e) {
+      return null;
     }
     int slot = nextOriginSlot++ & (ORIGIN_CACHE - 1);
     originBytes[slot] = Arrays.copyOfRange(t, from, to);
@@ -225,17 +269,9 @@ final class WireReader {
     return s.getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static int lastBrace(byte[] text, int from, int to) {
-    int i = to - 1;
-    while (i > from && text[i] != '}') i--;
-    return i;
-  }
-
-  private Origin readOrigin(JsonParser p) throws IOException {
-    if (p.currentToken() != JsonToken.START_OBJECT) {
-      p.skipChildren();
-      return null;
-    }
+  private static Origin readOrigin(JsonParser p, int length) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) return null;
+    if (p.currentToken() != JsonToken.START_OBJECT) throw new MalformedLine("origin is not an object", length);
     String id = null;
     String host = null;
     String name = null;
@@ -244,17 +280,18 @@ final class WireReader {
       String field = p.currentName();
       JsonToken value = p.nextToken();
       switch (field) {
-        case "id" -> id = p.getValueAsString();
-        case "pid" -> pid = p.getValueAsLong();
-        case "host" -> host = value == JsonToken.VALUE_NULL ? null : p.getText();
-        case "name" -> name = value == JsonToken.VALUE_NULL ? null : p.getText();
+        case "id" -> id = text(p, "origin.id", length);
+        case "pid" -> pid = value == JsonToken.VALUE_NULL ? 0 : number(p, "origin.pid", length);
+        case "host" -> host = text(p, "origin.host", length);
+        case "name" -> name = text(p, "origin.name", length);
         default -> p.skipChildren();
       }
     }
+    if (id == null) throw new MalformedLine("origin without id", length);
     return new Origin(id, pid, host, name);
   }
 
-  private static RelayMessage readMessage(JsonParser p) throws IOException {
+  private static RelayMessage readMessage(JsonParser p, int length) throws IOException {
     String op = null;
     String relay = null;
     String error = null;
@@ -269,19 +306,40 @@ final class WireReader {
       String field = p.currentName();
       p.nextToken();
       switch (field) {
-        case "op" -> op = p.getText();
-        case "seq" -> seq = p.getValueAsLong();
-        case "id" -> id = p.getValueAsLong();
-        case "relay" -> relay = p.getValueAsString();
-        case "lastId" -> lastId = p.getValueAsLong();
-        case "count" -> count = p.getValueAsInt();
-        case "maxEventSize" -> maxEventSize = p.getValueAsInt();
-        case "queueSize" -> queueSize = p.getValueAsInt();
-        case "error" -> error = p.getValueAsString();
-        case "message" -> message = p.getValueAsString();
+        case "op" -> op = text(p, "op", length);
+        case "seq" -> seq = number(p, "seq", length);
+        case "id" -> id = number(p, "id", length);
+        case "relay" -> relay = text(p, "relay", length);
+        case "lastId" -> lastId = number(p, "lastId", length);
+        case "count" -> count = size(p, "count", length);
+        case "maxEventSize" -> maxEventSize = size(p, "maxEventSize", length);
+        case "queueSize" -> queueSize = size(p, "queueSize", length);
+        case "error" -> error = text(p, "error", length);
+        case "message" -> message = text(p, "message", length);
         default -> p.skipChildren();
       }
     }
+    if (op == null) throw new MalformedLine("a message without op", length);
     return new RelayMessage(op, seq, id, count, relay, lastId, maxEventSize, queueSize, error, message);
+  }
+
+  // The value at the parser: a string, or null for JSON null.
+  private static String text(JsonParser p, String field, int length) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NULL) return null;
+    if (p.currentToken() != JsonToken.VALUE_STRING) throw new MalformedLine(field + " is not a string", length);
+    return p.getText();
+  }
+
+  private static long number(JsonParser p, String field, int length) throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+      throw new MalformedLine(field + " is not an integer of 64 bits", length);
+    }
+    return p.getLongValue();
+  }
+
+  private static int size(JsonParser p, String field, int length) throws IOException {
+    long n = number(p, field, length);
+    if (n < 0 || n > Integer.MAX_VALUE) throw new MalformedLine(field + " is out of range", length);
+    return (int) n;
   }
 }

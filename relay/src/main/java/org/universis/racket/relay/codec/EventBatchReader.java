@@ -1,6 +1,5 @@
 package org.universis.racket.relay.codec;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -19,8 +18,6 @@ public final class EventBatchReader {
   /** The type of an event that names none. */
   public static final String DEFAULT_TYPE = "message";
 
-  private static final JsonFactory JSON = new JsonFactory();
-
   private EventBatchReader() {}
 
   /**
@@ -35,7 +32,7 @@ public final class EventBatchReader {
   /** As {@link #read(byte[], String)}, over {@code body[from, to)}: one line of a stream. */
   public static List<RawEvent> read(byte[] body, int from, int to, String typeOverride) {
     if (typeOverride != null) check(typeOverride);
-    try (JsonParser p = JSON.createParser(body, from, to - from)) {
+    try (JsonParser p = JsonLimits.parser(body, from, to)) {
       JsonToken root = p.nextToken();
       if (root == null) throw new MalformedEventException("the body is empty; send a JSON object");
       List<RawEvent> events = new ArrayList<>();
@@ -51,8 +48,7 @@ public final class EventBatchReader {
       }
       return events;
     } catch (JsonProcessingException e) {
-      throw new MalformedEventException("malformed JSON: " + e.getOriginalMessage()
-          + " at byte " + e.getLocation().getByteOffset());
+      throw new MalformedEventException(JsonLimits.describe(e));
     } catch (IOException e) {
       throw new MalformedEventException("unreadable JSON: " + e.getMessage());
     }

@@ -34,7 +34,7 @@ public final class JsonScan {
     return switch (b[i]) {
       case '{' -> depth == MAX_DEPTH ? -1 : object(b, i + 1, to, depth + 1);
       case '[' -> depth == MAX_DEPTH ? -1 : array(b, i + 1, to, depth + 1);
-      case '"' -> string(b, i + 1, to);
+      case '"' -> string(b, i + 1, to, false);
       case 't' -> literal(b, i, to, TRUE);
       case 'f' -> literal(b, i, to, FALSE);
       case 'n' -> literal(b, i, to, NULL);
@@ -46,7 +46,7 @@ public final class JsonScan {
     i = space(b, i, to);
     if (i < to && b[i] == '}') return i + 1;
     while (i < to && b[i] == '"') {
-      i = space(b, string(b, i + 1, Math.min(to, i + 1 + MAX_NAME + 1)), to);
+      i = space(b, string(b, i + 1, Math.min(to, i + 1 + MAX_NAME + 1), true), to);
       if (i < 0 || i >= to || b[i] != ':') return -1;
       i = space(b, value(b, space(b, i + 1, to), to, depth), to);
       if (i < 0 || i >= to) return -1;
@@ -70,7 +70,9 @@ public final class JsonScan {
   }
 
   // After the opening quote: to just after the closing one. Control characters must be escaped.
-  private static int string(byte[] b, int i, int to) {
+  // Jackson refuses a name with an escaped surrogate that is not half of a pair (in a value it
+  // keeps it as a char): a name with any escaped surrogate is Jackson's to judge.
+  private static int string(byte[] b, int i, int to, boolean name) {
     int end = Math.min(to, i + MAX_STRING);
     while ((i = special(b, i, end)) < end) {
       if (b[i] == '"') return i + 1;
@@ -79,6 +81,7 @@ public final class JsonScan {
         i += 2;
       } else if (i + 5 < end && b[i + 1] == 'u' && isHex(b[i + 2]) && isHex(b[i + 3]) && isHex(b[i + 4])
           && isHex(b[i + 5])) {
+        if (name && isSurrogate(b, i + 2)) return -1;
         i += 6;
       } else {
         return -1;
@@ -156,6 +159,12 @@ public final class JsonScan {
 
   private static boolean isSimpleEscape(byte c) {
     return c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' || c == 'n' || c == 'r' || c == 't';
+  }
+
+  // Whether the four hex digits at i are D800 to DFFF.
+  private static boolean isSurrogate(byte[] b, int i) {
+    return (b[i] == 'd' || b[i] == 'D') && (b[i + 1] >= '8' && b[i + 1] <= '9'
+        || b[i + 1] >= 'a' && b[i + 1] <= 'f' || b[i + 1] >= 'A' && b[i + 1] <= 'F');
   }
 
   private static boolean isHex(byte c) {

@@ -87,6 +87,29 @@ public final class JsonSlice {
     return i;
   }
 
+  /**
+   * Whether {@code b[from, to)} is UTF-8 (RFC 3629: shortest forms, no surrogates, nothing past
+   * U+10FFFF). ASCII eight bytes at a time, the rest without decoding: the client checks every text
+   * message it receives.
+   */
+  public static boolean isUtf8(byte[] b, int from, int to) {
+    for (int i = asciiEnd(b, from, to); i < to; i = asciiEnd(b, i, to)) {
+      int lead = b[i] & 0xFF;
+      int more = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : 1;
+      if (lead < 0xC2 || lead > 0xF4 || i + more >= to) return false;
+      // The second byte's range excludes overlong forms, surrogates and code points past U+10FFFF.
+      int second = b[i + 1] & 0xFF;
+      int low = lead == 0xE0 ? 0xA0 : lead == 0xF0 ? 0x90 : 0x80;
+      int high = lead == 0xED ? 0x9F : lead == 0xF4 ? 0x8F : 0xBF;
+      if (second < low || second > high) return false;
+      for (int k = 2; k <= more; k++) {
+        if ((b[i + k] & 0xC0) != 0x80) return false;
+      }
+      i += more + 1;
+    }
+    return true;
+  }
+
   static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long ONES = 0x0101010101010101L;

@@ -5,11 +5,9 @@ import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.universis.racket.relay.codec.EventBatchReader;
-import org.universis.racket.relay.codec.JsonSlice;
 import org.universis.racket.relay.codec.MalformedEventException;
 import org.universis.racket.relay.codec.RawEvent;
 import org.xnio.IoUtils;
@@ -35,11 +33,9 @@ final class EventLines {
   private final byte[] origin;
   private final List<Emit> emits = new ArrayList<>();
   private final ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
+  private final LineSplitter lines;
   private final HttpServerExchange exchange;
   private final StreamSourceChannel channel;
-  private byte[] partial = new byte[0]; // the start of a line that has not ended yet
-  private int partialLength;
-  private long line = 1; // the number of the line being read
   private long count;
   private long first;
   private long last;
@@ -55,6 +51,7 @@ final class EventLines {
     this.maxLine = maxLine;
     this.typeOverride = typeOverride;
     this.origin = origin;
+    this.lines = new LineSplitter(maxLine, buffer.capacity());
   }
 
   void start() {
@@ -99,27 +96,18 @@ final class EventLines {
   // The lines ending in bytes[0, length), then, at the end of the body, the last one. Whether to
   // read on: false once an answer went out.
   private boolean take(byte[] bytes, int length, boolean end) {
-    int from = 0;
     try {
-      for (int nl; (nl = JsonSlice.lineEnd(bytes, from, length)) < length; ) {
-        if (partialLength == 0) {
-          readLine(bytes, from, nl);
-        } else {
-          keep(bytes, from, nl);
-          readLine(partial, 0, partialLength);
-          partialLength = 0;
-          if (partial.length > buffer.capacity()) partial = new byte[0]; // not kept after a long line
-        }
-        line++;
-        from = nl + 1;
-      }
-      if (from < length) keep(bytes, from, length);
-      if (end && partialLength > 0) readLine(partial, 0, partialLength);
+      lines.take(bytes, length, end, this::readLine);
     } catch (MalformedEventException e) {
-      stop(400, "line " + line + ": " + e.getMessage());
+      stop(400, "line " + lines.number() + ": " + e.getMessage());
       return false;
-    } catch (LineTooLong e) {
-      stop(413, "line " + line + " is over " + maxLine + " bytes, the limit for one event (max-event-size)");
+    } catch (LineSplitter.TooLong e) {
+      stop(413, "line " + lines.number() + " is over " + maxLine + " bytes, the limit for one event (max-event-size)");
+      return false;
+    } catch (RuntimeException e) { // from a read listener it would reach no one: answer, close
+      answered = true;
+      channel.suspendReads();
+      EventsPost.internalError(exchange, responses, e);
       return false;
     }
     publish();
@@ -133,9 +121,6 @@ final class EventLines {
   }
 
   private void readLine(byte[] bytes, int from, int to) {
-    if (to > from && bytes[to - 1] == '\r') to--; // CRLF: the CR is no part of the event
-    if (to - from > maxLine) throw new LineTooLong();
-    if (isBlank(bytes, from, to)) return; // keeps an idle stream alive, or ends a file
     for (RawEvent e : EventBatchReader.read(bytes, from, to, typeOverride)) {
       Notices.checkEmitted(e.type());
       emits.add(new Emit(e.type(), e.body(), 0));
@@ -160,30 +145,5 @@ final class EventLines {
     publish();
     exchange.setPersistent(false); // the rest of the body is not read
     responses.error(exchange, status, message, "count", count);
-  }
-
-  // The limit, plus one for a CR that may end the line.
-  private void keep(byte[] bytes, int from, int to) {
-    int length = partialLength + to - from;
-    if (length > maxLine + 1) throw new LineTooLong();
-    if (length > partial.length) {
-      partial = Arrays.copyOf(partial, Math.min(maxLine + 1, Math.max(length, 2 * partial.length)));
-    }
-    System.arraycopy(bytes, from, partial, partialLength, to - from);
-    partialLength = length;
-  }
-
-  private static boolean isBlank(byte[] bytes, int from, int to) {
-    for (int i = from; i < to; i++) {
-      byte b = bytes[i];
-      if (b != ' ' && b != '\t' && b != '\r') return false;
-    }
-    return true;
-  }
-
-  private static final class LineTooLong extends RuntimeException {
-    LineTooLong() {
-      super(null, null, false, false);
-    }
   }
 }

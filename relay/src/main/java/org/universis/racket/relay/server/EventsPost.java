@@ -79,10 +79,27 @@ final class EventsPost implements HttpHandler {
   private void accept(HttpServerExchange exchange, byte[] body) {
     if (body.length > PARSE_ON_IO_THREAD && exchange.isInIoThread()) {
       // A large body takes a few milliseconds to parse: not on the IO thread other clients share.
-      exchange.dispatch(() -> publish(exchange, body));
+      exchange.dispatch(() -> publishOrFail(exchange, body));
     } else {
       publish(exchange, body);
     }
+  }
+
+  // Off the handler's call, an exception would reach no one and the request would go unanswered.
+  private void publishOrFail(HttpServerExchange exchange, byte[] body) {
+    try {
+      publish(exchange, body);
+    } catch (RuntimeException e) {
+      internalError(exchange, responses, e);
+    }
+  }
+
+  /** Answers 500 and closes, for a failure nobody foresaw; logs it, never the body. */
+  static void internalError(HttpServerExchange exchange, Responses responses, RuntimeException e) {
+    Log.warn("POST /events from " + exchange.getSourceAddress() + " failed", e);
+    exchange.setPersistent(false);
+    if (exchange.isResponseStarted()) exchange.endExchange();
+    else responses.error(exchange, 500, "the relay failed to read the request: " + e);
   }
 
   private void publish(HttpServerExchange exchange, byte[] body) {

@@ -1,6 +1,5 @@
 package org.universis.racket.relay.server;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -11,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.universis.racket.Origin;
 import org.universis.racket.relay.codec.EventBatchReader;
+import org.universis.racket.relay.codec.JsonLimits;
 import org.universis.racket.relay.codec.JsonScan;
 import org.universis.racket.relay.codec.JsonSlice;
 import org.universis.racket.relay.codec.MalformedEventException;
@@ -40,7 +40,6 @@ record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, i
     return bodyTo - bodyFrom;
   }
 
-  private static final JsonFactory JSON = new JsonFactory();
   /** The most characters of an origin's id, host or name, on every transport. */
   static final int MAX_ORIGIN_FIELD = 256;
 
@@ -102,14 +101,14 @@ record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, i
   /** Reads a frame with Jackson alone: any field order and spacing. */
   static List<WsMessage> parseWithJackson(byte[] frame) {
     List<WsMessage> out = new ArrayList<>();
-    try (JsonParser p = JSON.createParser(frame)) {
+    try (JsonParser p = JsonLimits.parser(frame, 0, frame.length)) {
       JsonToken t;
       while ((t = p.nextToken()) != null) {
         if (t != JsonToken.START_OBJECT) throw new MalformedEventException("each message must be a JSON object");
         out.add(parseObject(p, frame));
       }
     } catch (JsonProcessingException e) {
-      throw new MalformedEventException("malformed JSON: " + e.getOriginalMessage());
+      throw new MalformedEventException(JsonLimits.describe(e));
     } catch (IOException e) {
       throw new MalformedEventException("unreadable JSON: " + e.getMessage());
     }

@@ -1,7 +1,10 @@
 package org.universis.racket.relay.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -104,5 +107,56 @@ class WireReaderTest {
       assertEquals(5, m.count());
     }
     assertEquals(0, messages.get(2).count(), "a run of one has no count");
+  }
+
+  @Test
+  void aLineThatIsNotTheProtocolIsRefusedWithAMessageThatNeverQuotesIt() throws Exception {
+    String secret = "s3cret-body";
+    byte[] origin = EnvelopeEncoder.origin(new Origin("o", 1, null, null));
+    String good = new String(EnvelopeEncoder.encode(5, "a.b", 1, origin, 1,
+        ("{\"k\":\"" + secret + "\"}").getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    String deep = "[".repeat(1001) + "\"" + secret + "\"" + "]".repeat(1001);
+    for (String bad : List.of(
+        good.substring(0, good.length() - 1), // cut short after the body's own brace
+        good.substring(0, good.length() - 4) + "}", // cut inside the body
+        good.replace("\"body\":", "\"body\":{\"x\":" + secret + "},\"extra\":"), // not JSON
+        "{\"id\":5,\"type\":\"a\",\"body\":{\"k\":\"" + secret + "\"},\"seq\":1}", // body not last
+        "{\"id\":\"5\",\"type\":\"a\",\"body\":\"" + secret + "\"}",
+        "{\"id\":5,\"type\":{\"t\":\"a\"},\"body\":\"" + secret + "\"}",
+        "{\"id\":5,\"type\":\"a\",\"origin\":[1],\"body\":\"" + secret + "\"}",
+        "{\"id\":" + "9".repeat(5_000) + ",\"type\":\"a\",\"body\":\"" + secret + "\"}",
+        "{\"id\":5,\"type\":\"a\",\"body\":" + deep + "}",
+        "{\"id\":5,\"type\":\"a\",\"body\":\"" + secret + "\"} {}",
+        "{\"op\":\"ack\",\"seq\":\"" + secret + "\"}",
+        "{\"op\":{\"op\":\"ack\"},\"seq\":1}",
+        "{\"op\":\"welcome\",\"maxEventSize\":-1}",
+        "[\"" + secret + "\"]",
+        "{\"id\":5,\"type\":\"a\",\"body\":" + secret + "}",
+        // Found by WireReaderFuzzTest: the relay's layout, read by position, with a leading zero.
+        good.replace("\"time\":1,", "\"time\":01,"))) {
+      assertRefused(bad.getBytes(StandardCharsets.UTF_8), secret);
+    }
+    byte[] notUtf8 = good.replace(secret, "s3cret\u00e9").getBytes(StandardCharsets.UTF_8);
+    notUtf8[notUtf8.length - 4] = (byte) 0xC3; // a lead byte followed by a quote
+    notUtf8[notUtf8.length - 3] = '"';
+    assertRefused(notUtf8, secret);
+    assertEquals(List.of(), events);
+  }
+
+  @Test
+  void theLinesBeforeARefusedOneAreDelivered() {
+    byte[] origin = EnvelopeEncoder.origin(new Origin("o", 1, null, null));
+    String good = new String(EnvelopeEncoder.encode(5, "a.b", 1, origin, 1, "{}".getBytes(StandardCharsets.UTF_8)),
+        StandardCharsets.UTF_8);
+    assertThrows(WireReader.MalformedLine.class, () -> read(good, "{\"id\":6", good));
+    assertEquals(1, events.size());
+  }
+
+  private void assertRefused(byte[] line, String secret) {
+    WireReader.MalformedLine e = assertThrows(WireReader.MalformedLine.class,
+        () -> reader.read(line, line.length, sink), () -> new String(line, StandardCharsets.UTF_8));
+    assertFalse(e.getMessage().contains(secret) || e.getMessage().contains("s3cret"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("the relay sent a malformed line of " + line.length + " bytes: "),
+        e.getMessage());
   }
 }

@@ -103,6 +103,41 @@ class EventBatchReaderTest {
     assertTrue(e.getMessage().contains("a..b"), e.getMessage());
   }
 
+  @Test
+  void jsonPastAParseLimitIsRefusedNamingTheLimit() {
+    assertEquals(1, read("[".repeat(JsonLimits.MAX_DEPTH) + "]".repeat(JsonLimits.MAX_DEPTH), null).size());
+    assertMessage("nested deeper than 1000 levels", "[".repeat(1001) + "]".repeat(1001));
+    assertMessage("nested deeper than 1000 levels", "{\"a\":" + "[".repeat(100_000));
+    assertEquals(1, read("{\"n\":" + "9".repeat(JsonLimits.MAX_NUMBER_LENGTH) + "}", null).size());
+    assertMessage("number longer than 1000 characters", "{\"n\":" + "9".repeat(5_000) + "}");
+    assertMessage("number longer than 1000 characters", "[1, 0." + "5".repeat(5_000) + "]");
+    assertMessage("name longer than 50000 characters", "{\"" + "k".repeat(50_001) + "\":1}");
+    // In a slice, as a line of a stream is read, the same.
+    byte[] lines = ("{}\n" + "[".repeat(1001) + "\n{}").getBytes(StandardCharsets.UTF_8);
+    MalformedEventException e = assertThrows(MalformedEventException.class,
+        () -> EventBatchReader.read(lines, 3, lines.length - 3, null));
+    assertTrue(e.getMessage().contains("nested deeper than 1000 levels"), e.getMessage());
+  }
+
+  @Test
+  void bytesJacksonWouldTakeForUtf16AreRefusedNotSlicedAtCharacterOffsets() {
+    // Found by EventBatchReaderFuzzTest: a NUL among the first four bytes made Jackson read
+    // UTF-16, whose offsets count characters, and slicing failed with an index of -1.
+    assertMessage("NUL byte at byte 0", "\u00002");
+    assertMessage("NUL byte at byte 1", "2\u0000");
+    assertThrows(MalformedEventException.class,
+        () -> EventBatchReader.read(new byte[] {(byte) 0xFE, (byte) 0xFF, '{', '}'}, null));
+  }
+
+  @Test
+  void truncatedInputAndWrongTypesAreRefused() {
+    assertMessage("malformed JSON", "[{\"type\":\"a\"},{\"type\":");
+    assertMessage("malformed JSON", "{\"type\":\"a\",\"b\":\"unterminated");
+    assertMessage("malformed JSON", "\"\\u12");
+    assertMessage("must not be empty", "{\"type\":\"\"}");
+    assertEquals("message", read("{\"type\":7}", null).get(0).type()); // not a string: no type
+  }
+
   private static void assertMessage(String says, String body) {
     MalformedEventException e = assertThrows(MalformedEventException.class, () -> read(body, null));
     assertTrue(e.getMessage().contains(says), "'" + e.getMessage() + "' says " + says);

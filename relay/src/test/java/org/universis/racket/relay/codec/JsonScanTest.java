@@ -51,6 +51,20 @@ class JsonScanTest {
   }
 
   @Test
+  void aNameWithAnEscapedSurrogateIsLeftToJacksonWhichRefusesABrokenPair() throws Exception {
+    // Found by EventBatchReaderFuzzTest#jsonScan: vouched for, and refused by Jackson.
+    byte[] broken = "{\"a\\ud83d\\\"ub\":null}".getBytes(StandardCharsets.UTF_8);
+    assertEquals(-1, JsonScan.valueEnd(broken, 0, broken.length));
+    assertTrue(!jacksonReadsOneValue(broken, broken.length));
+    byte[] paired = "{\"\\ud83d\\ude00\":1}".getBytes(StandardCharsets.UTF_8);
+    assertEquals(-1, JsonScan.valueEnd(paired, 0, paired.length));
+    assertTrue(jacksonReadsOneValue(paired, paired.length), "Jackson decides");
+    byte[] inAValue = "{\"a\":\"\\ud83d\\\"\"}".getBytes(StandardCharsets.UTF_8);
+    assertEquals(inAValue.length, JsonScan.valueEnd(inAValue, 0, inAValue.length));
+    assertTrue(jacksonReadsOneValue(inAValue, inAValue.length), "a lone surrogate in a value is a char");
+  }
+
+  @Test
   void longNamesAreLeftToJacksonWhichLimitsThem() {
     byte[] ok = ("{\"" + "k".repeat(JsonScan.MAX_NAME) + "\":1}").getBytes(StandardCharsets.UTF_8);
     assertEquals(ok.length, JsonScan.valueEnd(ok, 0, ok.length));

@@ -94,6 +94,23 @@ class WsMessageTest {
     assertRefused("malformed JSON", "{\"op\":\"emit\"");
   }
 
+  @Test
+  void framesPastAParseLimitTruncatedOrOfTheWrongTypesAreRefused() {
+    String deep = "[".repeat(1001) + "]".repeat(1001);
+    assertRefused("nested deeper than 1000 levels", "{\"op\":\"emit\",\"seq\":1,\"type\":\"a\",\"body\":" + deep + "}");
+    assertRefused("nested deeper than 1000 levels", "{\"op\":\"emit\",\"seq\":1,\"body\":" + "{\"a\":".repeat(100_000));
+    String huge = "9".repeat(5_000);
+    assertRefused("number longer than 1000 characters", "{\"op\":\"emit\",\"seq\":1,\"type\":\"a\",\"body\":" + huge + "}");
+    assertRefused("number longer than 1000 characters", "{\"op\":\"emit\",\"seq\":" + huge + ",\"type\":\"a\",\"body\":1}");
+    assertRefused("out of range", "{\"op\":\"emit\",\"seq\":99999999999999999999,\"type\":\"a\",\"body\":1}");
+    assertRefused("malformed JSON", "{\"op\":\"emit\",\"seq\":1,\"type\":\"a\",\"body\":{\"k\":1}");
+    assertRefused("malformed JSON", "{\"op\":\"emit\",\"seq\":1,\"type\":\"a\",\"body\":\"cut");
+    assertRefused("\"op\" must be a string", "{\"op\":[\"emit\"]}");
+    assertRefused("\"seq\" must be an integer", "{\"op\":\"emit\",\"seq\":1.5}");
+    assertRefused("\"origin\" must be an object", "{\"op\":\"hello\",\"origin\":[\"id\"]}");
+    assertRefused("\"types\" must be a string", "{\"op\":\"types\",\"types\":{}}");
+  }
+
   private static void assertRefused(String says, String frame) {
     MalformedEventException e = assertThrows(MalformedEventException.class, () -> parse(frame));
     assertTrue(e.getMessage().contains(says), "'" + e.getMessage() + "' says " + says);
