@@ -33,7 +33,7 @@ public final class Bench {
       return;
     }
     List<Scenario.Outcome> outcomes = new ArrayList<>();
-    List<String> failures = new ArrayList<>();
+    List<Report.Failure> failures = new ArrayList<>();
     List<String> remeasured = new ArrayList<>();
     for (int round = 1; round <= config.runs(); round++) {
       for (Transport.Kind kind : config.systems()) {
@@ -46,10 +46,10 @@ public final class Bench {
       try {
         fanout = FanoutCheck.run(config);
       } catch (Exception e) {
-        failures.add("fanout: " + e.getMessage());
+        failures.add(new Report.Failure(null, "fanout: " + e.getMessage()));
       }
     }
-    outcomes.stream().filter(Scenario.Outcome::failedRow).forEach(o -> failures.add(o.failure()));
+    outcomes.stream().filter(Scenario.Outcome::failedRow).forEach(o -> failures.add(new Report.Failure(null, o.failure())));
     String command = "bench/run.sh " + String.join(" ", args);
     String report = new Report(config, outcomes, failures, remeasured, fanout).markdown(command.trim());
     System.out.println();
@@ -67,7 +67,7 @@ public final class Bench {
    * compiler still works. The systems take turns within each round.
    */
   private static void run(Config config, Transport.Kind kind, int round, List<Scenario.Outcome> outcomes,
-      List<String> failures, List<String> remeasured) {
+      List<Report.Failure> failures, List<String> remeasured) {
     String where = kind.label + "-r" + round;
     try (Server server = Server.start(kind, config, config.logs().resolve(where), "server")) {
       for (View view : config.views()) {
@@ -86,13 +86,13 @@ public final class Bench {
         }
       }
     } catch (Exception e) {
-      failures.add(where + ": the server did not start: " + e.getMessage());
+      failures.add(new Report.Failure(null, where + ": the server did not start: " + e.getMessage()));
       log("  FAILED " + where + ": " + e.getMessage());
     }
   }
 
   private static void once(Config config, Scenario scenario, Server server, List<Scenario.Outcome> outcomes,
-      List<String> failures, List<String> remeasured) {
+      List<Report.Failure> failures, List<String> remeasured) {
     log("running " + scenario.name());
     try {
       Scenario.Outcome o = measure(config, scenario, server, remeasured);
@@ -101,7 +101,7 @@ public final class Bench {
           scenario.name(), o.meanSubscriberRate(), o.lost(), o.failed(),
           o.latency().getValueAtPercentile(99) / 1000.0, o.failedRow() ? " (FAILED)" : ""));
     } catch (Exception e) {
-      failures.add(scenario.name() + ": " + e.getMessage());
+      failures.add(new Report.Failure(scenario, scenario.name() + ": " + e.getMessage()));
       log("  FAILED " + scenario.name() + ": " + e.getMessage());
     }
   }
@@ -113,7 +113,7 @@ public final class Bench {
    * directly: paced at half of what racket-ws delivered in this round, at the largest S.
    */
   private static void sustain(Config config, Transport.Kind kind, View view, int round, Server server,
-      List<Scenario.Outcome> outcomes, List<String> failures, List<String> remeasured) {
+      List<Scenario.Outcome> outcomes, List<Report.Failure> failures, List<String> remeasured) {
     if (kind != Transport.Kind.RACKET_SSE_STREAM) return;
     int s = config.mostSubscribers();
     Scenario.Outcome ws = outcomes.stream().filter(o -> o.scenario().kind() == Transport.Kind.RACKET_WS

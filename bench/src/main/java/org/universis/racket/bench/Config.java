@@ -68,7 +68,9 @@ record Config(boolean quick, List<Transport.Kind> systems, List<View> views, Lis
     int maxStolenPercent = 10;
     Path relayJar = Path.of("relay/target/racket-relay.jar");
     List<String> relayJvm = List.of();
-    List<String> workerJvm = List.of("-Xms256m", "-Xmx512m");
+    // A worker out of memory (a client that queues without bound, in a burst) ends at once rather
+    // than linger on the client's non-daemon threads until the launcher's timeout.
+    List<String> workerJvm = List.of("-Xms256m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
     Path write = null;
     boolean quick = false;
     for (int i = 0; i < args.length; i++) {

@@ -26,11 +26,14 @@ final class Report {
 
   private final Config config;
   private final List<Scenario.Outcome> outcomes;
-  private final List<String> failures;
+  private final List<Failure> failures;
   private final List<String> remeasured;
   private final FanoutCheck.Result fanout;
 
-  Report(Config config, List<Scenario.Outcome> outcomes, List<String> failures, List<String> remeasured,
+  /** What failed: a scenario that could not finish (its row is FAILED), or else ({@code scenario} null). */
+  record Failure(Scenario scenario, String what) {}
+
+  Report(Config config, List<Scenario.Outcome> outcomes, List<Failure> failures, List<String> remeasured,
       FanoutCheck.Result fanout) {
     this.config = config;
     this.outcomes = outcomes;
@@ -60,7 +63,7 @@ final class Report {
     }
     if (!failures.isEmpty()) {
       b.append("\nFailed (the run exits 1):\n\n");
-      failures.forEach(f -> b.append("- ").append(f.replace('\n', ' ')).append('\n'));
+      failures.forEach(f -> b.append("- ").append(f.what().replace('\n', ' ')).append('\n'));
     }
     return b.toString();
   }
@@ -74,8 +77,9 @@ final class Report {
     for (Transport.Kind kind : config.systems()) {
       for (int s : config.subscribers()) {
         List<List<Scenario.Outcome>> byView = byView(kind, s, Scenario.Phase.THROUGHPUT);
-        if (byView.stream().allMatch(List::isEmpty)) continue;
-        b.append("| ").append(kind.label).append(" | ").append(s).append(" | ").append(status(byView))
+        if (byView.stream().allMatch(List::isEmpty) && broken(kind, s, Scenario.Phase.THROUGHPUT).isEmpty()) continue;
+        b.append("| ").append(kind.label).append(" | ").append(s).append(" | ")
+            .append(status(byView, broken(kind, s, Scenario.Phase.THROUGHPUT)))
             .append(" | ").append(views(byView, os -> count(median(os, Scenario.Outcome::meanSubscriberRate))))
             .append(" | ").append(views(byView, os -> count(median(os, Scenario.Outcome::minSubscriberRate))))
             .append(" | ").append(views(byView, os -> count(median(os, Scenario.Outcome::publisherRate))))
@@ -94,9 +98,10 @@ final class Report {
     for (Transport.Kind kind : config.systems()) {
       for (int s : config.subscribers()) {
         List<List<Scenario.Outcome>> byView = byView(kind, s, Scenario.Phase.LATENCY);
-        if (byView.stream().allMatch(List::isEmpty)) continue;
+        if (byView.stream().allMatch(List::isEmpty) && broken(kind, s, Scenario.Phase.LATENCY).isEmpty()) continue;
         // A publisher that cannot keep up with the rate shows here: its latency is at a lower load.
-        b.append("| ").append(kind.label).append(" | ").append(s).append(" | ").append(status(byView))
+        b.append("| ").append(kind.label).append(" | ").append(s).append(" | ")
+            .append(status(byView, broken(kind, s, Scenario.Phase.LATENCY)))
             .append(" | ").append(views(byView, os -> count(median(os, Scenario.Outcome::publisherRate))));
         for (double q : new double[] {50, 99, 99.9, 100}) {
           b.append(" | ").append(views(byView, os -> micros(median(os, o -> o.latency().getValueAtPercentile(q)))));
@@ -127,7 +132,9 @@ final class Report {
 
   private void burst(StringBuilder b) {
     List<Scenario.Outcome> os = outcomes.stream().filter(o -> o.scenario().phase() == Scenario.Phase.BURST).toList();
-    if (os.isEmpty()) return;
+    List<Failure> broken = failures.stream()
+        .filter(f -> f.scenario() != null && f.scenario().phase() == Scenario.Phase.BURST).toList();
+    if (os.isEmpty() && broken.isEmpty()) return;
     b.append("\n### Burst: ").append(count(config.burst()))
         .append(" events in one loop with no window, at each client's defaults (what the client refuses is counted, not retried)\n\n")
         .append("| system | view | S | status | failed emits | lost, most by one subscriber | lost, all subscribers |"
@@ -141,15 +148,45 @@ final class Report {
           .append(" | ").append(count(o.meanSubscriberRate())).append(" | ").append(count(o.publisherRate()))
           .append(" | ").append(mib(o.serverPeakKiB())).append(" |\n");
     }
+    for (Failure f : broken) {
+      Scenario sc = f.scenario();
+      b.append("| ").append(sc.kind().label).append(" | ").append(sc.view().label).append(" | ").append(sc.subscribers())
+          .append(" | ").append(FAILED).append(": ").append(reason(f)).append(" | - | - | - | - | - | - |\n");
+    }
   }
 
-  /** FAILED with the views whose outcomes lost events or failed emits, in any round; else ok. */
-  private String status(List<List<Scenario.Outcome>> byView) {
+  /**
+   * FAILED with the views whose outcomes lost events or failed emits in any round, or whose
+   * scenario could not finish (and why); else ok.
+   */
+  private String status(List<List<Scenario.Outcome>> byView, List<Failure> broken) {
     List<String> failed = new ArrayList<>();
     for (int i = 0; i < byView.size(); i++) {
-      if (byView.get(i).stream().anyMatch(Scenario.Outcome::failedRow)) failed.add(config.views().get(i).label);
+      View v = config.views().get(i);
+      if (byView.get(i).stream().anyMatch(Scenario.Outcome::failedRow)) failed.add(v.label);
+      broken.stream().filter(f -> f.scenario().view() == v).findFirst()
+          .ifPresent(f -> failed.add(v.label + ": " + reason(f)));
     }
-    return failed.isEmpty() ? "ok" : FAILED + " (" + String.join(", ", failed) + ")";
+    return failed.isEmpty() ? "ok" : FAILED + " (" + String.join("; ", failed) + ")";
+  }
+
+  /** The scenarios that could not finish. */
+  List<Failure> broken() {
+    return failures.stream().filter(f -> f.scenario() != null).toList();
+  }
+
+  /** The scenarios of this system, S and phase that could not finish. */
+  private List<Failure> broken(Transport.Kind kind, int s, Scenario.Phase phase) {
+    return failures.stream().filter(f -> f.scenario() != null && f.scenario().kind() == kind
+        && f.scenario().subscribers() == s && f.scenario().phase() == phase && !f.scenario().isSustained()).toList();
+  }
+
+  /** Why a scenario could not finish, short enough for a cell: the exception a process died of, if any. */
+  private static String reason(Failure f) {
+    String who = f.what().contains(": pub exited") ? "the publisher died" : f.what().contains(": sub") ? "a subscriber died"
+        : "did not finish";
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("java\\.lang\\.(\\w*(Error|Exception))").matcher(f.what());
+    return m.find() ? who + " (" + m.group(1) + ")" : who;
   }
 
   /** One cell: each view's value, " / " between them, "-" where a view has none. */

@@ -66,13 +66,21 @@ final class Targets {
   private Cell whole(View view, int s) {
     List<Scenario.Outcome> rows = report.select(o -> o.scenario().kind().isRacket() && o.scenario().view() == view
         && o.scenario().subscribers() == s);
-    if (rows.isEmpty()) return Cell.NOT_MEASURED;
-    List<String> failed = rows.stream().filter(Scenario.Outcome::failedRow)
-        .map(o -> String.format(Locale.ROOT, "%s %s (lost %,d, failed %,d)", o.scenario().kind().label,
-            o.scenario().isSustained() ? "sustained" : o.scenario().phase().label, o.lost(), o.failed()))
-        .toList();
-    return new Cell(failed.isEmpty() ? "0 of " + rows.size() + " rows failed"
-        : failed.size() + " of " + rows.size() + " rows failed: " + String.join("; ", failed), failed.isEmpty());
+    List<Scenario> broken = report.broken().stream().map(Report.Failure::scenario)
+        .filter(sc -> sc.kind().isRacket() && sc.view() == view && sc.subscribers() == s).toList();
+    if (rows.isEmpty() && broken.isEmpty()) return Cell.NOT_MEASURED;
+    List<String> failed = new ArrayList<>(rows.stream().filter(Scenario.Outcome::failedRow)
+        .map(o -> String.format(Locale.ROOT, "%s %s (lost %,d, failed emits %,d)", o.scenario().kind().label,
+            phase(o.scenario()), o.lost(), o.failed()))
+        .toList());
+    broken.forEach(sc -> failed.add(sc.kind().label + " " + phase(sc) + " (did not finish)"));
+    int all = rows.size() + broken.size();
+    return new Cell(failed.isEmpty() ? "0 of " + all + " rows failed"
+        : failed.size() + " of " + all + " rows failed: " + String.join("; ", failed), failed.isEmpty());
+  }
+
+  private static String phase(Scenario sc) {
+    return sc.isSustained() ? "sustained" : sc.phase().label;
   }
 
   /**

@@ -56,13 +56,18 @@ public final class Worker {
     cpuNanos();
     compileMillis();
     Worker w = new Worker();
-    switch (args[0]) {
-      case "sub" -> w.subscribe(Transport.Kind.of(args[1]), View.of(args[2]), args[3]);
-      case "pub" -> w.publish(Transport.Kind.of(args[1]), View.of(args[2]), args[3],
-          Scenario.Phase.of(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]),
-          Integer.parseInt(args[7]), Long.parseLong(args[8]));
-      case "fanout" -> new Fanout(args[1], Integer.parseInt(args[2])).run(w);
-      default -> throw new IllegalArgumentException("unknown role " + args[0]);
+    try {
+      switch (args[0]) {
+        case "sub" -> w.subscribe(Transport.Kind.of(args[1]), View.of(args[2]), args[3]);
+        case "pub" -> w.publish(Transport.Kind.of(args[1]), View.of(args[2]), args[3],
+            Scenario.Phase.of(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]),
+            Integer.parseInt(args[7]), Long.parseLong(args[8]));
+        case "fanout" -> new Fanout(args[1], Integer.parseInt(args[2])).run(w);
+        default -> throw new IllegalArgumentException("unknown role " + args[0]);
+      }
+    } catch (Throwable e) {
+      e.printStackTrace();
+      System.exit(1); // a client's non-daemon threads would keep a failed worker alive
     }
     System.exit(0); // clients may leave non-daemon threads behind
   }
