@@ -140,18 +140,18 @@ final class Report {
         .append("| system | view | S | status | failed emits | lost, most by one subscriber | lost, all subscribers |"
             + " events/s per subscriber | publisher events/s | server peak RSS |\n")
         .append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
-    for (Scenario.Outcome o : os) {
-      Scenario sc = o.scenario();
-      b.append("| ").append(sc.kind().label).append(" | ").append(sc.view().label).append(" | ").append(sc.subscribers())
-          .append(" | ").append(o.failedRow() ? FAILED : "ok").append(" | ").append(count(o.failed()))
-          .append(" | ").append(count(o.mostLost())).append(" | ").append(count(o.lost()))
-          .append(" | ").append(count(o.meanSubscriberRate())).append(" | ").append(count(o.publisherRate()))
-          .append(" | ").append(mib(o.serverPeakKiB())).append(" |\n");
-    }
-    for (Failure f : broken) {
-      Scenario sc = f.scenario();
-      b.append("| ").append(sc.kind().label).append(" | ").append(sc.view().label).append(" | ").append(sc.subscribers())
-          .append(" | ").append(FAILED).append(": ").append(reason(f)).append(" | - | - | - | - | - | - |\n");
+    for (Transport.Kind kind : config.systems()) {
+      for (View view : config.views()) {
+        os.stream().filter(o -> o.scenario().kind() == kind && o.scenario().view() == view).forEach(o -> b.append("| ")
+            .append(kind.label).append(" | ").append(view.label).append(" | ").append(o.scenario().subscribers())
+            .append(" | ").append(o.failedRow() ? FAILED : "ok").append(" | ").append(count(o.failed()))
+            .append(" | ").append(count(o.mostLost())).append(" | ").append(count(o.lost()))
+            .append(" | ").append(count(o.meanSubscriberRate())).append(" | ").append(count(o.publisherRate()))
+            .append(" | ").append(mib(o.serverPeakKiB())).append(" |\n"));
+        broken.stream().filter(f -> f.scenario().kind() == kind && f.scenario().view() == view).forEach(f -> b.append("| ")
+            .append(kind.label).append(" | ").append(view.label).append(" | ").append(f.scenario().subscribers())
+            .append(" | ").append(FAILED).append(": ").append(reason(f)).append(" | - | - | - | - | - | - |\n"));
+      }
     }
   }
 
