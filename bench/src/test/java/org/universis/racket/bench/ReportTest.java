@@ -39,6 +39,17 @@ class ReportTest {
   }
 
   @Test
+  void aRatioFromARowThatLostEventsMeetsNoTarget() {
+    List<Scenario.Outcome> os = List.of(
+        outcome(Transport.Kind.RACKET_WS, View.OPAQUE, Scenario.Phase.THROUGHPUT, 0, 0),
+        outcome(Transport.Kind.RACKET_SSE_STREAM, View.OPAQUE, Scenario.Phase.THROUGHPUT, 0, 5));
+    String report = new Report(config, os, List.of(), List.of(), null).markdown("test");
+    String target = report.lines().filter(l -> l.startsWith("| racket-sse-stream (SSE NDJSON) throughput")).findFirst()
+        .orElseThrow();
+    assertTrue(target.contains("racket-sse-stream row FAILED") && target.endsWith("| **no** (opaque) |"), target);
+  }
+
+  @Test
   void aBurstWithFailedEmitsIsFailed() {
     List<Scenario.Outcome> os = List.of(outcome(Transport.Kind.RACKET_WS, View.OPAQUE, Scenario.Phase.BURST, 6_157, 0),
         outcome(Transport.Kind.NATS, View.OPAQUE, Scenario.Phase.BURST, 0, 0));
