@@ -32,10 +32,6 @@ final class Window {
   private volatile boolean waiting; // the sender is parked until a completion
   private long sent; // the sender's
 
-  Window(int size) {
-    this(size, false);
-  }
-
   private Window(int size, boolean burst) {
     this.size = size;
     this.burst = burst;
@@ -43,7 +39,7 @@ final class Window {
 
   /** A window of {@code size}, or for a burst one that never waits. */
   static Window forPhase(Scenario.Phase phase, int size) {
-    return phase == Scenario.Phase.BURST ? new Window(Integer.MAX_VALUE, true) : new Window(size);
+    return phase == Scenario.Phase.BURST ? new Window(Integer.MAX_VALUE, true) : new Window(size, false);
   }
 
   void acquire() throws InterruptedException {
