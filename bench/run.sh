@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs racket against Redis pub/sub and NATS core on this machine and prints one markdown table.
-#   bench/run.sh                      full run (about 25 minutes)
-#   bench/run.sh --quick              one short round (about 5 minutes)
+# Runs racket against NATS core and Redis pub/sub on this machine, in two views (opaque payloads
+# and Jackson objects), and prints one markdown report; exits 1 if a row lost events or failed emits.
+#   bench/run.sh                      full run: 2 rounds, every system, view and phase (more than an hour)
+#   bench/run.sh --quick              one short round: a smoke run (about 15 minutes for everything)
 #   bench/run.sh --write docs/PERFORMANCE.md   also replace the table in that file
 # Other options: java -jar bench/target/racket-bench.jar --help
 # Installs redis-server and nats-server (Debian) when missing; every server and JVM it starts

@@ -6,8 +6,10 @@ import java.util.Locale;
 
 /**
  * The launcher: runs every scenario (separate publisher and subscriber JVMs; one server per
- * system and round), the systems taking turns within each round so that a noisy moment hurts
- * them alike, then prints one markdown report and writes it into docs/PERFORMANCE.md when asked.
+ * system and round; each phase in every view), the systems taking turns within each round so that
+ * a noisy moment hurts them alike, then prints one markdown report and writes it into
+ * docs/PERFORMANCE.md when asked. It exits 1 when a scenario could not run, or a row lost events
+ * or had failed emits: such a row is marked FAILED in the report's tables.
  */
 public final class Bench {
 
@@ -31,7 +33,7 @@ public final class Bench {
       return;
     }
     List<Scenario.Outcome> outcomes = new ArrayList<>();
-    List<String> failures = new ArrayList<>();
+    List<Report.Failure> failures = new ArrayList<>();
     List<String> remeasured = new ArrayList<>();
     for (int round = 1; round <= config.runs(); round++) {
       for (Transport.Kind kind : config.systems()) {
@@ -44,9 +46,10 @@ public final class Bench {
       try {
         fanout = FanoutCheck.run(config);
       } catch (Exception e) {
-        failures.add("fanout: " + e.getMessage());
+        failures.add(new Report.Failure(null, "fanout: " + e.getMessage()));
       }
     }
+    outcomes.stream().filter(Scenario.Outcome::failedRow).forEach(o -> failures.add(new Report.Failure(null, o.failure())));
     String command = "bench/run.sh " + String.join(" ", args);
     String report = new Report(config, outcomes, failures, remeasured, fanout).markdown(command.trim());
     System.out.println();
@@ -64,29 +67,46 @@ public final class Bench {
    * compiler still works. The systems take turns within each round.
    */
   private static void run(Config config, Transport.Kind kind, int round, List<Scenario.Outcome> outcomes,
-      List<String> failures, List<String> remeasured) {
+      List<Report.Failure> failures, List<String> remeasured) {
     String where = kind.label + "-r" + round;
     try (Server server = Server.start(kind, config, config.logs().resolve(where), "server")) {
-      for (int s : config.subscribers()) {
-        for (boolean latency : new boolean[] {false, true}) {
-          if (latency && !kind.measuresLatency()) continue;
-          Scenario scenario = new Scenario(kind, s, latency, round);
-          log("running " + scenario.name());
-          try {
-            Scenario.Outcome o = measure(config, scenario, server, remeasured);
-            outcomes.add(o);
-            log(String.format("  %s: %.0f ev/s per subscriber, lost %d, p99 %.0f µs", scenario.name(),
-                o.meanSubscriberRate(), o.lost(), o.latency().getValueAtPercentile(99) / 1000.0));
-          } catch (Exception e) {
-            failures.add(scenario.name() + ": " + e.getMessage());
-            log("  FAILED " + scenario.name() + ": " + e.getMessage());
+      // The views take turns at going first, round by round: the first runs against a relay whose
+      // JIT compilers are still at work (in a quick run, which does not wait for them, visibly).
+      List<View> views = new ArrayList<>(config.views());
+      if (round % 2 == 0) java.util.Collections.reverse(views);
+      for (View view : views) {
+        for (int s : config.subscribers()) {
+          for (Scenario.Phase phase : new Scenario.Phase[] {Scenario.Phase.THROUGHPUT, Scenario.Phase.LATENCY}) {
+            if (phase == Scenario.Phase.LATENCY && !kind.measuresLatency()) continue;
+            once(config, new Scenario(kind, view, s, phase, round), server, outcomes, failures, remeasured);
           }
         }
+        sustain(config, kind, view, round, server, outcomes, failures, remeasured);
+        // One burst per system and view, at the largest S, in the first round: it shows whether
+        // a plain loop loses or fails, which one round tells.
+        if (round == 1 && config.burst() > 0 && kind.bursts()) {
+          once(config, new Scenario(kind, view, config.mostSubscribers(), Scenario.Phase.BURST, round), server,
+              outcomes, failures, remeasured);
+        }
       }
-      sustain(config, kind, round, server, outcomes, failures, remeasured);
     } catch (Exception e) {
-      failures.add(where + ": the server did not start: " + e.getMessage());
+      failures.add(new Report.Failure(null, where + ": the server did not start: " + e.getMessage()));
       log("  FAILED " + where + ": " + e.getMessage());
+    }
+  }
+
+  private static void once(Config config, Scenario scenario, Server server, List<Scenario.Outcome> outcomes,
+      List<Report.Failure> failures, List<String> remeasured) {
+    log("running " + scenario.name());
+    try {
+      Scenario.Outcome o = measure(config, scenario, server, remeasured);
+      outcomes.add(o);
+      log(String.format(Locale.ROOT, "  %s: %.0f ev/s per subscriber, lost %d, failed emits %d, p99 %.0f µs%s",
+          scenario.name(), o.meanSubscriberRate(), o.lost(), o.failed(),
+          o.latency().getValueAtPercentile(99) / 1000.0, o.failedRow() ? " (FAILED)" : ""));
+    } catch (Exception e) {
+      failures.add(new Report.Failure(scenario, scenario.name() + ": " + e.getMessage()));
+      log("  FAILED " + scenario.name() + ": " + e.getMessage());
     }
   }
 
@@ -96,31 +116,23 @@ public final class Bench {
    * shows loss. Whether the HTTP path carries half of the WebSocket path's rate is then measured
    * directly: paced at half of what racket-ws delivered in this round, at the largest S.
    */
-  private static void sustain(Config config, Transport.Kind kind, int round, Server server,
-      List<Scenario.Outcome> outcomes, List<String> failures, List<String> remeasured) {
+  private static void sustain(Config config, Transport.Kind kind, View view, int round, Server server,
+      List<Scenario.Outcome> outcomes, List<Report.Failure> failures, List<String> remeasured) {
     if (kind != Transport.Kind.RACKET_SSE_STREAM) return;
     int s = config.mostSubscribers();
     Scenario.Outcome ws = outcomes.stream().filter(o -> o.scenario().kind() == Transport.Kind.RACKET_WS
-        && o.scenario().round() == round && o.scenario().subscribers() == s && !o.scenario().latency())
-        .findFirst().orElse(null);
+        && o.scenario().view() == view && o.scenario().round() == round && o.scenario().subscribers() == s
+        && o.scenario().phase() == Scenario.Phase.THROUGHPUT).findFirst().orElse(null);
     if (ws == null) return;
-    Scenario scenario = Scenario.sustained(kind, s, round, (int) Math.round(ws.meanSubscriberRate() / 2));
-    log("running " + scenario.name());
-    try {
-      Scenario.Outcome o = measure(config, scenario, server, remeasured);
-      outcomes.add(o);
-      log(String.format("  %s: sent %.0f ev/s, lost %d", scenario.name(), o.publisherRate(), o.lost()));
-    } catch (Exception e) {
-      failures.add(scenario.name() + ": " + e.getMessage());
-      log("  FAILED " + scenario.name() + ": " + e.getMessage());
-    }
+    once(config, Scenario.sustained(kind, view, s, round, (int) Math.round(ws.meanSubscriberRate() / 2)), server,
+        outcomes, failures, remeasured);
   }
 
   /**
    * Runs {@code scenario}, and again while the host stole more than {@link Config#maxStolen()} of
    * the machine's CPU time during its measured phase, {@link #REMEASURE} more times at most: on a
    * VM such a phase measures the host, whichever system ran, and one system's round would be
-   * decided by it (PERFORMANCE.md, "Fifteenth session"). Every system and phase gets the same
+   * decided by it (PERFORMANCE.md at e28cc3e, "Fifteenth session"). Every system and phase gets the same
    * rule. Keeps the try the host took least from; {@code remeasured} gets each try measured again.
    */
   private static Scenario.Outcome measure(Config config, Scenario scenario, Server server, List<String> remeasured)

@@ -12,6 +12,7 @@ import java.util.List;
  * @param quick {@code --quick}: one short round, whose warm-ups do not wait for quiet JIT compilers
  *     and whose phases are never measured again
  * @param systems the systems compared, in table order
+ * @param views the views every scenario runs in ({@link View}), side by side in the report
  * @param subscribers the subscriber counts (S)
  * @param runs scenarios are repeated this often, interleaved across systems; the table shows medians
  * @param warmupSeconds each publisher first sends this long flat out, then this long at {@code rate},
@@ -20,6 +21,7 @@ import java.util.List;
  * @param throughputMax ...or after this many events
  * @param latencySeconds the latency phase lasts this long at {@code rate}
  * @param rate events per second in the latency phase and the warm-up
+ * @param burst events each system's burst phase sends in one loop with no window; 0 skips it
  * @param fanout SSE connections held on one relay for the many-subscribers check; 0 skips it
  * @param maxStolen a phase during which the host stole a larger share of the machine's CPU time
  *     is measured again (at most {@link Bench#REMEASURE} more times; never in a quick run)
@@ -29,40 +31,46 @@ import java.util.List;
  * @param write where to write the report (between its markers), or null
  * @param logs where the processes' output goes
  */
-record Config(boolean quick, List<Transport.Kind> systems, List<Integer> subscribers, int runs,
-    int warmupSeconds, int throughputSeconds, long throughputMax, int latencySeconds, int rate, int fanout,
+record Config(boolean quick, List<Transport.Kind> systems, List<View> views, List<Integer> subscribers, int runs,
+    int warmupSeconds, int throughputSeconds, long throughputMax, int latencySeconds, int rate, long burst, int fanout,
     double maxStolen, Path relayJar, List<String> relayJvmArgs, List<String> workerJvmArgs, Path write, Path logs) {
 
   static final String USAGE = """
       usage: java -jar bench/target/racket-bench.jar [--quick] [--runs N] [--systems a,b]
-                 [--subscribers 1,4] [--rate N] [--seconds N] [--throughput-seconds N]
-                 [--warmup-seconds N] [--fanout N] [--max-stolen PERCENT]
-                 [--write docs/PERFORMANCE.md]
+                 [--views opaque,objects] [--subscribers 1,4] [--rate N] [--seconds N]
+                 [--throughput-seconds N] [--warmup-seconds N] [--burst N] [--fanout N]
+                 [--max-stolen PERCENT] [--write docs/PERFORMANCE.md]
                  [--relay-jar relay/target/racket-relay.jar] [--relay-jvm-args '...'] [--worker-jvm-args '...']
-        systems: racket-ws, racket-sse, racket-sse-batch, racket-sse-raw, racket-sse-stream, redis,
-          nats (default: all)""";
+        systems: racket-ws, racket-sse, racket-sse-batch, racket-sse-raw, racket-sse-stream,
+          redis-lettuce, redis-jedis, nats (default: all)
+        views: opaque (prebuilt payloads, read unparsed), objects (Jackson both ways); default both
+        --burst: events of each system's burst phase (default 1,000,000; 0 skips it)""";
 
   static Config parse(String... args) {
     List<Transport.Kind> systems = List.of(Transport.Kind.values());
+    List<View> views = List.of(View.values());
+    long burst = 1_000_000;
     List<Integer> subscribers = List.of(1, 4);
     int runs = 2;
     // Each JVM is a few seconds old when its warm-up starts, and on two cores its compilers still
-    // worked through the first seconds of a latency phase after 3 s (PERFORMANCE.md, "Sixth
+    // worked through the first seconds of a latency phase after 3 s (PERFORMANCE.md at e28cc3e, "Sixth
     // session").
     int warmup = 5;
     // Long enough for the JIT compilers of every JVM taking part to be mostly done: in 5 s phases
-    // they used a large share of the two cores (PERFORMANCE.md, "What is measured").
+    // they used a large share of the two cores (PERFORMANCE.md at e28cc3e, "What is measured").
     int throughputSeconds = 15;
     int latencySeconds = 10;
     int rate = 10_000;
     int fanout = 1_000;
     // On the VM measured so far the host took 0 to 6 % in most phases and 11 to 21 % in some,
-    // where racket's and Redis's p99 were two to four times as high (PERFORMANCE.md, "Fifteenth
+    // where racket's and Redis's p99 were two to four times as high (PERFORMANCE.md at e28cc3e, "Fifteenth
     // session").
     int maxStolenPercent = 10;
     Path relayJar = Path.of("relay/target/racket-relay.jar");
     List<String> relayJvm = List.of();
-    List<String> workerJvm = List.of("-Xms256m", "-Xmx512m");
+    // A worker out of memory (a client that queues without bound, in a burst) ends at once rather
+    // than linger on the client's non-daemon threads until the launcher's timeout.
+    List<String> workerJvm = List.of("-Xms256m", "-Xmx512m", "-XX:+ExitOnOutOfMemoryError");
     Path write = null;
     boolean quick = false;
     for (int i = 0; i < args.length; i++) {
@@ -78,6 +86,8 @@ record Config(boolean quick, List<Transport.Kind> systems, List<Integer> subscri
         }
         case "--runs" -> runs = positive(a, args[++i]);
         case "--systems" -> systems = Arrays.stream(args[++i].split(",")).map(Transport.Kind::of).toList();
+        case "--views" -> views = Arrays.stream(args[++i].split(",")).map(View::of).toList();
+        case "--burst" -> burst = Long.parseLong(args[++i].trim());
         case "--subscribers" -> subscribers = Arrays.stream(args[++i].split(",")).map(s -> positive(a, s)).toList();
         case "--rate" -> rate = positive(a, args[++i]);
         case "--warmup-seconds" -> warmup = positive(a, args[++i]);
@@ -103,15 +113,16 @@ record Config(boolean quick, List<Transport.Kind> systems, List<Integer> subscri
       throw new IllegalArgumentException("a warm-up of " + warmup + " s at " + rate
           + " events/s is too long for the warm-up's numbers: lower --warmup-seconds or --rate");
     }
+    if (burst < 0 || burst > Tick.MOST) throw new IllegalArgumentException("--burst is 0 to " + Tick.MOST);
     if (maxStolenPercent > 100) throw new IllegalArgumentException("--max-stolen is a percentage: 1 to 100");
-    return new Config(quick, systems, subscribers, runs, warmup, throughputSeconds, throughputMax, latencySeconds,
-        rate, fanout, maxStolenPercent / 100.0, relayJar, relayJvm, workerJvm, write, Path.of("bench/target/logs"));
+    return new Config(quick, systems, views, subscribers, runs, warmup, throughputSeconds, throughputMax, latencySeconds,
+        rate, burst, fanout, maxStolenPercent / 100.0, relayJar, relayJvm, workerJvm, write, Path.of("bench/target/logs"));
   }
 
   /** This configuration with {@code args} as the relay's JVM options. */
   Config withRelayJvmArgs(List<String> args) {
-    return new Config(quick, systems, subscribers, runs, warmupSeconds, throughputSeconds, throughputMax, latencySeconds,
-        rate, fanout, maxStolen, relayJar, args, workerJvmArgs, write, logs);
+    return new Config(quick, systems, views, subscribers, runs, warmupSeconds, throughputSeconds, throughputMax,
+        latencySeconds, rate, burst, fanout, maxStolen, relayJar, args, workerJvmArgs, write, logs);
   }
 
   /** The largest S: the one the targets are measured at. */

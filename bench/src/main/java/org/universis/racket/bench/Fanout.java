@@ -66,7 +66,7 @@ final class Fanout {
   private SseTransport.Stream.DataSink sink(int i) {
     return new SseTransport.Stream.DataSink() {
       @Override
-      public void data(String line) {
+      public void data(String event, String data) {
         received.incrementAndGet(i);
         lastActivity = System.nanoTime();
       }

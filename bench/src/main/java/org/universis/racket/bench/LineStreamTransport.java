@@ -9,11 +9,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 
 /**
- * racket's HTTP surface with one long {@code POST /events} in {@code application/x-ndjson} per
+ * racket's HTTP surface with one long {@code POST /events?type=bench} in {@code application/x-ndjson} per
  * phase: each tick is one line of a chunked body, as a pipe into {@code curl -T -} sends them.
  * Paced ticks go out in one chunk per flush: one each at a pace the sender keeps, and those that
  * came due together when it is behind, as a pipe's reader such as curl takes what has arrived.
- * A flat-out sender fills chunks of up to 64 KiB.
+ * A flat-out sender, or a burst (a stream has no window to leave out), fills chunks of up to 64 KiB.
  * Subscribers read {@code GET /events} with the minimal client of {@link RawHttpTransport}.
  */
 final class LineStreamTransport implements Transport {
@@ -21,12 +21,12 @@ final class LineStreamTransport implements Transport {
   private static final int HEAD_ROOM = 8; // a chunk's size in hex and CRLF, in front of its data
 
   @Override
-  public Sender sender(String url, boolean latency) throws IOException {
+  public Sender sender(String url, Scenario.Phase phase, View view) throws IOException {
     URI uri = URI.create(url);
     Socket socket = RawHttpTransport.connect(uri);
     OutputStream out = socket.getOutputStream();
     InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
-    byte[] head = ("POST /events HTTP/1.1\r\nHost: " + uri.getAuthority() + "\r\nContent-Type:"
+    byte[] head = ("POST /events?type=" + Tick.TYPE + " HTTP/1.1\r\nHost: " + uri.getAuthority() + "\r\nContent-Type:"
         + " application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     return new Sender() {
       private final byte[] chunk = new byte[HEAD_ROOM + (64 << 10) + 2];
@@ -39,7 +39,7 @@ final class LineStreamTransport implements Transport {
           out.write(head);
           lines = 0;
         }
-        byte[] json = tick.toJson();
+        byte[] json = view.httpBody(tick);
         if (length + json.length + 1 > chunk.length - HEAD_ROOM - 2) writeChunk();
         System.arraycopy(json, 0, chunk, HEAD_ROOM + length, json.length);
         length += json.length;
@@ -88,7 +88,7 @@ final class LineStreamTransport implements Transport {
   }
 
   @Override
-  public AutoCloseable subscribe(String url, Tick.TickSink sink) throws Exception {
-    return new RawHttpTransport().subscribe(url, sink);
+  public AutoCloseable subscribe(String url, View view, Tick.TickSink sink) throws Exception {
+    return new RawHttpTransport().subscribe(url, view, sink);
   }
 }

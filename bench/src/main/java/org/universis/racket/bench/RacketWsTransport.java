@@ -1,13 +1,12 @@
 package org.universis.racket.bench;
 
-import java.util.Map;
 import org.universis.racket.ProcessEventEmitter;
 import org.universis.racket.RacketOptions;
 import org.universis.racket.Subscription;
 
 /**
- * racket's JVM client, as its users call it: {@code emit(type, record)} without waiting for each
- * future, {@code subscribe(filter, handler)} reading the decoded body.
+ * racket's JVM client, as its users call it, at its defaults: {@code emit(type, body)} without
+ * waiting for each future, {@code subscribe(filter, handler)} reading the body as the view says.
  */
 final class RacketWsTransport implements Transport {
 
@@ -15,14 +14,23 @@ final class RacketWsTransport implements Transport {
   static final int IN_FLIGHT = 8_192;
 
   @Override
-  public Sender sender(String url, boolean latency) {
+  public Sender sender(String url, Scenario.Phase phase, View view) {
     ProcessEventEmitter emitter = new ProcessEventEmitter(options(url));
-    Window window = new Window(IN_FLIGHT);
+    Window window = Window.forPhase(phase, IN_FLIGHT);
     return new Sender() {
       @Override
       public void send(Tick tick) throws InterruptedException {
         window.acquire();
-        emitter.emit(Tick.TYPE, tick).whenComplete((id, error) -> window.release(error));
+        try {
+          emitter.emit(Tick.TYPE, view.body(tick)).whenComplete((id, error) -> window.release(error));
+        } catch (RuntimeException refused) {
+          window.release(refused);
+        }
+      }
+
+      @Override
+      public long failed() {
+        return window.failed();
       }
 
       @Override
@@ -38,12 +46,10 @@ final class RacketWsTransport implements Transport {
   }
 
   @Override
-  public AutoCloseable subscribe(String url, Tick.TickSink sink) {
+  public AutoCloseable subscribe(String url, View view, Tick.TickSink sink) {
     ProcessEventEmitter emitter = new ProcessEventEmitter(options(url));
     Subscription subscription = emitter.subscribe(Tick.TYPE, event -> {
-      if (event.isResync()) return; // events dropped for this slow reader: they count as loss
-      Map<?, ?> body = (Map<?, ?>) event.body();
-      sink.tick(((Number) body.get("n")).longValue(), ((Number) body.get("t")).longValue());
+      if (!event.isResync()) view.read(event, sink); // a resync notice: events missed, counted as loss
     });
     return () -> {
       subscription.unsubscribe();

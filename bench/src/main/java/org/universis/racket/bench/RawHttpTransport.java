@@ -1,8 +1,5 @@
 package org.universis.racket.bench;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -28,14 +25,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class RawHttpTransport implements Transport {
 
-  private static final JsonFactory JSON = new JsonFactory();
-
   private static final byte[] CRLF2 = {'\r', '\n', '\r', '\n'};
 
   @Override
-  public Sender sender(String url, boolean latency) throws Exception {
+  public Sender sender(String url, Scenario.Phase phase, View view) throws Exception {
     URI uri = URI.create(url);
-    Window window = new Window(SseTransport.IN_FLIGHT);
+    Window window = Window.forPhase(phase, SseTransport.IN_FLIGHT);
     BlockingQueue<byte[]> bodies = new ArrayBlockingQueue<>(SseTransport.IN_FLIGHT);
     List<Socket> sockets = new ArrayList<>();
     for (int i = 0; i < SseTransport.IN_FLIGHT; i++) {
@@ -49,7 +44,12 @@ final class RawHttpTransport implements Transport {
       @Override
       public void send(Tick tick) throws InterruptedException {
         window.acquire();
-        bodies.put(tick.toJson());
+        bodies.put(view.httpBody(tick));
+      }
+
+      @Override
+      public long failed() {
+        return window.failed();
       }
 
       @Override
@@ -69,7 +69,7 @@ final class RawHttpTransport implements Transport {
     try {
       OutputStream out = socket.getOutputStream();
       InputStream in = new BufferedInputStream(socket.getInputStream(), 8192);
-      byte[] head = ("POST /events HTTP/1.1\r\nHost: " + uri.getAuthority()
+      byte[] head = ("POST /events?type=" + Tick.TYPE + " HTTP/1.1\r\nHost: " + uri.getAuthority()
           + "\r\nContent-Type: application/json\r\nContent-Length: ").getBytes(StandardCharsets.US_ASCII);
       byte[] request = new byte[1024];
       while (true) {
@@ -94,7 +94,7 @@ final class RawHttpTransport implements Transport {
   }
 
   @Override
-  public AutoCloseable subscribe(String url, Tick.TickSink sink) throws Exception {
+  public AutoCloseable subscribe(String url, View view, Tick.TickSink sink) throws Exception {
     URI uri = URI.create(url);
     Socket socket = connect(uri);
     socket.getOutputStream().write(("GET /events?types=" + Tick.TYPE + " HTTP/1.1\r\nHost: "
@@ -110,25 +110,29 @@ final class RawHttpTransport implements Transport {
       socket.close();
       throw new IllegalStateException("a chunked event stream: this client reads plain streams only");
     }
-    Thread reader = new Thread(() -> readEvents(in, sink), "raw-sse");
+    Thread reader = new Thread(() -> readEvents(in, view, sink), "raw-sse");
     reader.setDaemon(true);
     reader.start();
     return socket::close;
   }
 
-  // Splits the stream into lines in place, a block at a time, and reads each data: line once,
-  // with a streaming parser, as far as the tick in its body: what a lean SSE client does.
-  private static void readEvents(InputStream in, Tick.TickSink sink) {
+  // Splits the stream into lines in place, a block at a time, and reads each data: line of an event
+  // of type bench once, in place: what a lean SSE client does. Others are racket.resync notices
+  // (events dropped for this slow reader), counted as loss.
+  private static void readEvents(InputStream in, View view, Tick.TickSink sink) {
     byte[] block = new byte[64 << 10];
     int length = 0;
+    boolean tick = false; // the event being read is of type bench
     try {
       for (int n; (n = in.read(block, length, block.length - length)) >= 0; ) {
         length += n;
         int from = 0;
         for (int nl = indexOf(block, from, length); nl >= 0; nl = indexOf(block, from, length)) {
-          if (nl - from > 5 && block[from] == 'd' && block[from + 4] == ':') {
+          if (nl - from > 6 && block[from] == 'e' && block[from + 5] == ':') {
+            tick = lineEquals(block, from + (block[from + 6] == ' ' ? 7 : 6), nl, EVENT_TYPE);
+          } else if (tick && nl - from > 5 && block[from] == 'd' && block[from + 4] == ':') {
             int data = from + (block[from + 5] == ' ' ? 6 : 5);
-            readEnvelope(block, data, nl - data, sink);
+            view.readEnvelope(block, data, nl - data, sink);
           }
           from = nl + 1;
         }
@@ -148,32 +152,12 @@ final class RawHttpTransport implements Transport {
     return -1;
   }
 
-  // {"id":…,"type":"bench",…,"body":{"type":"bench","n":…,"t":…,"pad":…}}
-  private static void readEnvelope(byte[] bytes, int from, int length, Tick.TickSink sink) throws IOException {
-    try (JsonParser p = JSON.createParser(bytes, from, length)) {
-      if (p.nextToken() != JsonToken.START_OBJECT) throw new IOException("not an envelope");
-      boolean tick = false;
-      long n = 0;
-      long t = 0;
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        JsonToken value = p.nextToken();
-        if (name.equals("type")) {
-          tick = Tick.TYPE.equals(p.getText());
-        } else if (name.equals("body") && value == JsonToken.START_OBJECT) {
-          while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            p.nextToken();
-            if (field.equals("n")) n = p.getLongValue();
-            else if (field.equals("t")) t = p.getLongValue();
-            else p.skipChildren();
-          }
-        } else {
-          p.skipChildren();
-        }
-      }
-      if (tick) sink.tick(n, t);
-    }
+  private static final byte[] EVENT_TYPE = Tick.TYPE.getBytes(StandardCharsets.US_ASCII);
+
+  // Whether the line from..to is exactly `what` (a CR before the LF aside).
+  private static boolean lineEquals(byte[] bytes, int from, int to, byte[] what) {
+    int end = to > from && bytes[to - 1] == '\r' ? to - 1 : to;
+    return end - from == what.length && Arrays.equals(bytes, from, end, what, 0, what.length);
   }
 
   static Socket connect(URI uri) throws IOException {

@@ -10,21 +10,30 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 
-/** Renders the outcomes as markdown: medians over runs, then the targets as same-run ratios. */
+/**
+ * Renders the outcomes as markdown: the two views side by side, medians over rounds, every row
+ * that lost events or had failed emits marked FAILED in its table; then the targets
+ * ({@link Targets}).
+ */
 final class Report {
 
   static final String BEGIN = "<!-- bench:results:begin -->";
   static final String END = "<!-- bench:results:end -->";
+  static final String FAILED = "**FAILED**";
 
   private final Config config;
   private final List<Scenario.Outcome> outcomes;
-  private final List<String> failures;
+  private final List<Failure> failures;
   private final List<String> remeasured;
   private final FanoutCheck.Result fanout;
 
-  Report(Config config, List<Scenario.Outcome> outcomes, List<String> failures, List<String> remeasured,
+  /** What failed: a scenario that could not finish (its row is FAILED), or else ({@code scenario} null). */
+  record Failure(Scenario scenario, String what) {}
+
+  Report(Config config, List<Scenario.Outcome> outcomes, List<Failure> failures, List<String> remeasured,
       FanoutCheck.Result fanout) {
     this.config = config;
     this.outcomes = outcomes;
@@ -38,13 +47,14 @@ final class Report {
     b.append("Measured ").append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
         .append(" on ").append(Machine.describe()).append(".\n")
         .append("Command: `").append(command).append("`").append(config.quick() ? " (quick mode)" : "")
-        .append("; every value is the median of ").append(config.runs()).append(" run(s).\n\n");
+        .append("; every value is the median of ").append(config.runs()).append(" round(s); a cell reads")
+        .append(" `opaque / objects` (View). A row that lost events or had failed emits is ").append(FAILED)
+        .append(", whatever its rate.\n\n");
     throughput(b);
     latency(b);
     sustained(b);
-    int s = config.mostSubscribers();
-    targets(b, s);
-    rounds(b, s);
+    burst(b);
+    new Targets(this, config, fanout).markdown(b);
     if (!remeasured.isEmpty()) {
       b.append(String.format(Locale.ROOT, "\nMeasured again because the host stole more than %.0f %% of the"
           + " machine's CPU time while they were measured (the table keeps the try it took least from): ",
@@ -52,57 +62,52 @@ final class Report {
           .append(String.join(", ", remeasured)).append(".\n");
     }
     if (!failures.isEmpty()) {
-      b.append("\nScenarios that failed:\n\n");
-      failures.forEach(f -> b.append("- ").append(f.replace('\n', ' ')).append('\n'));
+      b.append("\nFailed (the run exits 1):\n\n");
+      failures.forEach(f -> b.append("- ").append(f.what().replace('\n', ' ')).append('\n'));
     }
     return b.toString();
   }
 
   private void throughput(StringBuilder b) {
-    b.append("### Throughput: the publisher sends as fast as its client allows (").append(config.throughputSeconds())
-        .append(" s at most), 256-byte JSON events, after a warm-up (")
-        .append(config.warmupSeconds()).append(" s at the latency phase's rate, ")
-        .append(config.warmupSeconds())
-        .append(" s flat out, then flat out until the JIT compilers of every worker and of the relay are quiet)\n\n")
-        .append("| system | S | events/s per subscriber | slowest subscriber | publisher events/s | lost | out of order | twice | server peak RSS | CPU µs/event: server, publisher, each subscriber |\n")
-        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    b.append("### Throughput: the publisher sends as fast as its client allows, at most 8,192 in flight (")
+        .append(config.throughputSeconds()).append(" s), 256-byte payloads, after a warm-up\n\n")
+        .append("| system | S | status | events/s per subscriber | slowest subscriber | publisher events/s | lost |"
+            + " server peak RSS | CPU µs/event: server, publisher, each subscriber |\n")
+        .append("|---|---:|---|---:|---:|---:|---:|---:|---|\n");
     for (Transport.Kind kind : config.systems()) {
       for (int s : config.subscribers()) {
-        List<Scenario.Outcome> os = select(kind, s, false);
-        if (os.isEmpty()) continue;
-        b.append("| ").append(kind.label).append(" | ").append(s)
-            .append(" | ").append(count(median(os, Scenario.Outcome::meanSubscriberRate)))
-            .append(" | ").append(count(median(os, Scenario.Outcome::minSubscriberRate)))
-            .append(" | ").append(count(median(os, Scenario.Outcome::publisherRate)))
-            .append(" | ").append(percent(median(os, Scenario.Outcome::lossRatio)))
-            .append(" | ").append(count(median(os, o -> o.disordered())))
-            .append(" | ").append(count(median(os, o -> o.duplicates())))
-            .append(" | ").append(mib(median(os, o -> o.serverPeakKiB())))
-            .append(" | ").append(cpu(os)).append(" |\n");
+        List<List<Scenario.Outcome>> byView = byView(kind, s, Scenario.Phase.THROUGHPUT);
+        if (byView.stream().allMatch(List::isEmpty) && broken(kind, s, Scenario.Phase.THROUGHPUT).isEmpty()) continue;
+        b.append("| ").append(kind.label).append(" | ").append(s).append(" | ")
+            .append(status(byView, broken(kind, s, Scenario.Phase.THROUGHPUT)))
+            .append(" | ").append(views(byView, os -> count(median(os, Scenario.Outcome::meanSubscriberRate))))
+            .append(" | ").append(views(byView, os -> count(median(os, Scenario.Outcome::minSubscriberRate))))
+            .append(" | ").append(views(byView, os -> count(median(os, Scenario.Outcome::publisherRate))))
+            .append(" | ").append(views(byView, Report::lost))
+            .append(" | ").append(views(byView, os -> mib(median(os, o -> o.serverPeakKiB()))))
+            .append(" | ").append(views(byView, Report::cpu)).append(" |\n");
       }
     }
   }
 
   private void latency(StringBuilder b) {
     b.append("\n### Latency: ").append(count(config.rate())).append(" events/s for ").append(config.latencySeconds())
-        .append(" s after a warm-up (").append(config.warmupSeconds()).append(" s flat out, ")
-        .append(config.warmupSeconds()).append(" s at the rate, then at the rate until every")
-        .append(" worker's and the relay's JIT compilers are quiet); send (a late tick: when it was due) to receipt,")
-        .append(" µs, all subscribers\n\n")
-        .append("| system | S | sent/s | p50 | p99 | p99.9 | max | lost | CPU µs/event: server, publisher, each subscriber |\n")
-        .append("|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        .append(" s after a warm-up; send (a late tick: when it was due) to receipt, µs, all subscribers\n\n")
+        .append("| system | S | status | sent/s | p50 | p99 | p99.9 | max | lost | CPU µs/event: server, publisher, each subscriber |\n")
+        .append("|---|---:|---|---:|---:|---:|---:|---:|---:|---|\n");
     for (Transport.Kind kind : config.systems()) {
       for (int s : config.subscribers()) {
-        List<Scenario.Outcome> os = select(kind, s, true);
-        if (os.isEmpty()) continue;
+        List<List<Scenario.Outcome>> byView = byView(kind, s, Scenario.Phase.LATENCY);
+        if (byView.stream().allMatch(List::isEmpty) && broken(kind, s, Scenario.Phase.LATENCY).isEmpty()) continue;
         // A publisher that cannot keep up with the rate shows here: its latency is at a lower load.
-        b.append("| ").append(kind.label).append(" | ").append(s)
-            .append(" | ").append(count(median(os, Scenario.Outcome::publisherRate)));
+        b.append("| ").append(kind.label).append(" | ").append(s).append(" | ")
+            .append(status(byView, broken(kind, s, Scenario.Phase.LATENCY)))
+            .append(" | ").append(views(byView, os -> count(median(os, Scenario.Outcome::publisherRate))));
         for (double q : new double[] {50, 99, 99.9, 100}) {
-          b.append(" | ").append(micros(median(os, o -> o.latency().getValueAtPercentile(q))));
+          b.append(" | ").append(views(byView, os -> micros(median(os, o -> o.latency().getValueAtPercentile(q)))));
         }
-        b.append(" | ").append(percent(median(os, Scenario.Outcome::lossRatio)))
-            .append(" | ").append(cpu(os)).append(" |\n");
+        b.append(" | ").append(views(byView, Report::lost))
+            .append(" | ").append(views(byView, Report::cpu)).append(" |\n");
       }
     }
   }
@@ -110,165 +115,102 @@ final class Report {
   private void sustained(StringBuilder b) {
     List<Scenario.Outcome> os = outcomes.stream().filter(o -> o.scenario().isSustained()).toList();
     if (os.isEmpty()) return;
-    b.append("\n### Sustained: racket-sse-stream paced at half of racket-ws's throughput in the same round, ")
+    b.append("\n### Sustained: racket-sse-stream paced at half of racket-ws's throughput in the same round and view, ")
         .append(config.latencySeconds()).append(" s\n\n")
-        .append("| system | S | round | paced at | sent/s | events/s per subscriber | lost | p50 µs | p99 µs | CPU µs/event: server, publisher, each subscriber |\n")
-        .append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        .append("| system | view | S | round | status | paced at | sent/s | events/s per subscriber | lost | p50 µs | p99 µs |\n")
+        .append("|---|---|---:|---:|---|---:|---:|---:|---:|---:|---:|\n");
     for (Scenario.Outcome o : os) {
       Scenario sc = o.scenario();
-      b.append("| ").append(sc.kind().label).append(" | ").append(sc.subscribers()).append(" | ").append(sc.round())
+      b.append("| ").append(sc.kind().label).append(" | ").append(sc.view().label).append(" | ").append(sc.subscribers())
+          .append(" | ").append(sc.round()).append(" | ").append(o.failedRow() ? FAILED : "ok")
           .append(" | ").append(count(sc.pace())).append(" | ").append(count(o.publisherRate()))
-          .append(" | ").append(count(o.meanSubscriberRate())).append(" | ").append(percent(o.lossRatio()))
+          .append(" | ").append(count(o.meanSubscriberRate())).append(" | ").append(lost(List.of(o)))
           .append(" | ").append(micros(o.latency().getValueAtPercentile(50)))
-          .append(" | ").append(micros(o.latency().getValueAtPercentile(99)))
-          .append(" | ").append(cpu(List.of(o))).append(" |\n");
+          .append(" | ").append(micros(o.latency().getValueAtPercentile(99))).append(" |\n");
     }
   }
 
-  private void targets(StringBuilder b, int s) {
-    b.append("\n### Targets (S = ").append(s).append(", ratios within this run)\n\n")
-        .append("| target | measured | met |\n|---|---|---|\n");
-    ratio(b, "racket-ws throughput per subscriber ≥ NATS core's", Transport.Kind.RACKET_WS,
-        Transport.Kind.NATS, s, false, 1);
-    ratio(b, "racket-ws p99 latency ≤ Redis pub/sub's", Transport.Kind.RACKET_WS,
-        Transport.Kind.REDIS, s, true, 1);
-    ratio(b, "racket-sse p99 latency ≤ Redis pub/sub's (for reference)", Transport.Kind.RACKET_SSE,
-        Transport.Kind.REDIS, s, true, 1);
-    ratio(b, "racket-sse throughput ≥ half of racket-ws's", Transport.Kind.RACKET_SSE,
-        Transport.Kind.RACKET_WS, s, false, 0.5);
-    ratio(b, "the same through a minimal HTTP/1.1 client (racket-sse-raw)", Transport.Kind.RACKET_SSE_RAW,
-        Transport.Kind.RACKET_WS, s, false, 0.5);
-    ratio(b, "the same with one NDJSON stream per publisher (racket-sse-stream)", Transport.Kind.RACKET_SSE_STREAM,
-        Transport.Kind.RACKET_WS, s, false, 0.5);
-    sustainedTarget(b, s);
-    ratio(b, "racket-sse-stream p99 latency ≤ Redis pub/sub's (for reference)", Transport.Kind.RACKET_SSE_STREAM,
-        Transport.Kind.REDIS, s, true, 1);
-    if (fanout != null) {
-      double idle = fanout.idleKiB() / 1024.0;
-      double tuned = fanout.idleTunedKiB() / 1024.0;
-      b.append("| relay RSS idle < 64 MiB | ").append(String.format(Locale.ROOT,
-              "%.1f MiB as `java -jar`; %.1f MiB with `%s`", idle, tuned, String.join(" ", FanoutCheck.LEAN_JVM)))
-          .append(" | ").append(idle < 64 ? "yes" : tuned < 64 ? "with those options" : "**no**").append(" |\n");
-      boolean ok = fanout.open() == fanout.connections() && fanout.errors() == 0
-          && fanout.complete() == fanout.connections() && fanout.postFailures() == 0;
-      b.append("| ").append(count(fanout.connections())).append(" concurrent SSE subscribers without errors | ")
-          .append(fanout.open()).append(" opened, ").append(fanout.errors()).append(" errors, ")
-          .append(fanout.complete()).append(" received all ").append(FanoutCheck.EVENTS).append(" events (")
-          .append(count(fanout.events())).append(" deliveries), ").append(fanout.postFailures())
-          .append(" POSTs refused; relay RSS ").append(mib(fanout.connectedKiB())).append(" (peak ")
-          .append(mib(fanout.peakKiB())).append(") | ").append(ok ? "yes" : "**no**").append(" |\n");
-    }
-  }
-
-  // Carried: the publisher kept the pace (within 2 %) and every subscriber got every event.
-  private void sustainedTarget(StringBuilder b, int s) {
-    List<Scenario.Outcome> os = outcomes.stream()
-        .filter(o -> o.scenario().isSustained() && o.scenario().subscribers() == s).toList();
-    String what = "racket-sse-stream carries half of racket-ws's throughput (Sustained)";
-    if (os.isEmpty()) {
-      b.append("| ").append(what).append(" | not measured in this run | - |\n");
-      return;
-    }
-    long carried = os.stream().filter(o -> o.lost() == 0 && o.publisherRate() >= 0.98 * o.scenario().pace()).count();
-    b.append("| ").append(what).append(" | ").append(carried).append(" of ").append(os.size())
-        .append(" rounds whole, at ").append(String.join(", ", os.stream().map(o -> count(o.scenario().pace())).toList()))
-        .append(" ev/s | ").append(carried == os.size() ? "yes" : "**no**").append(" |\n");
-  }
-
-  /**
-   * One target: the ratio of the medians, then of each round, whose two systems ran minutes apart
-   * on the same machine. A median met while some round missed it is reported as such: on two
-   * shared cores a p99 differs by up to 4× between rounds, so one round's luck must not decide.
-   * Throughput must reach {@code bound} times the peer's; a p99 must stay within it.
-   */
-  private void ratio(StringBuilder b, String what, Transport.Kind ours, Transport.Kind peer, int s,
-      boolean latency, double bound) {
-    ToDoubleFunction<Scenario.Outcome> f = latency
-        ? o -> o.latency().getValueAtPercentile(99) : Scenario.Outcome::meanSubscriberRate;
-    List<Scenario.Outcome> mine = select(ours, s, latency);
-    List<Scenario.Outcome> theirs = select(peer, s, latency);
-    if (mine.isEmpty() || theirs.isEmpty() || median(theirs, f) == 0) {
-      b.append("| ").append(what).append(" | not measured in this run | - |\n");
-      return;
-    }
-    double ourMedian = median(mine, f);
-    double theirMedian = median(theirs, f);
-    List<String> rounds = new ArrayList<>();
-    int roundsMet = 0;
-    for (Scenario.Outcome[] pair : sameRound(mine, theirs, f)) {
-      double r = f.applyAsDouble(pair[0]) / f.applyAsDouble(pair[1]);
-      rounds.add(String.format(Locale.ROOT, "%.2f×", r));
-      if (meets(r, bound, latency)) roundsMet++;
-    }
-    double r = ourMedian / theirMedian;
-    b.append("| ").append(what).append(" | ").append(String.format(Locale.ROOT, "%.2f× (%s vs %s %s", r,
-        latency ? micros(ourMedian) : count(ourMedian), latency ? micros(theirMedian) : count(theirMedian),
-        latency ? "µs" : "ev/s"));
-    if (rounds.size() > 1) b.append("; rounds ").append(String.join(", ", rounds));
-    b.append(") | ");
-    if (!meets(r, bound, latency)) b.append("**no**");
-    else if (roundsMet == rounds.size()) b.append("yes");
-    else b.append("median only: ").append(roundsMet).append(" of ").append(rounds.size()).append(" rounds");
-    b.append(" |\n");
-  }
-
-  /**
-   * The two headline targets in each round, with the share of the machine's CPU time the host
-   * stole while each of the two phases was measured: on a VM, a round's ratio can be the host's.
-   */
-  private void rounds(StringBuilder b, int s) {
-    StringBuilder rows = new StringBuilder();
-    roundRows(rows, "throughput per subscriber, NATS", Transport.Kind.NATS, s, false);
-    roundRows(rows, "p99 latency, Redis", Transport.Kind.REDIS, s, true);
-    if (rows.isEmpty()) return;
-    b.append("\n### The two headline targets round by round (S = ").append(s)
-        .append("), with the share of the machine's CPU time the host stole while each phase was measured\n\n")
-        .append("| measure, peer | round | racket-ws | peer | ratio | stolen: racket-ws, peer |\n")
-        .append("|---|---:|---:|---:|---:|---|\n")
-        .append(rows);
-  }
-
-  private void roundRows(StringBuilder rows, String what, Transport.Kind peer, int s, boolean latency) {
-    ToDoubleFunction<Scenario.Outcome> f = latency
-        ? o -> o.latency().getValueAtPercentile(99) / 1000 : Scenario.Outcome::meanSubscriberRate;
-    String unit = latency ? " µs" : " ev/s";
-    List<Scenario.Outcome> ours = select(Transport.Kind.RACKET_WS, s, latency);
-    for (Scenario.Outcome[] pair : sameRound(ours, select(peer, s, latency), f)) {
-      double mine = f.applyAsDouble(pair[0]);
-      double theirs = f.applyAsDouble(pair[1]);
-      rows.append("| ").append(what).append(" | ").append(pair[0].scenario().round())
-          .append(" | ").append(count(mine)).append(unit)
-          .append(" | ").append(count(theirs)).append(unit)
-          .append(" | ").append(String.format(Locale.ROOT, "%.2f×", mine / theirs))
-          .append(" | ").append(stolen(pair[0].stolen())).append(", ").append(stolen(pair[1].stolen())).append(" |\n");
-    }
-  }
-
-  /** Each round's outcome of ours with the peer's of the same round, where the peer's is not 0. */
-  private static List<Scenario.Outcome[]> sameRound(List<Scenario.Outcome> mine, List<Scenario.Outcome> theirs,
-      ToDoubleFunction<Scenario.Outcome> f) {
-    List<Scenario.Outcome[]> pairs = new ArrayList<>();
-    for (Scenario.Outcome a : mine) {
-      for (Scenario.Outcome z : theirs) {
-        if (z.scenario().round() == a.scenario().round() && f.applyAsDouble(z) != 0) {
-          pairs.add(new Scenario.Outcome[] {a, z});
-        }
+  private void burst(StringBuilder b) {
+    List<Scenario.Outcome> os = outcomes.stream().filter(o -> o.scenario().phase() == Scenario.Phase.BURST).toList();
+    List<Failure> broken = failures.stream()
+        .filter(f -> f.scenario() != null && f.scenario().phase() == Scenario.Phase.BURST).toList();
+    if (os.isEmpty() && broken.isEmpty()) return;
+    b.append("\n### Burst: ").append(count(config.burst()))
+        .append(" events in one loop with no window, at each client's defaults (what the client refuses is counted, not retried)\n\n")
+        .append("| system | view | S | status | failed emits | lost, most by one subscriber | lost, all subscribers |"
+            + " events/s per subscriber | publisher events/s | server peak RSS |\n")
+        .append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|\n");
+    for (Transport.Kind kind : config.systems()) {
+      for (View view : config.views()) {
+        os.stream().filter(o -> o.scenario().kind() == kind && o.scenario().view() == view).forEach(o -> b.append("| ")
+            .append(kind.label).append(" | ").append(view.label).append(" | ").append(o.scenario().subscribers())
+            .append(" | ").append(o.failedRow() ? FAILED : "ok").append(" | ").append(count(o.failed()))
+            .append(" | ").append(count(o.mostLost())).append(" | ").append(count(o.lost()))
+            .append(" | ").append(count(o.meanSubscriberRate())).append(" | ").append(count(o.publisherRate()))
+            .append(" | ").append(mib(o.serverPeakKiB())).append(" |\n"));
+        broken.stream().filter(f -> f.scenario().kind() == kind && f.scenario().view() == view).forEach(f -> b.append("| ")
+            .append(kind.label).append(" | ").append(view.label).append(" | ").append(f.scenario().subscribers())
+            .append(" | ").append(FAILED).append(": ").append(reason(f)).append(" | - | - | - | - | - | - |\n"));
       }
     }
-    return pairs;
   }
 
-  private static boolean meets(double ratio, double bound, boolean atMost) {
-    return atMost ? ratio <= bound : ratio >= bound;
-  }
-
-  private List<Scenario.Outcome> select(Transport.Kind kind, int s, boolean latency) {
-    List<Scenario.Outcome> out = new ArrayList<>();
-    for (Scenario.Outcome o : outcomes) {
-      Scenario sc = o.scenario();
-      if (sc.kind() == kind && sc.subscribers() == s && sc.latency() == latency && !sc.isSustained()) out.add(o);
+  /**
+   * FAILED with the views whose outcomes lost events or failed emits in any round, or whose
+   * scenario could not finish (and why); else ok.
+   */
+  private String status(List<List<Scenario.Outcome>> byView, List<Failure> broken) {
+    List<String> failed = new ArrayList<>();
+    for (int i = 0; i < byView.size(); i++) {
+      View v = config.views().get(i);
+      if (byView.get(i).stream().anyMatch(Scenario.Outcome::failedRow)) failed.add(v.label);
+      broken.stream().filter(f -> f.scenario().view() == v).findFirst()
+          .ifPresent(f -> failed.add(v.label + ": " + reason(f)));
     }
+    return failed.isEmpty() ? "ok" : FAILED + " (" + String.join("; ", failed) + ")";
+  }
+
+  /** The scenarios that could not finish. */
+  List<Failure> broken() {
+    return failures.stream().filter(f -> f.scenario() != null).toList();
+  }
+
+  /** The scenarios of this system, S and phase that could not finish. */
+  private List<Failure> broken(Transport.Kind kind, int s, Scenario.Phase phase) {
+    return failures.stream().filter(f -> f.scenario() != null && f.scenario().kind() == kind
+        && f.scenario().subscribers() == s && f.scenario().phase() == phase && !f.scenario().isSustained()).toList();
+  }
+
+  /** Why a scenario could not finish, short enough for a cell: the exception a process died of, if any. */
+  private static String reason(Failure f) {
+    String who = f.what().contains(": pub exited") ? "the publisher died" : f.what().contains(": sub") ? "a subscriber died"
+        : "did not finish";
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("java\\.lang\\.(\\w*(Error|Exception))").matcher(f.what());
+    return m.find() ? who + " (" + m.group(1) + ")" : who;
+  }
+
+  /** One cell: each view's value, " / " between them, "-" where a view has none. */
+  private static String views(List<List<Scenario.Outcome>> byView,
+      java.util.function.Function<List<Scenario.Outcome>, String> f) {
+    List<String> cells = new ArrayList<>();
+    for (List<Scenario.Outcome> os : byView) cells.add(os.isEmpty() ? "-" : f.apply(os));
+    return String.join(" / ", cells);
+  }
+
+  private List<List<Scenario.Outcome>> byView(Transport.Kind kind, int s, Scenario.Phase phase) {
+    List<List<Scenario.Outcome>> out = new ArrayList<>();
+    for (View v : config.views()) out.add(select(kind, v, s, phase));
     return out;
+  }
+
+  /** The outcomes of one system, view, S and phase, one a round; sustained checks left out. */
+  List<Scenario.Outcome> select(Transport.Kind kind, View view, int s, Scenario.Phase phase) {
+    return select(o -> o.scenario().kind() == kind && o.scenario().view() == view && o.scenario().subscribers() == s
+        && o.scenario().phase() == phase && !o.scenario().isSustained());
+  }
+
+  List<Scenario.Outcome> select(Predicate<Scenario.Outcome> which) {
+    return outcomes.stream().filter(which).toList();
   }
 
   static double median(List<Scenario.Outcome> os, ToDoubleFunction<Scenario.Outcome> f) {
@@ -282,23 +224,21 @@ final class Report {
         median(os, Scenario.Outcome::publisherCpuMicros), median(os, Scenario.Outcome::subscriberCpuMicros));
   }
 
-  private static String count(double v) {
+  static String count(double v) {
     return String.format(Locale.ROOT, "%,.0f", v);
   }
 
-  private static String micros(double nanos) {
+  static String micros(double nanos) {
     return String.format(Locale.ROOT, "%,.0f", nanos / 1000);
   }
 
-  private static String percent(double ratio) {
-    return ratio == 0 ? "0" : String.format(Locale.ROOT, "%.2f%%", ratio * 100);
+  /** Lost events (median over rounds), with their share of what the subscribers should have got. */
+  private static String lost(List<Scenario.Outcome> os) {
+    double lost = median(os, Scenario.Outcome::lost);
+    return lost == 0 ? "0" : String.format(Locale.ROOT, "%,.0f (%.2f %%)", lost, median(os, Scenario.Outcome::lossRatio) * 100);
   }
 
-  private static String stolen(double share) {
-    return Double.isNaN(share) ? "?" : String.format(Locale.ROOT, "%.0f %%", share * 100);
-  }
-
-  private static String mib(double kib) {
+  static String mib(double kib) {
     return kib < 0 ? "?" : String.format(Locale.ROOT, "%.0f MiB", kib / 1024);
   }
 

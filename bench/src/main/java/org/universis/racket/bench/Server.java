@@ -30,7 +30,7 @@ final class Server implements AutoCloseable {
   static Server start(Transport.Kind kind, Config config, Path logs, String name) throws Exception {
     if (kind.isRacket()) return relay(config, logs, name);
     int port = freePort();
-    List<String> command = kind == Transport.Kind.REDIS
+    List<String> command = kind.isRedis()
         ? List.of(binary("redis-server"), "--port", Integer.toString(port), "--bind", "127.0.0.1",
             "--save", "", "--appendonly", "no", "--protected-mode", "yes")
         : List.of(binary("nats-server"), "-a", "127.0.0.1", "-p", Integer.toString(port));

@@ -1,20 +1,20 @@
 package org.universis.racket.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 
 /**
- * racket's HTTP surface as any language uses it: {@code POST /events} (keep-alive connections of
- * the JDK's HttpClient, a few requests in flight) and {@code GET /events} read as Server-Sent
- * Events, each {@code data:} line decoded as JSON.
+ * racket's HTTP surface as any language uses it: {@code POST /events?type=bench} (keep-alive
+ * connections of the JDK's HttpClient, a few requests in flight) and {@code GET /events} read as
+ * Server-Sent Events, each {@code data:} line of an event of type bench read as the view says.
  */
 final class SseTransport implements Transport {
 
@@ -34,17 +34,17 @@ final class SseTransport implements Transport {
   }
 
   @Override
-  public Sender sender(String url, boolean latency) {
+  public Sender sender(String url, Scenario.Phase phase, View view) {
     HttpClient http = client();
-    URI events = URI.create(url + "/events");
-    Window window = new Window(IN_FLIGHT);
+    URI events = URI.create(url + "/events?type=" + Tick.TYPE);
+    Window window = Window.forPhase(phase, IN_FLIGHT);
     return new Sender() {
       private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
       private int count;
 
       @Override
       public void send(Tick tick) throws InterruptedException {
-        byte[] json = tick.toJson();
+        byte[] json = view.httpBody(tick);
         if (batch == 1) {
           post(json);
           return;
@@ -52,6 +52,11 @@ final class SseTransport implements Transport {
         pending.write(count == 0 ? '[' : ',');
         pending.writeBytes(json);
         if (++count == batch) postPending();
+      }
+
+      @Override
+      public long failed() {
+        return window.failed();
       }
 
       @Override
@@ -83,13 +88,12 @@ final class SseTransport implements Transport {
   }
 
   @Override
-  public AutoCloseable subscribe(String url, Tick.TickSink sink) throws Exception {
-    Stream stream = open(client(), url, new Stream.DataSink() {
-      @Override
-      public void data(String line) {
-        JsonNode envelope = Tick.decodeTree(line);
-        // racket.resync notices (the relay dropped events for this slow reader) count as loss
-        if (Tick.TYPE.equals(envelope.path("type").asText())) Tick.accept(envelope.get("body"), sink);
+  public AutoCloseable subscribe(String url, View view, Tick.TickSink sink) throws Exception {
+    Stream stream = open(client(), url, (event, data) -> {
+      // racket.resync notices (the relay dropped events for this slow reader) count as loss
+      if (Tick.TYPE.equals(event)) {
+        byte[] line = data.getBytes(StandardCharsets.UTF_8);
+        view.readEnvelope(line, 0, line.length, sink);
       }
     });
     stream.awaitOpen();
@@ -112,11 +116,14 @@ final class SseTransport implements Transport {
     return stream;
   }
 
-  /** One SSE connection: hands each {@code data:} line to its sink, on the client's threads. */
+  /**
+   * One SSE connection: hands each {@code data:} line to its sink with the {@code event:} name
+   * before it, on the client's threads.
+   */
   static final class Stream implements Flow.Subscriber<String>, AutoCloseable {
 
     interface DataSink {
-      void data(String line);
+      void data(String event, String data);
 
       default void failed(Throwable error) {}
     }
@@ -125,6 +132,7 @@ final class SseTransport implements Transport {
     private final CompletableFuture<Integer> status = new CompletableFuture<>();
     private volatile Flow.Subscription subscription;
     private volatile CompletableFuture<HttpResponse<Void>> response;
+    private String event = ""; // of the event being read; lines arrive one at a time
 
     Stream(DataSink sink) {
       this.sink = sink;
@@ -154,7 +162,13 @@ final class SseTransport implements Transport {
 
     @Override
     public void onNext(String line) {
-      if (line.startsWith("data:")) sink.data(line.substring(line.charAt(5) == ' ' ? 6 : 5));
+      if (line.startsWith("event:")) event = field(line, 6);
+      else if (line.startsWith("data:")) sink.data(event, field(line, 5));
+      else if (line.isEmpty()) event = "";
+    }
+
+    private static String field(String line, int value) {
+      return line.substring(line.length() > value && line.charAt(value) == ' ' ? value + 1 : value);
     }
 
     @Override

@@ -3,9 +3,13 @@ package org.universis.racket.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.universis.racket.relay.client.BenchJson;
 
 /**
- * The benchmark's event: 256 bytes of JSON once encoded, carrying its number and the
+ * The benchmark's event: 256 bytes as a payload in either {@link View} (JSON of this record, or
+ * the opaque form of {@link #opaque()}), carrying its number and the
  * {@link System#nanoTime()} at which it was sent (or due: {@link Worker}). On Linux every process
  * reads the same monotonic clock, so a subscriber in another JVM subtracts {@code t} from its own
  * {@code nanoTime()}.
@@ -21,7 +25,8 @@ record Tick(String type, long n, long t, String pad) {
 
   static final int SIZE = 256;
   static final String TYPE = "bench";
-  static final ObjectMapper JSON = new ObjectMapper();
+  /** The JVM client's own mapper, shared by every system's objects view ({@link BenchJson}). */
+  static final ObjectMapper JSON = BenchJson.mapper();
   /**
    * The first measured event's number; the i-th is {@code MEASURED_FIRST + 2 * i}. Measured and
    * warm-up numbers look alike to a parser: 9 digits (an int to JSON parsers) with the same first
@@ -30,7 +35,7 @@ record Tick(String type, long n, long t, String pad) {
    * negative and measured ones counting up from 0, every JVM recompiled its number parsing and its
    * tally in the first seconds of the measurement; with warm-up numbers from 500,000,000, Jackson's
    * parser still did (its switch on a number's first digit had never seen a 1), taking the
-   * subscriber's inlined delivery loop back to the interpreter (docs/PERFORMANCE.md, "Sixth
+   * subscriber's inlined delivery loop back to the interpreter (docs/PERFORMANCE.md at e28cc3e, "Sixth
    * session" and "Seventh session").
    */
   static final long MEASURED_FIRST = 100_000_000L;
@@ -43,8 +48,17 @@ record Tick(String type, long n, long t, String pad) {
   private static final int FRAME = 35;
   private static final String[] PADS = new String[SIZE];
 
+  /** Digits of {@code n} and of {@code t} at fixed places in the opaque form; filler after them. */
+  private static final int N_DIGITS = 9;
+  private static final int T_AT = N_DIGITS + 1;
+  private static final int T_DIGITS = 19;
+  private static final byte[] OPAQUE = new byte[SIZE];
+
   static {
     for (int i = 0; i < SIZE; i++) PADS[i] = "x".repeat(i);
+    Arrays.fill(OPAQUE, (byte) 'x');
+    OPAQUE[N_DIGITS] = ' ';
+    OPAQUE[T_AT + T_DIGITS] = ' ';
   }
 
   /** The i-th tick from {@code first}, stamped now and padded to exactly {@link #SIZE} bytes. */
@@ -67,21 +81,45 @@ record Tick(String type, long n, long t, String pad) {
     }
   }
 
-  /** Reads {@code n} and {@code t} out of an event's JSON, the way a subscriber of that system would. */
-  static void decode(byte[] json, TickSink sink) {
-    try {
-      accept(JSON.readTree(json), sink);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not a tick: " + new String(json), e);
-    }
+  /**
+   * The opaque payload: {@link #SIZE} ASCII bytes, {@code n} and {@code t} as digits at fixed places
+   * and filler, written from a template with no serializer. A subscriber reads the two numbers
+   * from their places ({@link #readOpaque}) and nothing else: what any receiver needs to know which
+   * event arrived and when it left, the same few steps for every system.
+   */
+  byte[] opaque() {
+    if (t < 0) throw new IllegalStateException("a negative nanoTime has no opaque form: " + t);
+    byte[] b = OPAQUE.clone();
+    digits(b, 0, N_DIGITS, n);
+    digits(b, T_AT, T_DIGITS, t);
+    return b;
   }
 
-  static void decode(String json, TickSink sink) {
-    try {
-      accept(JSON.readTree(json), sink);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("not a tick: " + json, e);
+  private static void digits(byte[] b, int at, int count, long v) {
+    for (int i = at + count - 1; i >= at; i--, v /= 10) b[i] = (byte) ('0' + v % 10);
+  }
+
+  /** Reads {@code n} and {@code t} from an opaque payload at {@code at} in {@code b}. */
+  static void readOpaque(byte[] b, int at, TickSink sink) {
+    if (b.length - at < SIZE) {
+      throw new IllegalArgumentException("not an opaque tick: " + new String(b, at, b.length - at, StandardCharsets.ISO_8859_1));
     }
+    sink.tick(number(b, at, N_DIGITS), number(b, at + T_AT, T_DIGITS));
+  }
+
+  static void readOpaque(String s, TickSink sink) {
+    if (s.length() < SIZE) throw new IllegalArgumentException("not an opaque tick: " + s);
+    long n = 0;
+    for (int i = 0; i < N_DIGITS; i++) n = 10 * n + (s.charAt(i) - '0');
+    long t = 0;
+    for (int i = T_AT; i < T_AT + T_DIGITS; i++) t = 10 * t + (s.charAt(i) - '0');
+    sink.tick(n, t);
+  }
+
+  private static long number(byte[] b, int at, int count) {
+    long v = 0;
+    for (int i = at; i < at + count; i++) v = 10 * v + (b[i] - '0');
+    return v;
   }
 
   static JsonNode decodeTree(String json) {
@@ -90,10 +128,6 @@ record Tick(String type, long n, long t, String pad) {
     } catch (IOException e) {
       throw new IllegalArgumentException("not JSON: " + json, e);
     }
-  }
-
-  static void accept(JsonNode tick, TickSink sink) {
-    sink.tick(tick.get("n").asLong(), tick.get("t").asLong());
   }
 
   private static int stringSize(long v) {

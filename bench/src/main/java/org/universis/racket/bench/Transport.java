@@ -9,21 +9,28 @@ import java.util.Locale;
 interface Transport {
 
   /**
-   * Opens a publisher. {@code latency} tells whether the caller paces its sends (then each send
-   * should leave at once, or at the {@link Sender#flush} that follows) or sends as fast as it can
-   * (then the client may batch as it allows).
+   * Opens a publisher of payloads in {@code view}. {@code phase} tells whether the caller paces its
+   * sends (then each send should leave at once, or at the {@link Sender#flush} that follows), sends
+   * as fast as it can with a bounded number in flight (then the client may batch as it allows), or
+   * bursts: calls the client in a tight loop and never waits for an answer, as a plain user's loop
+   * would; a send the client refuses then counts as a failed emit, and is not retried.
    */
-  Sender sender(String url, boolean latency) throws Exception;
+  Sender sender(String url, Scenario.Phase phase, View view) throws Exception;
 
   /**
-   * Subscribes to the benchmark's events; returns once the system has registered the
-   * subscription as far as its client can tell.
+   * Subscribes to the benchmark's events, read in {@code view}; returns once the system has
+   * registered the subscription as far as its client can tell.
    */
-  AutoCloseable subscribe(String url, Tick.TickSink sink) throws Exception;
+  AutoCloseable subscribe(String url, View view, Tick.TickSink sink) throws Exception;
 
   /** Publishes ticks. */
   interface Sender extends AutoCloseable {
     void send(Tick tick) throws Exception;
+
+    /** Sends the client refused or failed so far (counted in a burst; elsewhere a failure throws). */
+    default long failed() {
+      return 0;
+    }
 
     /**
      * Called by a paced caller when no other tick is due yet: a client that holds ticks back to
@@ -42,7 +49,8 @@ interface Transport {
     RACKET_SSE_BATCH("racket-sse-batch", "racket, POST /events batches of 64 in, SSE out"),
     RACKET_SSE_RAW("racket-sse-raw", "racket, as racket-sse through a minimal HTTP/1.1 client"),
     RACKET_SSE_STREAM("racket-sse-stream", "racket, one POST /events of NDJSON lines in, SSE out"),
-    REDIS("redis", "Redis pub/sub (Jedis, pipelined PUBLISH)"),
+    REDIS_LETTUCE("redis-lettuce", "Redis pub/sub through Lettuce (asynchronous PUBLISH, a pub/sub listener)"),
+    REDIS_JEDIS("redis-jedis", "Redis pub/sub through Jedis (synchronous PUBLISH, a subscriber thread)"),
     NATS("nats", "NATS core (jnats)");
 
     final String label;
@@ -54,7 +62,20 @@ interface Transport {
     }
 
     boolean isRacket() {
-      return this != REDIS && this != NATS;
+      return label.startsWith("racket");
+    }
+
+    boolean isRedis() {
+      return this == REDIS_LETTUCE || this == REDIS_JEDIS;
+    }
+
+    /**
+     * Whether the burst phase runs: for clients a loop calls directly. The POSTs of racket-sse,
+     * -batch and -raw are a pool of requests in flight, which a loop with no window has no
+     * meaning for.
+     */
+    boolean bursts() {
+      return this == RACKET_WS || this == RACKET_SSE_STREAM || isRedis() || this == NATS;
     }
 
     /** Batched POSTs only make sense for throughput: a batch waits to fill up. */
@@ -69,7 +90,8 @@ interface Transport {
         case RACKET_SSE_BATCH -> new SseTransport(64);
         case RACKET_SSE_RAW -> new RawHttpTransport();
         case RACKET_SSE_STREAM -> new LineStreamTransport();
-        case REDIS -> new RedisTransport();
+        case REDIS_LETTUCE -> new LettuceTransport();
+        case REDIS_JEDIS -> new JedisTransport();
         case NATS -> new NatsTransport();
       };
     }
@@ -79,7 +101,7 @@ interface Transport {
         if (k.label.equals(label.trim().toLowerCase(Locale.ROOT))) return k;
       }
       throw new IllegalArgumentException("unknown system '" + label + "'; known: racket-ws,"
-          + " racket-sse, racket-sse-batch, racket-sse-raw, racket-sse-stream, redis, nats");
+          + " racket-sse, racket-sse-batch, racket-sse-raw, racket-sse-stream, redis-lettuce, redis-jedis, nats");
     }
   }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code WARMED <received> <compile ms>}. The launcher then answers the publisher {@code MORE}
  * (a second's worth more of warm-up at the rate, and the same exchange again) or
  * {@code MEASURE}. A subscriber reads {@code END <count>}: the publisher sent that many measured
- * events.
+ * events, those its client refused left out.
  *
  * <p>The warm-up sends flat out and paced (at the latency phase's rate, or at the sustained
  * check's pace), each for the warm-up's length, in the order that ends the way the measurement
@@ -27,12 +27,16 @@ import java.util.concurrent.locks.LockSupport;
  * little CPU, and code that runs once per message rather than once per event (racket's reading
  * and hand-over: the relay sends many events per message flat out, one at that rate) was still
  * being compiled in the first seconds of the measurement after a fixed 5 s + 5 s warm-up
- * (docs/PERFORMANCE.md, "Seventh session"). Warm-up events run the same code as measured ones ({@link Tick#MEASURED_FIRST}), so
- * that nothing new is compiled when the measurement starts.
+ * (docs/PERFORMANCE.md at e28cc3e, "Seventh session"). Warm-up events run the same code as
+ * measured ones ({@link Tick#MEASURED_FIRST}), so that nothing new is compiled when the
+ * measurement starts.
+ *
+ * <p>A burst warms up paced only, then sends MAX_COUNT events in one loop through a sender with
+ * no window: whatever the client refuses is counted, not retried.
  *
  * <pre>
- * Worker sub SYSTEM URL
- * Worker pub SYSTEM URL throughput|latency WARMUP_SECONDS SECONDS RATE MAX_COUNT
+ * Worker sub SYSTEM VIEW URL
+ * Worker pub SYSTEM VIEW URL throughput|latency|burst WARMUP_SECONDS SECONDS RATE MAX_COUNT
  * Worker fanout URL CONNECTIONS
  * </pre>
  */
@@ -52,20 +56,25 @@ public final class Worker {
     cpuNanos();
     compileMillis();
     Worker w = new Worker();
-    switch (args[0]) {
-      case "sub" -> w.subscribe(Transport.Kind.of(args[1]), args[2]);
-      case "pub" -> w.publish(Transport.Kind.of(args[1]), args[2], "latency".equals(args[3]),
-          Integer.parseInt(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]),
-          Long.parseLong(args[7]));
-      case "fanout" -> new Fanout(args[1], Integer.parseInt(args[2])).run(w);
-      default -> throw new IllegalArgumentException("unknown role " + args[0]);
+    try {
+      switch (args[0]) {
+        case "sub" -> w.subscribe(Transport.Kind.of(args[1]), View.of(args[2]), args[3]);
+        case "pub" -> w.publish(Transport.Kind.of(args[1]), View.of(args[2]), args[3],
+            Scenario.Phase.of(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]),
+            Integer.parseInt(args[7]), Long.parseLong(args[8]));
+        case "fanout" -> new Fanout(args[1], Integer.parseInt(args[2])).run(w);
+        default -> throw new IllegalArgumentException("unknown role " + args[0]);
+      }
+    } catch (Throwable e) {
+      e.printStackTrace();
+      System.exit(1); // a client's non-daemon threads would keep a failed worker alive
     }
     System.exit(0); // clients may leave non-daemon threads behind
   }
 
-  private void subscribe(Transport.Kind kind, String url) throws Exception {
+  private void subscribe(Transport.Kind kind, View view, String url) throws Exception {
     Receipts receipts = new Receipts();
-    try (AutoCloseable subscription = kind.transport().subscribe(url, receipts)) {
+    try (AutoCloseable subscription = kind.transport().subscribe(url, view, receipts)) {
       say("READY");
       long cpu = 0;
       String line = expect("WARM ");
@@ -100,23 +109,25 @@ public final class Worker {
     }
   }
 
-  private void publish(Transport.Kind kind, String url, boolean latency, int warmupSeconds,
-      int seconds, int rate, long maxCount) throws Exception {
-    try (Transport.Sender sender = kind.transport().sender(url, latency)) {
+  private void publish(Transport.Kind kind, View view, String url, Scenario.Phase phase,
+      int warmupSeconds, int seconds, int rate, long maxCount) throws Exception {
+    boolean latency = phase == Scenario.Phase.LATENCY;
+    boolean burst = phase == Scenario.Phase.BURST;
+    try (Transport.Sender sender = kind.transport().sender(url, phase, view)) {
       say("READY");
       expect("GO");
       // The warm-up ends the way the measurement sends, flat out or paced, and goes on that way a
       // second at a time for as long as the launcher says (until every JVM's JIT compilers are
       // quiet): ended paced, a throughput phase began with every racket subscriber recompiling
-      // its delivery loop for the long turns of a flat-out stream (docs/PERFORMANCE.md, "Ninth
+      // its delivery loop for the long turns of a flat-out stream (docs/PERFORMANCE.md at e28cc3e, "Ninth
       // session").
       long warm = 0;
-      long flat = 0; // of them flat out: at most FLAT_WARMUP_MAX
+      long flat = burst ? FLAT_WARMUP_MAX : 0; // of them flat out: at most FLAT_WARMUP_MAX
       if (latency) {
         flat = warm = flat(sender, Tick.WARMUP_FIRST, FLAT_WARMUP_MAX, deadlineIn(warmupSeconds));
       }
       warm += paced(sender, Tick.WARMUP_FIRST + 2 * warm, (long) warmupSeconds * rate, rate);
-      if (!latency) {
+      if (!latency && !burst) {
         flat = flat(sender, Tick.WARMUP_FIRST + 2 * warm, FLAT_WARMUP_MAX,
             deadlineIn(warmupSeconds));
         warm += flat;
@@ -130,21 +141,23 @@ public final class Worker {
           throw new IllegalStateException("expected MORE or MEASURE from the launcher, got "
               + next);
         }
-        long more = latency ? paced(sender, Tick.WARMUP_FIRST + 2 * warm, rate, rate)
+        long more = latency || burst ? paced(sender, Tick.WARMUP_FIRST + 2 * warm, rate, rate)
             : flat(sender, Tick.WARMUP_FIRST + 2 * warm, FLAT_WARMUP_MAX - flat, deadlineIn(1));
         if (!latency) flat += more;
         warm += more;
       }
+      long failedBefore = sender.failed();
       long cpu = cpuNanos();
       long start = System.nanoTime();
       long sent = latency
           ? paced(sender, Tick.MEASURED_FIRST, Math.min(maxCount, (long) seconds * rate), rate)
-          : flat(sender, Tick.MEASURED_FIRST, maxCount, start + TimeUnit.SECONDS.toNanos(seconds));
+          : flat(sender, Tick.MEASURED_FIRST, maxCount, burst ? Long.MAX_VALUE
+              : start + TimeUnit.SECONDS.toNanos(seconds));
       sender.drain();
       long end = System.nanoTime();
       cpu = cpuNanos() - cpu;
-      say("RESULT {\"sent\":" + sent + ",\"startNanos\":" + start + ",\"endNanos\":" + end
-          + ",\"cpuNanos\":" + cpu + "}");
+      say("RESULT {\"sent\":" + sent + ",\"failed\":" + (sender.failed() - failedBefore)
+          + ",\"startNanos\":" + start + ",\"endNanos\":" + end + ",\"cpuNanos\":" + cpu + "}");
     }
   }
 
@@ -163,7 +176,7 @@ public final class Worker {
    * waits for the server: a Jedis {@code PUBLISH} waits for its reply, so while Redis stalled for
    * 2 ms only the event in flight showed it, and the 20 due behind it were stamped after the
    * stall, while an asynchronous client's ticks showed all of it (coordinated omission;
-   * docs/PERFORMANCE.md, "Twelfth session").
+   * docs/PERFORMANCE.md at e28cc3e, "Twelfth session").
    */
   private static long paced(Transport.Sender sender, long first, long count, int rate) throws Exception {
     long start = System.nanoTime();
@@ -182,7 +195,7 @@ public final class Worker {
   // tick, so that the JIT compiles the send path by these calls during the warm-up: inside the
   // loop it was compiled with the loop, on stack, once the loop's iterations over every phase
   // passed about 100,000, which was 3 s into the measured phase, and that compile took a core
-  // from every process for a moment (docs/PERFORMANCE.md, "Eleventh session"). The stamp is picked
+  // from every process for a moment (docs/PERFORMANCE.md at e28cc3e, "Eleventh session"). The stamp is picked
   // by arithmetic (`late` is all ones when the tick was due before the loop reached it): a branch
   // that the warm-up rarely took would compile to a trap.
   private static void sendDue(Transport.Sender sender, long first, long i, long due, long wait,
