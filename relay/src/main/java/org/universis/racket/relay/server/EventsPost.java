@@ -98,7 +98,13 @@ final class EventsPost implements HttpHandler {
   private void accept(HttpServerExchange exchange, byte[] body) {
     if (body.length > PARSE_ON_IO_THREAD && exchange.isInIoThread()) {
       // A large body takes a few milliseconds to parse: not on the IO thread other clients share.
-      exchange.dispatch(() -> publish(exchange, body));
+      exchange.dispatch(() -> {
+        try {
+          publish(exchange, body);
+        } catch (RuntimeException | Error e) { // the worker pool would log it and never answer
+          publishFailed(exchange, e);
+        }
+      });
     } else {
       publish(exchange, body);
     }
@@ -128,6 +134,17 @@ final class EventsPost implements HttpHandler {
     StringBuilder answer = new StringBuilder(24 * ids.length + 10).append("{\"ids\":[");
     for (int i = 0; i < ids.length; i++) answer.append(i == 0 ? "" : ",").append(ids[i]);
     responses.json(exchange, 202, answer.append("]}").toString().getBytes());
+  }
+
+  private void publishFailed(HttpServerExchange exchange, Throwable e) {
+    OutOfMemoryExit.check(e); // the standalone relay exits; a hosted one answers and goes on
+    Log.warn("POST /events from " + exchange.getSourceAddress() + " failed", e);
+    exchange.setPersistent(false);
+    if (exchange.isResponseStarted()) {
+      IoUtils.safeClose(exchange.getConnection());
+    } else {
+      responses.error(exchange, 500, "the relay failed to take the events: " + e);
+    }
   }
 
   private void failed(HttpServerExchange exchange, IOException e) {

@@ -18,16 +18,17 @@ final class OutOfMemoryExit {
   static final int STATUS = 3;
 
   private static volatile boolean installed;
+  /**
+   * What Undertow, XNIO and their thread pools log to (java.util.logging, through jboss-logging);
+   * held here, as JUL forgets the handlers of a logger nobody references.
+   */
+  private static final Logger[] LOGGERS = {
+    Logger.getLogger("io.undertow"), Logger.getLogger("org.xnio"), Logger.getLogger("org.jboss.threads")};
 
   private OutOfMemoryExit() {}
 
-  /**
-   * Exits on an OutOfMemoryError from now on, wherever it is seen.
-   *
-   * @param loggers the loggers Undertow and XNIO log to, held by the caller (JUL forgets the
-   *     handlers of a logger nobody references)
-   */
-  static void install(Logger... loggers) {
+  /** Exits on an OutOfMemoryError from now on, wherever it is seen. */
+  static void install() {
     installed = true;
     Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
     Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
@@ -51,7 +52,7 @@ final class OutOfMemoryExit {
       @Override
       public void close() {}
     };
-    for (Logger logger : loggers) logger.addHandler(handler);
+    for (Logger logger : LOGGERS) logger.addHandler(handler);
   }
 
   /** Ends the process if {@code e} is or was caused by an OutOfMemoryError and this is installed. */
