@@ -276,7 +276,7 @@ public final class HostileClients {
   }
 
   public static HttpResponse<String> post(String url, String contentType, String body) throws Exception {
-    return TestClients.HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+    return TestClients.HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
         .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofString());
   }

@@ -111,12 +111,12 @@ class HostileClientsIT {
       try (HealthProbe probe = new HealthProbe(scene.port())) {
         for (int i = 0; i < 3; i++) {
           HttpResponse<String> r = HostileClients.post(scene.base() + "/events", "application/json", zeros);
-          assertEquals(413, r.statusCode(), r.body());
+          assertEquals(413, r.statusCode(), () -> r.body().substring(0, Math.min(200, r.body().length())));
           assertTrue(r.body().contains("max-batch"), r.body());
         }
         HttpResponse<String> line = HostileClients.post(scene.base() + "/events", "application/x-ndjson",
             "{\"a\":1}\n" + HostileClients.zeros(100_000) + "\n");
-        assertEquals(413, line.statusCode(), line.body());
+        assertEquals(413, line.statusCode(), () -> line.body().substring(0, Math.min(200, line.body().length())));
         assertTrue(line.body().contains("line 2") && line.body().contains("max-batch"), line.body());
         assertTrue(line.body().contains("\"count\":1"), "the line before stands: " + line.body());
         scene.checkAlive(probe);
@@ -200,7 +200,8 @@ class HostileClientsIT {
     try (RelayProcess relay = RelayProcess.start(List.of("-Xmx32m"), "--history-bytes", "1g",
         "--history-size", "100000")) {
       String body = "{\"type\":\"big\",\"p\":\"" + "m".repeat(900_000) + "\"}";
-      for (int i = 0; i < 200 && relay.process.isAlive(); i++) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      for (int i = 0; i < 200 && relay.process.isAlive() && System.nanoTime() < deadline; i++) {
         try {
           HostileClients.post(relay.url() + "/events", "application/json", body);
         } catch (IOException e) {
