@@ -53,6 +53,12 @@ final class WsConnection {
   private static final int MAX_HEADER = 14;
   /** A frame of the default limits (1 MiB event and slack) fits; a bigger buffer is not kept. */
   private static final int SPARE_BYTES = 2 << 20;
+  /**
+   * Full reads before the IO thread turns to its other connections: a client that sends without
+   * pause (pings, say) would otherwise keep it, and every other socket of the thread would wait.
+   * The selector calls again for what is left.
+   */
+  private static final int READS_PER_TURN = 16;
   /** The smallest buffer an incomplete frame is kept in; it doubles as more of the frame arrives. */
   private static final int MIN_HELD = 16 * 1024;
   /**
@@ -223,7 +229,7 @@ final class WsConnection {
 
   private void read() {
     try {
-      while (true) {
+      for (int turn = 0; turn < READS_PER_TURN; turn++) {
         in = held != null ? held : SHARED.get().clear();
         int room = in.remaining();
         int n = source.read(in);
