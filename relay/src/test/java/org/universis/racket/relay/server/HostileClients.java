@@ -290,7 +290,7 @@ public final class HostileClients {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(pauseMillis);
       OutputStream out = s.getOutputStream();
-      byte[] head = ("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n" + "X-Slow: " + "s".repeat(10_000))
+      byte[] head = ("GET /health HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nX-Slow: " + "s".repeat(10_000))
           .getBytes(StandardCharsets.US_ASCII);
       for (int i = 0; i < head.length && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(seconds); i++) {
         try {

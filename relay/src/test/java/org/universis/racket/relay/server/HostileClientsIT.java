@@ -135,8 +135,9 @@ class HostileClientsIT {
       Await.until(() -> TestClients.metric(scene.base(), "racket_subscribers") == 2, 10, "subscribers");
       silent.chunk("{\"type\":\"silent\"}\n");
       slowBody.setSoTimeout(15_000);
-      slowBody.getOutputStream().write(("POST /events HTTP/1.1\r\nHost: r\r\nContent-Type: application/json"
-          + "\r\nContent-Length: 1000\r\n\r\n{\"type\":").getBytes(StandardCharsets.US_ASCII));
+      slowBody.getOutputStream().write(("POST /events HTTP/1.1\r\nHost: 127.0.0.1:" + scene.port()
+          + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"type\":")
+          .getBytes(StandardCharsets.US_ASCII));
       long start = System.nanoTime();
       // The steady stream sends a line every 300 ms throughout: pacing, as a real sender's.
       Thread sender = new Thread(() -> {
@@ -181,7 +182,8 @@ class HostileClientsIT {
       for (int i = 0; i < 2; i++) sse.add(sse(scene.port(), "127.0.0.1", 200));
       Socket refused = new Socket();
       refused.connect(new InetSocketAddress("127.0.0.1", scene.port()));
-      refused.getOutputStream().write(("GET /events HTTP/1.1\r\nHost: r\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      refused.getOutputStream().write(("GET /events HTTP/1.1\r\nHost: 127.0.0.1:" + scene.port() + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
       TestClients.Answer answer = TestClients.LineStream.answerOf(refused.getInputStream());
       assertEquals(503, answer.status());
       assertTrue(answer.body().get("message").asText().contains("max-connections-per-peer"), answer.toString());
@@ -221,7 +223,8 @@ class HostileClientsIT {
     s.bind(new InetSocketAddress(from, 0));
     s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
     s.setSoTimeout(10_000);
-    s.getOutputStream().write("GET /events HTTP/1.1\r\nHost: r\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+    s.getOutputStream().write(("GET /events HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
     String head = HostileClients.readHead(s.getInputStream());
     assertTrue(head.startsWith("HTTP/1.1 " + expected), head);
     return s;
