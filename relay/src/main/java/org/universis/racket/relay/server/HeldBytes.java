@@ -50,6 +50,24 @@ final class HeldBytes {
       return true;
     }
 
+    /**
+     * Sets this share to {@code total} bytes, or to as much of it as the max leaves.
+     *
+     * @return the share now; 0 once closed
+     */
+    synchronized long resizeUpTo(long total) {
+      if (closed) return 0;
+      long more = total - bytes;
+      long over = held.addAndGet(more) - max;
+      if (more > 0 && over > 0) {
+        long back = Math.min(over, more);
+        held.addAndGet(-back);
+        more -= back;
+      }
+      bytes += more;
+      return bytes;
+    }
+
     /** Gives the whole share back; later growth is refused. */
     synchronized void close() {
       closed = true;

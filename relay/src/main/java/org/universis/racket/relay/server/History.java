@@ -17,11 +17,22 @@ import org.universis.racket.spi.TypeFilter;
 final class History {
 
   private final LineRing envelopes; // keyed by id
+  /**
+   * The parts of replays read from here and not yet written, all subscribers together, are
+   * copies of held envelopes: they may hold at most as many bytes as the history itself.
+   */
+  private final HeldBytes replaying;
   private boolean wrapped;
 
   /** @throws IllegalArgumentException if {@code maxBytes} is over {@link LineRing#MAX_BYTES} */
   History(int maxEvents, long maxBytes) {
     this.envelopes = new LineRing(maxEvents, maxBytes);
+    this.replaying = new HeldBytes(maxBytes);
+  }
+
+  /** A share of the bytes that replays may hold, for one subscriber's replay. */
+  HeldBytes.Account replayShare() {
+    return replaying.account();
   }
 
   void append(Event event) {

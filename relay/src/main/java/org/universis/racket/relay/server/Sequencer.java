@@ -95,7 +95,7 @@ final class Sequencer {
       List<Object> first = new ArrayList<>();
       if (greeting != null) first.add(greeting.apply(lastId));
       ReplayCursor cursor = resumeId == null ? null
-          : new ReplayCursor(this, replayStart(resumeId, first), lastId);
+          : new ReplayCursor(this, replayStart(resumeId, first), lastId, history.replayShare());
       subscriber.startWith(first, cursor);
       subscribers.add(subscriber);
     }

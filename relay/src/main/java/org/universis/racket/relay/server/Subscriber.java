@@ -175,6 +175,7 @@ abstract class Subscriber {
   private void closeLocked(boolean slow) {
     closed = true;
     replay.clear();
+    if (cursor != null) cursor.release();
     cursor = null;
     live.clear();
     liveEvents = 0;
@@ -251,19 +252,24 @@ abstract class Subscriber {
 
   // Once what was read of a replay is sent, reads its next part: from the history, under the
   // sequencer's lock and not this one (the sequencer takes this one when it offers). A part may
-  // hold no event (none matched): the cursor moved on, so this ends.
+  // hold no event (none matched): the cursor moved on, so this ends. The cursor is let go once its
+  // last part is sent, which gives back what that part held.
   private void readReplay() {
     while (true) {
       ReplayCursor c;
       synchronized (lock) {
         if (closed || cursor == null || !replay.isEmpty()) return;
         c = cursor;
+        if (c.done()) {
+          cursor = null;
+          c.release();
+          return;
+        }
       }
       List<Object> items = c.next(filter, limits.frameBytes());
       synchronized (lock) {
         if (closed) return;
         replay.addAll(items);
-        if (c.done()) cursor = null;
         if (!items.isEmpty()) return;
       }
     }

@@ -53,7 +53,8 @@ class HostedRelayUnderAttackIT {
         assertTrue(probe.worstMillis() < 1000, "/health within 1 s throughout: " + probe.worstMillis() + " ms");
       }
       long rss = HostileClients.rssMiB(app.pid());
-      assertTrue(rss <= idleRss + HEAP_MIB, "RSS " + rss + " MiB within " + (idleRss + HEAP_MIB));
+      long bound = idleRss + HEAP_MIB + 64; // the heap's bound and what grows beside it under load
+      assertTrue(rss <= bound, "RSS " + rss + " MiB within " + bound);
       HostileClients.closeAll(attackers);
       Await.until(() -> HostileClients.closeWait(port) == 0, 10, "no socket left in CLOSE_WAIT");
       work(app, emitted);

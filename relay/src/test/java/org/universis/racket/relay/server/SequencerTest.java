@@ -135,6 +135,25 @@ class SequencerTest {
   }
 
   @Test
+  void replaysHoldAtMostTheHistorysBytesInAllAndGoOnAnEventAtATimeWhenStalledOnesHoldThem() {
+    Sequencer s = new Sequencer(START, new History(100, 2000), notices, metrics);
+    List<Long> ids = publish(s, "a", 12); // about 1,400 bytes of envelopes, all held
+    RecordingSubscriber stalled = subscriber(">", 100, RelayConfig.Overflow.DROP_OLDEST);
+    s.subscribe(stalled, ids.get(0) - 1, null);
+    assertEquals(ids, stalled.ids(), "its first part is the whole history, and it never reads on");
+    RecordingSubscriber next = subscriber(">", 100, RelayConfig.Overflow.DROP_OLDEST);
+    s.subscribe(next, ids.get(0) - 1, null);
+    next.drainAll();
+    assertEquals(ids, next.ids(), "in order, nothing missing");
+    assertTrue(next.frames >= 8, "what the stalled one holds leaves room for a few events at a time: "
+        + next.frames + " frames");
+    stalled.close();
+    RecordingSubscriber after = subscriber(">", 100, RelayConfig.Overflow.DROP_OLDEST);
+    s.subscribe(after, ids.get(0) - 1, null);
+    assertEquals(ids, after.ids(), "a closed subscriber gave its share back: one part again");
+  }
+
+  @Test
   void aFullQueueDropsItsOldestEventsAndTellsTheSubscriberBeforeTheNext() {
     Sequencer s = sequencer(100);
     RecordingSubscriber slow = subscriber(">", 3, RelayConfig.Overflow.DROP_OLDEST);
