@@ -31,6 +31,15 @@ public final class EventBatchReader {
 
   /** As {@link #read(byte[], String)}, over {@code body[from, to)}: one line of a stream. */
   public static List<RawEvent> read(byte[] body, int from, int to, String typeOverride) {
+    return read(body, from, to, typeOverride, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #read(byte[], int, int, String)}, stopping at once past {@code maxEvents}.
+   *
+   * @throws TooManyEventsException when the batch has more than {@code maxEvents}
+   */
+  public static List<RawEvent> read(byte[] body, int from, int to, String typeOverride, int maxEvents) {
     if (typeOverride != null) check(typeOverride);
     try (JsonParser p = JsonLimits.parser(body, from, to)) {
       JsonToken root = p.nextToken();
@@ -39,6 +48,7 @@ public final class EventBatchReader {
       if (root == JsonToken.START_ARRAY) {
         JsonToken t = p.nextToken();
         while (t != JsonToken.END_ARRAY) {
+          if (events.size() == maxEvents) throw new TooManyEventsException(maxEvents);
           t = readElement(p, body, from, to, typeOverride, events);
         }
         if (events.isEmpty()) throw new MalformedEventException("the batch is an empty array");

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.universis.racket.relay.codec.EventBatchReader;
 import org.universis.racket.relay.codec.MalformedEventException;
 import org.universis.racket.relay.codec.RawEvent;
+import org.universis.racket.relay.codec.TooManyEventsException;
 import org.xnio.IoUtils;
 import org.xnio.channels.StreamSourceChannel;
 
@@ -29,6 +30,8 @@ final class EventLines {
   private final Sequencer sequencer;
   private final Responses responses;
   private final int maxLine;
+  private final int maxBatch;
+  private final long idleNanos;
   private final String typeOverride;
   private final byte[] origin;
   private final List<Emit> emits = new ArrayList<>();
@@ -41,14 +44,17 @@ final class EventLines {
   private long last;
   private boolean answered;
   private boolean timerSet;
+  private long lastRead = System.nanoTime();
 
   EventLines(HttpServerExchange exchange, Sequencer sequencer, Responses responses, int maxLine,
-      String typeOverride, byte[] origin) {
+      RelayConfig.Bounds bounds, String typeOverride, byte[] origin) {
     this.exchange = exchange;
     this.channel = exchange.getRequestChannel();
     this.sequencer = sequencer;
     this.responses = responses;
     this.maxLine = maxLine;
+    this.maxBatch = bounds.maxBatch();
+    this.idleNanos = TimeUnit.SECONDS.toNanos(bounds.readTimeoutSeconds());
     this.typeOverride = typeOverride;
     this.origin = origin;
     this.lines = new LineSplitter(maxLine, buffer.capacity());
@@ -57,6 +63,21 @@ final class EventLines {
   void start() {
     channel.getReadSetter().set(c -> read());
     channel.resumeReads(); // wakes at once if the request's head came with some of the body
+    checkIdleAfter(idleNanos);
+  }
+
+  // A stream has no end to wait for, but a silent one holds a socket: it ends after read-timeout
+  // without a byte (a blank line keeps it open). On the IO thread, as reads are.
+  private void checkIdleAfter(long nanos) {
+    exchange.getIoThread().executeAfter(() -> {
+      if (answered) return;
+      long idle = System.nanoTime() - lastRead;
+      if (idle < idleNanos) {
+        checkIdleAfter(idleNanos - idle);
+      } else {
+        stop(408, "no bytes for " + TimeUnit.NANOSECONDS.toSeconds(idleNanos) + " s (read-timeout)");
+      }
+    }, nanos, TimeUnit.NANOSECONDS);
   }
 
   /*
@@ -75,6 +96,7 @@ final class EventLines {
         buffer.clear();
         int n = channel.read(buffer);
         if (n == 0) return;
+        lastRead = System.nanoTime();
         if (!take(buffer.array(), Math.max(n, 0), n < 0)) return;
       }
       if (!timerSet && exchange.getConnection() instanceof AbstractServerConnection c
@@ -101,6 +123,9 @@ final class EventLines {
     } catch (MalformedEventException e) {
       stop(400, "line " + lines.number() + ": " + e.getMessage());
       return false;
+    } catch (TooManyEventsException e) {
+      stop(413, "line " + lines.number() + ": " + e.getMessage());
+      return false;
     } catch (LineSplitter.TooLong e) {
       stop(413, "line " + lines.number() + " is over " + maxLine + " bytes, the limit for one event (max-event-size)");
       return false;
@@ -121,7 +146,7 @@ final class EventLines {
   }
 
   private void readLine(byte[] bytes, int from, int to) {
-    for (RawEvent e : EventBatchReader.read(bytes, from, to, typeOverride)) {
+    for (RawEvent e : EventBatchReader.read(bytes, from, to, typeOverride, maxBatch)) {
       Notices.checkEmitted(e.type());
       emits.add(new Emit(e.type(), e.body(), 0));
     }

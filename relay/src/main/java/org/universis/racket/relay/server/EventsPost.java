@@ -9,12 +9,16 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import org.universis.racket.Origin;
 import org.universis.racket.relay.codec.EnvelopeEncoder;
 import org.universis.racket.relay.codec.EventBatchReader;
 import org.universis.racket.relay.codec.MalformedEventException;
 import org.universis.racket.relay.codec.RawEvent;
+import org.universis.racket.relay.codec.TooManyEventsException;
 import org.universis.racket.spi.TypeFilter;
+import org.xnio.IoUtils;
+import org.xnio.XnioExecutor;
 
 /**
  * {@code POST /events}: one JSON value or an array of them, read with a hard size cap, numbered
@@ -28,11 +32,13 @@ final class EventsPost implements HttpHandler {
   private final Sequencer sequencer;
   private final Responses responses;
   private final int maxEventSize;
+  private final RelayConfig.Bounds bounds;
 
-  EventsPost(Sequencer sequencer, Responses responses, int maxEventSize) {
+  EventsPost(Sequencer sequencer, Responses responses, int maxEventSize, RelayConfig.Bounds bounds) {
     this.sequencer = sequencer;
     this.responses = responses;
     this.maxEventSize = maxEventSize;
+    this.bounds = bounds;
   }
 
   @Override
@@ -56,7 +62,23 @@ final class EventsPost implements HttpHandler {
     }
     Receiver receiver = exchange.getRequestReceiver();
     receiver.setMaxBufferSize(maxEventSize);
-    receiver.receiveFullBytes(this::accept, this::failed);
+    // The body is bounded, so it gets a deadline: a trickle holds a socket and a buffer that long.
+    XnioExecutor.Key deadline = exchange.getIoThread().executeAfter(() -> timedOut(exchange),
+        bounds.readTimeoutSeconds(), TimeUnit.SECONDS);
+    receiver.receiveFullBytes((ex, body) -> {
+      deadline.remove();
+      if (!ex.isResponseStarted()) accept(ex, body);
+    }, (ex, e) -> {
+      deadline.remove();
+      failed(ex, e);
+    });
+  }
+
+  private void timedOut(HttpServerExchange exchange) {
+    if (exchange.isResponseStarted()) return;
+    exchange.setPersistent(false);
+    responses.error(exchange, 408, "the request body did not arrive within "
+        + bounds.readTimeoutSeconds() + " s (read-timeout)");
   }
 
   private void streamLines(HttpServerExchange exchange) {
@@ -73,7 +95,7 @@ final class EventsPost implements HttpHandler {
       responses.error(exchange, 400, e.getMessage());
       return;
     }
-    new EventLines(exchange, sequencer, responses, maxEventSize, type, origin).start();
+    new EventLines(exchange, sequencer, responses, maxEventSize, bounds, type, origin).start();
   }
 
   private void accept(HttpServerExchange exchange, byte[] body) {
@@ -85,30 +107,38 @@ final class EventsPost implements HttpHandler {
     }
   }
 
-  // Off the handler's call, an exception would reach no one and the request would go unanswered.
+  // Off the handler's call, a throw would reach only the worker pool's log, and the request
+  // would go unanswered.
   private void publishOrFail(HttpServerExchange exchange, byte[] body) {
     try {
       publish(exchange, body);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       internalError(exchange, responses, e);
     }
   }
 
-  /** Answers 500 and closes, for a failure nobody foresaw; logs it, never the body. */
-  static void internalError(HttpServerExchange exchange, Responses responses, RuntimeException e) {
+  /**
+   * Answers 500 and closes, for a failure nobody foresaw; logs it, never the body. The standalone
+   * relay exits on OutOfMemoryError; a hosted one answers and goes on.
+   */
+  static void internalError(HttpServerExchange exchange, Responses responses, Throwable e) {
+    OutOfMemoryExit.check(e);
     Log.warn("POST /events from " + exchange.getSourceAddress() + " failed", e);
     exchange.setPersistent(false);
-    if (exchange.isResponseStarted()) exchange.endExchange();
-    else responses.error(exchange, 500, "the relay failed to read the request: " + e);
+    if (exchange.isResponseStarted()) IoUtils.safeClose(exchange.getConnection());
+    else responses.error(exchange, 500, "the relay failed to take the events: " + e);
   }
 
   private void publish(HttpServerExchange exchange, byte[] body) {
     List<RawEvent> events;
     try {
-      events = EventBatchReader.read(body, query(exchange, "type"));
+      events = EventBatchReader.read(body, 0, body.length, query(exchange, "type"), bounds.maxBatch());
       for (RawEvent e : events) Notices.checkEmitted(e.type());
     } catch (MalformedEventException e) {
       responses.error(exchange, 400, e.getMessage());
+      return;
+    } catch (TooManyEventsException e) {
+      responses.error(exchange, 413, e.getMessage());
       return;
     }
     byte[] origin;
@@ -127,7 +157,9 @@ final class EventsPost implements HttpHandler {
   }
 
   private void failed(HttpServerExchange exchange, IOException e) {
-    if (e instanceof Receiver.RequestToLargeException) {
+    if (exchange.isResponseStarted()) {
+      IoUtils.safeClose(exchange.getConnection()); // timed out and answered; the rest is not read
+    } else if (e instanceof Receiver.RequestToLargeException) {
       // Read past the limit already, with no length to bound the rest: close.
       exchange.setPersistent(false);
       tooLarge(exchange, "over " + maxEventSize + " bytes");

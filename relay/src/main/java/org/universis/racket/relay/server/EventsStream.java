@@ -35,8 +35,8 @@ final class EventsStream implements HttpHandler {
       responses.error(exchange, 400, e.getMessage());
       return;
     }
-    if (!connections.tryAcquire()) {
-      responses.error(exchange, 503, connections.refusal());
+    if (!connections.tryAcquire(exchange.getSourceAddress())) {
+      responses.error(exchange, 503, connections.refusal(exchange.getSourceAddress()));
       return;
     }
     exchange.setStatusCode(200);
@@ -54,7 +54,7 @@ final class EventsStream implements HttpHandler {
     Subscriber[] self = new Subscriber[1];
     self[0] = new SseSubscriber(exchange, info, filter, limits, metrics, () -> {
       sequencer.unsubscribe(self[0]);
-      connections.release();
+      connections.release(exchange.getSourceAddress());
     });
     sequencer.subscribe(self[0], resumeId, lastId -> SseSubscriber.GREETING);
   }

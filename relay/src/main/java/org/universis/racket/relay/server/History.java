@@ -1,7 +1,5 @@
 package org.universis.racket.relay.server;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.universis.racket.relay.codec.EnvelopeEncoder;
 import org.universis.racket.relay.codec.LineRing;
@@ -19,11 +17,22 @@ import org.universis.racket.spi.TypeFilter;
 final class History {
 
   private final LineRing envelopes; // keyed by id
+  /**
+   * The parts of replays read from here and not yet written, all subscribers together, are
+   * copies of held envelopes: they may hold at most as many bytes as the history itself.
+   */
+  private final HeldBytes replaying;
   private boolean wrapped;
 
   /** @throws IllegalArgumentException if {@code maxBytes} is over {@link LineRing#MAX_BYTES} */
   History(int maxEvents, long maxBytes) {
     this.envelopes = new LineRing(maxEvents, maxBytes);
+    this.replaying = new HeldBytes(maxBytes);
+  }
+
+  /** A share of the bytes that replays may hold, for one subscriber's replay. */
+  HeldBytes.Account replayShare() {
+    return replaying.account();
   }
 
   void append(Event event) {
@@ -50,16 +59,34 @@ final class History {
     return envelopes.bytes();
   }
 
-  /** The held events after {@code afterId} that match {@code filter}, oldest first. */
-  List<Event> after(long afterId, TypeFilter filter) {
-    List<Event> out = new ArrayList<>();
-    for (int i = envelopes.size() - 1; i >= 0 && envelopes.key(i) > afterId; i--) {
+  /**
+   * Adds to {@code out}, oldest first, the held events after {@code afterId} and up to {@code
+   * toId} that match {@code filter}, looking at about {@code maxBytes} of envelopes (at least one).
+   *
+   * @return the id up to which the held events were looked at: the next call's {@code afterId}
+   */
+  long after(long afterId, long toId, TypeFilter filter, long maxBytes, List<Object> out) {
+    long bytes = 0;
+    for (int i = firstAfter(afterId); i < envelopes.size() && envelopes.key(i) <= toId; i++) {
       long id = envelopes.key(i);
+      if (bytes >= maxBytes) return id - 1;
       byte[] envelope = envelopes.line(i);
+      bytes += envelope.length;
       String type = EnvelopeEncoder.type(envelope, id);
       if (filter.matches(type)) out.add(new Event(id, type, envelope));
     }
-    Collections.reverse(out);
-    return out;
+    return toId;
+  }
+
+  // The index of the first held id past afterId: ids are held in increasing order.
+  private int firstAfter(long afterId) {
+    int low = 0;
+    int high = envelopes.size();
+    while (low < high) {
+      int mid = (low + high) >>> 1;
+      if (envelopes.key(mid) <= afterId) low = mid + 1;
+      else high = mid;
+    }
+    return low;
   }
 }

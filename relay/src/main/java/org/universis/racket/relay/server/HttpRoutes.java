@@ -74,7 +74,7 @@ final class HttpRoutes implements HttpHandler {
     if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
       responses.error(exchange, 400, "GET /ws is a WebSocket endpoint; connect with a WebSocket client");
     } else if (connections.full()) {
-      responses.error(exchange, 503, connections.refusal());
+      responses.error(exchange, 503, connections.refusal(exchange.getSourceAddress()));
     } else {
       webSocket.handleRequest(exchange);
     }

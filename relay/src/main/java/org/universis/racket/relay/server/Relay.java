@@ -48,14 +48,16 @@ public final class Relay implements AutoCloseable {
     Notices notices = new Notices(config.host());
     this.sequencer = new Sequencer(System.currentTimeMillis(),
         new History(config.historySize(), config.historyBytes()), notices, metrics);
-    this.connections = new Connections(config.maxConnections());
+    this.connections = new Connections(config.maxConnections(),
+        config.bounds().maxConnectionsPerPeer());
     SubscriberLimits limits = new SubscriberLimits(config.queueSize(), config.queueBytes(),
         config.overflow(), config.maxEventSize() + FRAME_SLACK, notices);
     Responses responses = new Responses(metrics);
     HttpRoutes routes = new HttpRoutes(config.token(), responses, connections,
         new StatusPages(sequencer, metrics, responses, epoch),
         // curl and others ask before they send a large body (Expect: 100-continue).
-        new HttpContinueReadHandler(new EventsPost(sequencer, responses, config.maxEventSize())),
+        new HttpContinueReadHandler(new EventsPost(sequencer, responses, config.maxEventSize(),
+            config.bounds())),
         new EventsStream(sequencer, responses, connections, limits, metrics),
         new WsEndpoint(sequencer, config, epoch, connections, limits, metrics, responses,
             this::port),
@@ -69,6 +71,9 @@ public final class Relay implements AutoCloseable {
         .setServerOption(UndertowOptions.ALLOW_UNESCAPED_CHARACTERS_IN_URL, true)
         // Idle keep-alive connections go after a minute; streams are requests in progress.
         .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+        // A request's head that trickles in holds a socket; a body has its own timeouts (EventsPost).
+        .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT,
+            (int) TimeUnit.SECONDS.toMillis(config.bounds().readTimeoutSeconds()))
         // No cap on a request body's total: a POST /events stream of lines has none (EventLines
         // bounds each line). Every other body is bounded where it is read, or not read (HttpRoutes).
         .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, -1L)
@@ -159,7 +164,8 @@ public final class Relay implements AutoCloseable {
       for (Subscriber s : sequencer.subscribers()) {
         if (s instanceof SseSubscriber && s.idleFor(idleNanos)) s.offerControl(SseSubscriber.HEARTBEAT);
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | OutOfMemoryError e) {
+      OutOfMemoryExit.check(e); // the standalone relay exits; a hosted one goes on
       Log.warn("heartbeat scan failed; the next one runs as planned", e); // a throw would end them
     }
   }

@@ -66,6 +66,15 @@ final class RelayCommandLine {
       new Option("heartbeat", "15", "seconds between heartbeats on an idle SSE stream; also the"
           + " time a WebSocket has to say hello",
           (b, v) -> b.heartbeatSeconds(integer("heartbeat", v))),
+      new Option("max-batch", "10000", "events one POST body or NDJSON line may carry; more get 413",
+          (b, v) -> b.maxBatch(integer("max-batch", v))),
+      new Option("max-held-bytes", "32m", "bytes of unfinished WebSocket messages held for all"
+          + " connections; one that would pass it is closed (1013)",
+          (b, v) -> b.maxHeldBytes(size("max-held-bytes", v))),
+      new Option("read-timeout", "30", "seconds a request's headers or JSON body may take, or an"
+          + " NDJSON body may stay silent", (b, v) -> b.readTimeoutSeconds(integer("read-timeout", v))),
+      new Option("max-connections-per-peer", "1024", "SSE and WebSocket connections one address"
+          + " may hold; more get 503", (b, v) -> b.maxConnectionsPerPeer(integer("max-connections-per-peer", v))),
       new Option("io-threads", "half the cores, 1 to 4", "threads that read and write the sockets",
           (b, v) -> b.ioThreads(integer("io-threads", v))),
       new Option("log-level", "info", "trace, debug, info, warn, error or off (to stderr);"

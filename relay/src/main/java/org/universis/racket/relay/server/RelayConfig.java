@@ -41,6 +41,19 @@ public final class RelayConfig {
   private final SSLContext tls;
   private final boolean loopback;
   private final boolean wildcard;
+  private final Bounds bounds;
+
+  /**
+   * What one misbehaving client can hold (docs/SECURITY.md, "Misbehaving clients").
+   *
+   * @param maxBatch events one POST body or NDJSON line may carry
+   * @param maxHeldBytes bytes of unfinished WebSocket messages held across all connections
+   * @param readTimeoutSeconds the time a request's headers may take, a JSON body may take, and an
+   *     NDJSON body may stay silent
+   * @param maxConnectionsPerPeer SSE and WebSocket connections one address may hold
+   */
+  public record Bounds(int maxBatch, long maxHeldBytes, int readTimeoutSeconds,
+      int maxConnectionsPerPeer) {}
 
   private RelayConfig(Builder b, TlsFiles.Identity tls, boolean loopback, boolean wildcard) {
     host = b.host;
@@ -63,6 +76,7 @@ public final class RelayConfig {
     this.tls = tls == null ? null : tls.context();
     this.loopback = loopback;
     this.wildcard = wildcard;
+    bounds = new Bounds(b.maxBatch, b.maxHeldBytes, b.readTimeoutSeconds, b.maxConnectionsPerPeer);
   }
 
   public static Builder builder() {
@@ -96,6 +110,7 @@ public final class RelayConfig {
   public boolean loopback() { return loopback; }
   /** Whether the bind address is every address of the host (0.0.0.0 or ::). */
   public boolean wildcardBind() { return wildcard; }
+  public Bounds bounds() { return bounds; }
 
   /** Builds a {@link RelayConfig}; every setting has a default. */
   public static final class Builder {
@@ -117,6 +132,10 @@ public final class RelayConfig {
     private final List<String> allowHosts = new ArrayList<>();
     private Path tlsCert;
     private Path tlsKey;
+    private int maxBatch = 10_000;
+    private long maxHeldBytes = 32L << 20;
+    private int readTimeoutSeconds = 30;
+    private int maxConnectionsPerPeer = 1024;
 
     private Builder() {}
 
@@ -154,6 +173,20 @@ public final class RelayConfig {
     public Builder ioThreads(int threads) { this.ioThreads = threads; return this; }
     /** Whether the relay's threads are daemons, as an embedded relay's must be; default false. */
     public Builder daemonThreads(boolean daemon) { this.daemonThreads = daemon; return this; }
+    /**
+     * How many events one POST body or NDJSON line may carry; default 10,000, the default
+     * queue-size: a larger batch would overflow every subscriber's queue at once.
+     */
+    public Builder maxBatch(int events) { this.maxBatch = events; return this; }
+    /** Bytes of unfinished WebSocket messages held across all connections; default 32 MiB. */
+    public Builder maxHeldBytes(long bytes) { this.maxHeldBytes = bytes; return this; }
+    /**
+     * Seconds a request's headers and a JSON body may take to arrive, and an NDJSON body may stay
+     * silent; default 30. Streams the relay writes (SSE, WebSocket) have no such timeout.
+     */
+    public Builder readTimeoutSeconds(int seconds) { this.readTimeoutSeconds = seconds; return this; }
+    /** SSE and WebSocket connections one address may hold; default 1024 (see SECURITY.md). */
+    public Builder maxConnectionsPerPeer(int connections) { this.maxConnectionsPerPeer = connections; return this; }
 
     /**
      * Lets pages from {@code origin} ({@code https://ops.example.com}, a port if not the scheme's
@@ -207,6 +240,10 @@ public final class RelayConfig {
       positive("max-connections", maxConnections, 1);
       positive("heartbeat", heartbeatSeconds, 1);
       positive("io-threads", ioThreads, 1);
+      positive("max-batch", maxBatch, 1);
+      positive("max-held-bytes", maxHeldBytes, 1L << 20);
+      positive("read-timeout", readTimeoutSeconds, 1);
+      positive("max-connections-per-peer", maxConnectionsPerPeer, 1);
       atMost("io-threads", ioThreads, MAX_IO_THREADS, String.valueOf(MAX_IO_THREADS));
       if (overflow == null) throw new IllegalArgumentException("overflow must be drop-oldest or disconnect");
       InetAddress bind = resolve(host);

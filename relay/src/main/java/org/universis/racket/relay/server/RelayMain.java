@@ -27,6 +27,7 @@ public final class RelayMain {
       System.out.print(RelayCommandLine.help());
       return;
     }
+    OutOfMemoryExit.install();
     if (!Log.debugEnabled()) {
       for (java.util.logging.Logger logger : QUIET) logger.setLevel(java.util.logging.Level.WARNING);
     }

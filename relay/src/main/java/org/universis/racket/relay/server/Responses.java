@@ -58,6 +58,7 @@ final class Responses {
       case 403 -> "forbidden";
       case 404 -> "not_found";
       case 405 -> "method_not_allowed";
+      case 408 -> "request_timeout";
       case 413 -> "payload_too_large";
       case 415 -> "unsupported_media_type";
       case 421 -> "misdirected_request";

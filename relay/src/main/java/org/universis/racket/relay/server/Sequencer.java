@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongFunction;
 import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.spi.TypeFilter;
 
 /**
  * The relay's single order. Under one lock it numbers each event, encodes its envelope once,
@@ -81,8 +82,10 @@ final class Sequencer {
 
   /**
    * Registers a subscriber, first queueing {@code greeting} (given the last id) and, when it
-   * resumes, what it missed: the replay snapshot and the registration share the lock, so the
-   * switch from replay to live has no gap and no duplicate.
+   * resumes, a cursor over what it missed: the ids after its last one, up to the last id
+   * assigned. The cursor's end and the registration share the lock, so the switch from replay to
+   * live has no gap and no duplicate. The subscriber reads the history through the cursor a frame
+   * at a time ({@link #replay}): a replay holds one frame of events, not a copy of the history.
    *
    * @param resumeId the last id the subscriber saw, or {@code null} for live only
    * @param greeting the first message, from the last id assigned, or {@code null}
@@ -91,25 +94,44 @@ final class Sequencer {
     synchronized (lock) {
       List<Object> first = new ArrayList<>();
       if (greeting != null) first.add(greeting.apply(lastId));
-      if (resumeId != null) first.addAll(replay(resumeId, subscriber));
-      subscriber.startWith(first);
+      ReplayCursor cursor = resumeId == null ? null
+          : new ReplayCursor(this, replayStart(resumeId, first), lastId, history.replayShare());
+      subscriber.startWith(first, cursor);
       subscribers.add(subscriber);
     }
   }
 
   // The replay rule (see PROTOCOL.md): an id from an earlier relay replays everything held; an
-  // id whose successors were evicted gets a resync notice first.
-  private List<Object> replay(long resumeId, Subscriber subscriber) {
-    List<Object> out = new ArrayList<>();
+  // id whose successors were evicted gets a resync notice first. Returns the id replay starts after.
+  private long replayStart(long resumeId, List<Object> first) {
     long oldest = history.oldestId(nextId);
     boolean earlierRelay = resumeId < firstId;
     boolean gap = earlierRelay ? history.wrapped() : resumeId + 1 < oldest;
     if (gap) {
       long from = earlierRelay ? firstId : resumeId + 1;
-      out.add(notices.resync("history", -1, from, oldest - 1));
+      first.add(notices.resync("history", -1, from, oldest - 1));
+      return oldest - 1;
     }
-    out.addAll(history.after(resumeId, subscriber.filter()));
-    return out;
+    return earlierRelay ? firstId - 1 : resumeId;
+  }
+
+  /**
+   * The next part of a replay: a resync notice if events after {@code afterId} were evicted
+   * since it began, then the held events after {@code afterId} up to {@code toId} that match
+   * {@code filter}, about {@code maxBytes} of them.
+   */
+  ReplayCursor.Part replay(long afterId, long toId, TypeFilter filter, int maxBytes) {
+    synchronized (lock) {
+      List<Object> items = new ArrayList<>();
+      long oldest = history.oldestId(nextId);
+      if (afterId + 1 < oldest) {
+        long end = Math.min(toId, oldest - 1);
+        items.add(notices.resync("history", -1, afterId + 1, end));
+        afterId = end;
+      }
+      long reached = afterId >= toId ? toId : history.after(afterId, toId, filter, maxBytes, items);
+      return new ReplayCursor.Part(items, reached);
+    }
   }
 
   void unsubscribe(Subscriber subscriber) {

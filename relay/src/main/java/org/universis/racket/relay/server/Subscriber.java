@@ -23,8 +23,10 @@ abstract class Subscriber {
   private final Metrics metrics;
 
   private final Object lock = new Object();
-  /** Sent before the live queue: greeting, resync notice, replayed events. */
+  /** Sent before the live queue: greeting, resync notice, the part of a replay read so far. */
   private final ArrayDeque<Object> replay = new ArrayDeque<>();
+  /** The rest of a replay, read into {@link #replay} a frame at a time; null when none is left. */
+  private ReplayCursor cursor;
   /** {@link Event}s and control messages ({@code byte[]}), in relay order. */
   private final ArrayDeque<Object> live = new ArrayDeque<>();
   private int liveEvents;
@@ -92,10 +94,14 @@ abstract class Subscriber {
   /** Called once when the subscriber is closed, whatever closed it. */
   abstract void closed();
 
-  /** Queues what must precede live events; called under the sequencer lock at subscription. */
-  void startWith(List<Object> items) {
+  /**
+   * Queues what must precede live events: {@code items}, then what {@code cursor} (or null) reads
+   * from the history. Called under the sequencer lock at subscription.
+   */
+  void startWith(List<Object> items, ReplayCursor cursor) {
     synchronized (lock) {
       replay.addAll(items);
+      this.cursor = cursor == null || cursor.done() ? null : cursor;
       wake();
     }
   }
@@ -169,6 +175,8 @@ abstract class Subscriber {
   private void closeLocked(boolean slow) {
     closed = true;
     replay.clear();
+    if (cursor != null) cursor.release();
+    cursor = null;
     live.clear();
     liveEvents = 0;
     liveControls = 0;
@@ -212,6 +220,7 @@ abstract class Subscriber {
         execute(drainTask);
         return;
       }
+      readReplay();
       synchronized (lock) {
         if (closed || !takeBatch(batch)) {
           active = false;
@@ -238,6 +247,31 @@ abstract class Subscriber {
       sending = false;
       SPARE.get().giveBack(frame); // send() keeps a copy of what it could not write yet
       if (!sentAtOnce) return;
+    }
+  }
+
+  // Once what was read of a replay is sent, reads its next part: from the history, under the
+  // sequencer's lock and not this one (the sequencer takes this one when it offers). A part may
+  // hold no event (none matched): the cursor moved on, so this ends. The cursor is let go once its
+  // last part is sent, which gives back what that part held.
+  private void readReplay() {
+    while (true) {
+      ReplayCursor c;
+      synchronized (lock) {
+        if (closed || cursor == null || !replay.isEmpty()) return;
+        c = cursor;
+        if (c.done()) {
+          cursor = null;
+          c.release();
+          return;
+        }
+      }
+      List<Object> items = c.next(filter, limits.frameBytes());
+      synchronized (lock) {
+        if (closed) return;
+        replay.addAll(items);
+        if (!items.isEmpty()) return;
+      }
     }
   }
 
@@ -310,6 +344,7 @@ abstract class Subscriber {
 
   private Object peek() {
     if (!replay.isEmpty()) return replay.peekFirst();
+    if (cursor != null) return null; // the replay's next part comes first
     if (dropped > 0) {
       replay.add(limits.notices().resync("overflow", dropped, dropFrom, dropTo));
       dropped = 0;

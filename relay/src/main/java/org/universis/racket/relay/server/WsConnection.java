@@ -54,6 +54,14 @@ final class WsConnection {
   /** A frame of the default limits (1 MiB event and slack) fits; a bigger buffer is not kept. */
   private static final int SPARE_BYTES = 2 << 20;
   /**
+   * Full reads before the IO thread turns to its other connections: a client that sends without
+   * pause (pings, say) would otherwise keep it, and every other socket of the thread would wait.
+   * The selector calls again for what is left.
+   */
+  private static final int READS_PER_TURN = 16;
+  /** The smallest buffer an incomplete frame is kept in; it doubles as more of the frame arrives. */
+  private static final int MIN_HELD = 16 * 1024;
+  /**
    * Every connection of an IO thread reads into that thread's buffer, so an idle connection holds
    * no buffer at all; only the start of a frame that has not fully arrived is kept, in {@link
    * #held}. Safe because reads are never nested: a message is handed up in place and the listener
@@ -72,8 +80,10 @@ final class WsConnection {
   private final ConduitStreamSourceChannel source;
   private final ConduitStreamSinkChannel sink;
   private final int maxMessage;
+  /** This connection's share of the relay's {@link HeldBytes}: {@link #held} and {@link #part}. */
+  private final HeldBytes.Account account;
   private Listener listener;
-  /** An incomplete frame's bytes so far, in write mode, with room for the whole frame; or null. */
+  /** An incomplete frame's bytes so far, in write mode, with room for more of it; or null. */
   private ByteBuffer held;
   /** The buffer being parsed: the thread's shared one or {@link #held}. */
   private ByteBuffer in;
@@ -85,6 +95,8 @@ final class WsConnection {
   private int partLength;
   private boolean closeSent;
   private final ArrayDeque<Write> writes = new ArrayDeque<>();
+  /** The pong in {@link #writes} whose writing has not begun, or null. */
+  private Write pong;
 
   /** One frame, header included, and what to run once it is written. */
   private static final class Write {
@@ -97,11 +109,12 @@ final class WsConnection {
     }
   }
 
-  WsConnection(StreamConnection connection, int maxMessage) {
+  WsConnection(StreamConnection connection, int maxMessage, HeldBytes heldBytes) {
     this.connection = connection;
     this.source = connection.getSourceChannel();
     this.sink = connection.getSinkChannel();
     this.maxMessage = maxMessage;
+    this.account = heldBytes.account();
     sink.getWriteSetter().set(c -> flush());
   }
 
@@ -140,6 +153,11 @@ final class WsConnection {
 
   void close() {
     IoUtils.safeClose(connection);
+  }
+
+  /** Gives back this connection's share of the held bytes; called once the socket is closed. */
+  void closed() {
+    account.close();
   }
 
   private void sendClose(int code, String reason, Runnable then) {
@@ -198,6 +216,7 @@ final class WsConnection {
           return;
         }
         writes.poll();
+        if (w == pong) pong = null;
         if (w.done != null) w.done.run();
       }
       if (sink.flush()) sink.suspendWrites();
@@ -210,7 +229,7 @@ final class WsConnection {
 
   private void read() {
     try {
-      while (true) {
+      for (int turn = 0; turn < READS_PER_TURN; turn++) {
         in = held != null ? held : SHARED.get().clear();
         int room = in.remaining();
         int n = source.read(in);
@@ -221,12 +240,19 @@ final class WsConnection {
         if (n == 0) return;
         in.flip();
         if (!frames()) {
-          held = null;
+          drop();
           source.suspendReads();
           return;
         }
-        if (in == held && !in.hasRemaining()) giveBack(in);
-        held = in.hasRemaining() ? keep() : null;
+        if (!in.hasRemaining()) {
+          if (in == held) giveBack(in);
+          held = null;
+          account.resize(part.length);
+        } else if (!keep()) {
+          drop();
+          source.suspendReads();
+          return;
+        }
         // A read that left room took all the socket had: the selector (level-triggered) calls
         // again when more comes. Reading on until a read returns 0 cost a read(2) per wake-up,
         // which at 10,000 events/s is one per event. This holds because no conduit in between
@@ -238,17 +264,29 @@ final class WsConnection {
     } catch (IOException e) {
       Log.debug("WebSocket " + connection.getPeerAddress() + " read failed: " + e);
       IoUtils.safeClose(connection);
+    } catch (OutOfMemoryError e) {
+      OutOfMemoryExit.check(e); // the standalone relay exits; a hosted one loses this connection
+      IoUtils.safeClose(connection);
     }
   }
 
-  // Moves the start of an incomplete frame into a buffer that holds the whole frame: the thread's
-  // spare if it is big enough, else a new one just big enough.
-  private ByteBuffer keep() {
-    int size = Math.max(needed, in.remaining());
-    if (in == held && in.capacity() >= size) return in.compact();
+  // Moves the start of an incomplete frame into {@link #held}, with room for twice its bytes so
+  // far, up to the whole frame: the thread's spare if it is big enough, else a new one. A frame
+  // that declares a megabyte and sends a few bytes holds a few kilobytes, not the megabyte. False,
+  // the connection closing, when the relay holds its max of such bytes already.
+  private boolean keep() {
+    int size = (int) Math.min(needed, Math.max(2L * in.remaining(), MIN_HELD));
+    if (in == held && in.capacity() >= size) {
+      in.compact();
+      return true;
+    }
     ByteBuffer[] spare = SPARE.get();
+    boolean fromSpare = spare[0] != null && spare[0].capacity() >= size;
+    if (!account.resize((long) (fromSpare ? spare[0].capacity() : size) + part.length)) {
+      return overHeld();
+    }
     ByteBuffer kept;
-    if (spare[0] != null && spare[0].capacity() >= size) {
+    if (fromSpare) {
       kept = spare[0].clear();
       spare[0] = null;
     } else {
@@ -256,7 +294,22 @@ final class WsConnection {
     }
     kept.put(in);
     if (in == held) giveBack(in);
-    return kept;
+    held = kept;
+    return true;
+  }
+
+  private boolean overHeld() {
+    return fail(TRY_AGAIN_LATER, "the relay holds its most bytes of unfinished messages"
+        + " (max-held-bytes); try again later");
+  }
+
+  // The connection is closing: what it held goes.
+  private void drop() {
+    if (held != null) giveBack(held);
+    held = null;
+    part = new byte[0];
+    partLength = 0;
+    account.close();
   }
 
   // Keeps the bigger of the spare and this buffer, up to SPARE_BYTES.
@@ -315,7 +368,7 @@ final class WsConnection {
     switch (opcode) {
       case 0 -> {
         if (partOpcode == 0) return fail(PROTOCOL_ERROR, "a continuation frame without a first frame");
-        append(from, length);
+        if (!append(from, length)) return false;
         if (!fin) return true;
         int op = partOpcode;
         byte[] message = part;
@@ -323,14 +376,15 @@ final class WsConnection {
         partOpcode = 0;
         partLength = 0;
         part = new byte[0];
-        return deliver(op, message, 0, messageLength);
+        boolean open = deliver(op, message, 0, messageLength);
+        account.resize(held == null ? 0 : held.capacity());
+        return open;
       }
       case TEXT, BINARY -> {
         if (partOpcode != 0) return fail(PROTOCOL_ERROR, "a new message inside a fragmented one");
         if (fin) return deliver(opcode, in.array(), from, length);
         partOpcode = opcode;
-        append(from, length);
-        return true;
+        return append(from, length);
       }
       case CLOSE -> {
         // Echo the peer's code, then close once the answer is written.
@@ -340,9 +394,7 @@ final class WsConnection {
         return false;
       }
       case PING -> {
-        if (!closeSent) {
-          write(new Write(control(PONG, in.array(), from, length), null));
-        }
+        if (!closeSent) pong(control(PONG, in.array(), from, length));
         return true;
       }
       case PONG -> {
@@ -354,10 +406,28 @@ final class WsConnection {
     }
   }
 
-  private void append(int from, int length) {
-    if (part.length < partLength + length) part = Arrays.copyOf(part, Math.max(2 * part.length, partLength + length));
+  // Only the latest ping is answered (RFC 6455, 5.5.3): a pong not yet being written takes the new
+  // payload, so a client that pings and never reads has at most two pongs queued, not millions.
+  private void pong(ByteBuffer frame) {
+    if (pong != null && pong != writes.peek()) {
+      pong.frame = frame;
+    } else {
+      pong = new Write(frame, null);
+      write(pong);
+    }
+  }
+
+  // Adds a fragment to the message being joined (checked against maxMessage already); false, the
+  // connection closing, when the relay holds its max of unfinished messages already.
+  private boolean append(int from, int length) {
+    if (part.length < partLength + length) {
+      int size = Math.min(maxMessage, Math.max(2 * part.length, partLength + length));
+      if (!account.resize((long) size + (held == null ? 0 : held.capacity()))) return overHeld();
+      part = Arrays.copyOf(part, size);
+    }
     in.get(from, part, partLength, length);
     partLength += length;
+    return true;
   }
 
   private boolean deliver(int opcode, byte[] data, int from, int length) {

@@ -27,6 +27,7 @@ final class WsEndpoint implements HttpHandler {
   private final Origins origins;
   private final RelayProof proof; // null: the relay has no token
   private final IntSupplier port; // the bound port, which the proofs name
+  private final HeldBytes heldBytes;
 
   WsEndpoint(Sequencer sequencer, RelayConfig config, String epoch, Connections connections,
       SubscriberLimits limits, Metrics metrics, Responses responses, IntSupplier port) {
@@ -40,6 +41,7 @@ final class WsEndpoint implements HttpHandler {
     this.proof = config.token() == null ? null : RelayProof.of(config.token());
     this.origins = new Origins(TimeUnit.SECONDS.toNanos(WsSession.silentSeconds(config)));
     this.port = port;
+    this.heldBytes = new HeldBytes(config.bounds().maxHeldBytes());
   }
 
   @Override
@@ -79,10 +81,11 @@ final class WsEndpoint implements HttpHandler {
   }
 
   private void onConnect(StreamConnection connection, HttpServerExchange exchange, String expectedProof) {
-    WsConnection ws = new WsConnection(connection, config.maxEventSize() + Relay.FRAME_SLACK);
-    // HttpRoutes answered 503 when full; this catches the race between that check and here.
-    if (!connections.tryAcquire()) {
-      ws.closeWith(WsConnection.TRY_AGAIN_LATER, connections.refusal());
+    WsConnection ws = new WsConnection(connection, config.maxEventSize() + Relay.FRAME_SLACK, heldBytes);
+    // HttpRoutes answered 503 when full; this catches the race between that check and here, and
+    // the limit per address.
+    if (!connections.tryAcquire(connection.getPeerAddress())) {
+      ws.closeWith(WsConnection.TRY_AGAIN_LATER, connections.refusal(connection.getPeerAddress()));
       return;
     }
     SubscriberInfo info = new SubscriberInfo("ws", Connections.address(connection.getPeerAddress()),
@@ -91,13 +94,16 @@ final class WsEndpoint implements HttpHandler {
     WsSession[] session = new WsSession[1];
     self[0] = new WsSubscriber(ws, info, limits, metrics, () -> {
       sequencer.unsubscribe(self[0]);
-      connections.release();
+      connections.release(connection.getPeerAddress());
       session[0].closed();
     });
     session[0] = new WsSession(self[0], sequencer, config, epoch, origins, metrics,
         expectedProof);
     // Undertow's own close listener on the socket calls these; setting another would replace it.
-    exchange.getConnection().addCloseListener(c -> self[0].close());
+    exchange.getConnection().addCloseListener(c -> {
+      self[0].close();
+      ws.closed();
+    });
     ws.start(session[0]);
     try {
       session[0].helloTimer(connection.getIoThread().executeAfter(session[0]::requireHello,

@@ -49,6 +49,11 @@ final class ChildJvm implements AutoCloseable {
     return ProcessHandle.current().info().command().orElse("java");
   }
 
+  /** The child's process id. */
+  long pid() {
+    return process.pid();
+  }
+
   /** Sends one line to the child's stdin. */
   void send(String line) {
     stdin.println(line);

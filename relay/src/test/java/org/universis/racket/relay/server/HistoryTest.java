@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.universis.racket.Origin;
@@ -60,13 +61,35 @@ class HistoryTest {
     History h = new History(100, 1 << 20);
     List<Event> appended = List.of(event(1, "a", 1), event(2, "b", 1), event(3, "a", 1), event(4, "a.x", 1));
     appended.forEach(h::append);
-    assertEquals(List.of(3L), h.after(1, TypeFilter.parse("a")).stream().map(e -> e.id).toList());
-    List<Event> all = h.after(1, TypeFilter.ALL);
+    assertEquals(List.of(3L), after(h, 1, 4, TypeFilter.parse("a")).stream().map(e -> e.id).toList());
+    List<Event> all = after(h, 1, 4, TypeFilter.ALL);
     assertEquals(List.of(2L, 3L, 4L), all.stream().map(e -> e.id).toList());
     for (Event e : all) {
       Event original = appended.get((int) e.id - 1);
       assertEquals(original.type, e.type);
       assertArrayEquals(original.envelope, e.envelope);
     }
+  }
+
+  @Test
+  void afterStopsAtItsEndIdAndAfterAboutMaxBytesAndSaysWhereToGoOn() {
+    History h = new History(100, 1 << 20);
+    for (int id = 1; id <= 10; id++) h.append(event(id, "a", 100));
+    assertEquals(List.of(3L, 4L, 5L), after(h, 2, 5, TypeFilter.ALL).stream().map(e -> e.id).toList());
+    List<Object> part = new ArrayList<>();
+    long envelope = event(1, "a", 100).envelope.length;
+    long reached = h.after(2, 10, TypeFilter.ALL, 2 * envelope, part);
+    assertEquals(4, reached, "two envelopes' worth, then where to go on");
+    assertEquals(2, part.size());
+    List<Object> none = new ArrayList<>();
+    assertEquals(2, h.after(0, 10, TypeFilter.parse("b"), 2 * envelope, none),
+        "a filter that matches nothing still moves on");
+    assertTrue(none.isEmpty());
+  }
+
+  private static List<Event> after(History h, long afterId, long toId, TypeFilter filter) {
+    List<Object> out = new ArrayList<>();
+    assertEquals(toId, h.after(afterId, toId, filter, Long.MAX_VALUE, out));
+    return out.stream().map(Event.class::cast).toList();
   }
 }

@@ -41,6 +41,22 @@ class RelayCommandLineTest {
   }
 
   @Test
+  void theBoundsOnMisbehavingClientsHaveTheirDocumentedDefaultsAndOptions() {
+    assertEquals(new RelayConfig.Bounds(10_000, 32L << 20, 30, 1024),
+        RelayCommandLine.parse(new String[0], Map.of()).bounds());
+    RelayConfig c = RelayCommandLine.parse(new String[] {"--max-batch", "5", "--read-timeout=3"},
+        Map.of("RACKET_MAX_HELD_BYTES", "2m", "RACKET_MAX_CONNECTIONS_PER_PEER", "8"));
+    assertEquals(new RelayConfig.Bounds(5, 2L << 20, 3, 8), c.bounds());
+    String help = RelayCommandLine.help();
+    for (String option : new String[] {"max-batch", "max-held-bytes", "read-timeout", "max-connections-per-peer"}) {
+      assertTrue(help.contains("  --" + option + " "), option);
+    }
+    assertTrue(assertThrows(RelayCommandLine.UsageException.class,
+        () -> RelayCommandLine.parse(new String[] {"--read-timeout", "0"}, Map.of())).getMessage()
+        .contains("read-timeout must be at least 1"));
+  }
+
+  @Test
   void theCommandLineWinsOverTheEnvironment() {
     RelayConfig c = RelayCommandLine.parse(new String[] {"--port", "0", "--queue-size=50", "--overflow", "disconnect"},
         Map.of("RACKET_PORT", "9999", "RACKET_QUEUE_SIZE", "7", "RACKET_MAX_EVENT_SIZE", "64k",

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  */
 public final class RelayProcess implements AutoCloseable {
 
-  static final Path JAR = Path.of("target", "racket-relay.jar");
+  /** This build's relay, or another given as {@code -Dracket.test.relayJar} (to compare builds). */
+  static final Path JAR = Path.of(System.getProperty("racket.test.relayJar", "target/racket-relay.jar"));
   private static final Pattern LISTENING = Pattern.compile("racket relay listening on https?://(.+):(\\d+)");
 
   final Process process;

@@ -109,6 +109,51 @@ class SequencerTest {
   }
 
   @Test
+  void aReplayIsReadAFrameAtATimeAndWhatTheHistoryLosesMeanwhileIsAResyncInItsPlace() {
+    Sequencer s = sequencer(10);
+    List<Long> ids = publish(s, "a", 10);
+    RecordingSubscriber sub = new RecordingSubscriber(TypeFilter.ALL,
+        new SubscriberLimits(100, 1 << 20, RelayConfig.Overflow.DROP_OLDEST, 200, notices), metrics);
+    s.subscribe(sub, ids.get(0) - 1, null);
+    int sent = sub.ids().size();
+    assertTrue(sent > 0 && sent < 3, "one small frame is in flight, not the whole replay: " + sent);
+    List<Long> live = publish(s, "a", 8); // the history now holds ids 8 and 9 of the ten, and live
+    sub.drainAll();
+    List<JsonNode> got = sub.received;
+    int notice = 0;
+    while (!got.get(notice).path("type").asText().equals("racket.resync")) notice++;
+    assertTrue(notice >= sent && notice < 8, "the notice comes where the lost events were");
+    JsonNode body = got.get(notice).get("body");
+    assertEquals("history", body.get("reason").asText());
+    assertEquals(ids.get(notice), body.get("from").asLong());
+    assertEquals(ids.get(7), body.get("to").asLong());
+    List<Long> expected = new ArrayList<>(ids.subList(0, notice));
+    expected.addAll(ids.subList(8, 10));
+    expected.addAll(live);
+    assertEquals(expected, got.stream().filter(n -> !n.path("type").asText().equals("racket.resync"))
+        .map(n -> n.get("id").asLong()).toList(), "in order, no gap but the noticed one, no duplicate");
+  }
+
+  @Test
+  void replaysHoldAtMostTheHistorysBytesInAllAndGoOnAnEventAtATimeWhenStalledOnesHoldThem() {
+    Sequencer s = new Sequencer(START, new History(100, 2000), notices, metrics);
+    List<Long> ids = publish(s, "a", 12); // about 1,400 bytes of envelopes, all held
+    RecordingSubscriber stalled = subscriber(">", 100, RelayConfig.Overflow.DROP_OLDEST);
+    s.subscribe(stalled, ids.get(0) - 1, null);
+    assertEquals(ids, stalled.ids(), "its first part is the whole history, and it never reads on");
+    RecordingSubscriber next = subscriber(">", 100, RelayConfig.Overflow.DROP_OLDEST);
+    s.subscribe(next, ids.get(0) - 1, null);
+    next.drainAll();
+    assertEquals(ids, next.ids(), "in order, nothing missing");
+    assertTrue(next.frames >= 8, "what the stalled one holds leaves room for a few events at a time: "
+        + next.frames + " frames");
+    stalled.close();
+    RecordingSubscriber after = subscriber(">", 100, RelayConfig.Overflow.DROP_OLDEST);
+    s.subscribe(after, ids.get(0) - 1, null);
+    assertEquals(ids, after.ids(), "a closed subscriber gave its share back: one part again");
+  }
+
+  @Test
   void aFullQueueDropsItsOldestEventsAndTellsTheSubscriberBeforeTheNext() {
     Sequencer s = sequencer(100);
     RecordingSubscriber slow = subscriber(">", 3, RelayConfig.Overflow.DROP_OLDEST);

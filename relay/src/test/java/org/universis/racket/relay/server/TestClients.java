@@ -141,7 +141,12 @@ final class TestClients {
 
     /** Reads one answer: its status line, headers and a body of Content-Length bytes. */
     Answer answer() throws IOException {
-      String head = readHead();
+      return answerOf(in);
+    }
+
+    /** Reads one answer off any socket's input, as {@link #answer}. */
+    static Answer answerOf(InputStream in) throws IOException {
+      String head = readHead(in);
       int length = 0;
       for (String h : head.split("\r\n")) {
         if (h.regionMatches(true, 0, "Content-Length:", 0, 15)) length = Integer.parseInt(h.substring(15).trim());
@@ -150,7 +155,7 @@ final class TestClients {
           JSON.readTree(in.readNBytes(length)));
     }
 
-    private String readHead() throws IOException {
+    private static String readHead(InputStream in) throws IOException {
       StringBuilder head = new StringBuilder();
       while (!head.toString().endsWith("\r\n\r\n")) {
         int b = in.read();
