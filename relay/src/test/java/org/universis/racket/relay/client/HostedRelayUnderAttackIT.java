@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.universis.racket.RacketOptions;
 import org.universis.racket.relay.server.Await;
 import org.universis.racket.relay.server.HostileClients;
 import org.universis.racket.relay.server.HostileClients.HealthProbe;
@@ -33,6 +34,8 @@ class HostedRelayUnderAttackIT {
       app.send("ready");
       app.await("READY"::equals, 60, "READY");
       HostileClients.health(port); // the application hosts the relay (and this JVM's client is warm)
+      // Its relay takes this user's secret as its token: the attackers are clients allowed in.
+      HostileClients.token(port, UserSecret.of(RacketOptions.builder().build()));
       long idleRss = HostileClients.rssMiB(app.pid());
       int emitted = work(app, 0);
 

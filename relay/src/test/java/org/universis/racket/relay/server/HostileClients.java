@@ -18,9 +18,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -51,6 +53,19 @@ public final class HostileClients {
   // ---- WebSocket attacks --------------------------------------------------------------------
 
   /** A raw WebSocket connection that has said hello and then does only what the test says. */
+  /** Tokens of relays that have one, by port: the attacks on them come from a client that holds it. */
+  private static final Map<Integer, String> TOKENS = new ConcurrentHashMap<>();
+
+  /** Attacks on the relay at {@code port} carry {@code token}, as a client allowed in would. */
+  public static void token(int port, String token) {
+    TOKENS.put(port, token);
+  }
+
+  private static String authorization(int port) {
+    String token = TOKENS.get(port);
+    return token == null ? "" : "Authorization: Bearer " + token + "\r\n";
+  }
+
   public static final class RawWs implements AutoCloseable {
     final Socket socket;
     final InputStream in;
@@ -67,7 +82,8 @@ public final class HostileClients {
       out = socket.getOutputStream();
       out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
           + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-          + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          + "Sec-WebSocket-Version: 13\r\n" + authorization(port) + "\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
       String head = readHead(in);
       if (!head.startsWith("HTTP/1.1 101")) throw new IOException("no upgrade: " + head);
       out.write(frame(0x81, ("{\"op\":\"hello\",\"origin\":{\"id\":\"hostile-" + System.nanoTime()
@@ -246,7 +262,7 @@ public final class HostileClients {
       s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
       s.setSoTimeout(10_000);
       s.getOutputStream().write(("GET /events?lastEventId=0 HTTP/1.1\r\nHost: 127.0.0.1:" + port
-          + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          + "\r\n" + authorization(port) + "\r\n").getBytes(StandardCharsets.US_ASCII));
       statuses.add(status(s.getInputStream()));
       all.add(s);
     }
@@ -276,9 +292,11 @@ public final class HostileClients {
   }
 
   public static HttpResponse<String> post(String url, String contentType, String body) throws Exception {
-    return TestClients.HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
-        .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
+        .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
+    String token = TOKENS.get(URI.create(url).getPort());
+    if (token != null) request.header("Authorization", "Bearer " + token);
+    return TestClients.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /**
