@@ -63,9 +63,11 @@ public final class RacketExtension implements BeforeAllCallback, BeforeEachCallb
    * extensions that need its url.
    */
   public TestRelay relay(ExtensionContext context) {
-    ExtensionContext owner = lifecycle(context) == Lifecycle.PER_METHOD && context.getTestMethod().isPresent()
-        ? context : classContext(context);
-    return owner.getStore(NAMESPACE).getOrComputeIfAbsent(TestRelay.class, k -> TestRelay.start(), TestRelay.class);
+    boolean perMethod = lifecycle(context) == Lifecycle.PER_METHOD && context.getTestMethod().isPresent();
+    ExtensionContext owner = perMethod ? context : classContext(context);
+    Class<?> testClass = perMethod ? null : owner.getTestClass().orElse(null);
+    return owner.getStore(NAMESPACE).getOrComputeIfAbsent(TestRelay.class, k -> TestRelay.start(testClass),
+        TestRelay.class);
   }
 
   @Override
