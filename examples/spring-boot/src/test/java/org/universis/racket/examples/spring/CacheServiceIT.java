@@ -8,7 +8,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +24,7 @@ import org.universis.racket.junit.TestRelay;
 @RacketTest
 class CacheServiceIT {
 
+  private static final Path AGENT_JAR = Path.of("../../agent/target/racket-agent.jar").toAbsolutePath().normalize();
   private static final Duration START = Duration.ofSeconds(120);
   private static final Duration SOON = Duration.ofSeconds(20);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -52,6 +55,33 @@ class CacheServiceIT {
       assertTrue(metric(b, "racket.events.received") >= 1, b.get("/actuator/metrics/racket.events.received").body());
       assertTrue(metric(a, "racket.emit.latency") >= 1, "one emit timed");
     }
+  }
+
+  @Test
+  void underTheAgentTheStarterUsesTheAgentsConnection(TestRelay relay, RacketEvents events) throws Exception {
+    String agent = "-javaagent:" + AGENT_JAR + "=url=" + relay.url() + ",mode=client,name=with-agent";
+    try (ServiceProcess a = ServiceProcess.start("a", "--racket.url=" + relay.url(), "--racket.mode=client", "--racket.name=a");
+        ServiceProcess b = ServiceProcess.start("with-agent", List.of(agent), "--racket.url=" + relay.url(),
+            "--racket.mode=client", "--racket.name=starter-would-say-this")) {
+      for (ServiceProcess s : new ServiceProcess[] {a, b}) {
+        s.awaitGet("/actuator/health", h -> h.startsWith("{\"status\":\"UP\""), START);
+      }
+      awaitRelayClients(relay, 2);
+      String clients = HTTP.send(HttpRequest.newBuilder(URI.create(relay.url() + "/clients")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+      assertEquals(1, count(clients, "\"name\":\"with-agent\""), "one connection, the agent's: " + clients);
+      assertEquals(0, count(clients, "starter-would-say-this"), "no connection of the starter's own: " + clients);
+
+      // The agent subscribed the handler (the starter did not, or it would run twice); it works.
+      b.get("/cache/users:7");
+      a.delete("/cache/users:7");
+      assertEquals("a", events.await("cache.invalidate", SOON).origin().name());
+      b.awaitGet("/cache", "[]"::equals, SOON);
+    }
+  }
+
+  private static int count(String text, String part) {
+    return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
   }
 
   private static double metric(ServiceProcess s, String name) throws Exception {

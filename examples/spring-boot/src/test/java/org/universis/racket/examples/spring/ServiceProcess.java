@@ -42,9 +42,16 @@ final class ServiceProcess implements AutoCloseable {
 
   /** Starts an instance on a free port with {@code args} after the jar. */
   static ServiceProcess start(String name, String... args) throws IOException {
+    return start(name, List.of(), args);
+  }
+
+  /** Starts an instance on a free port with {@code jvmArgs} before the jar and {@code args} after it. */
+  static ServiceProcess start(String name, List<String> jvmArgs, String... args) throws IOException {
     int port = freePort();
     List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-        "-XX:TieredStopAtLevel=1", "-jar", JAR.toString(), "--server.port=" + port));
+        "-XX:TieredStopAtLevel=1"));
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-jar", JAR.toString(), "--server.port=" + port));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().keySet().removeIf(k -> k.startsWith("RACKET_"));
