@@ -1,5 +1,7 @@
 package org.universis.racket.spring;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.universis.racket.RacketOptions;
 
@@ -31,6 +33,8 @@ public class RacketProperties {
 
   /** Events waiting for one subscription's handler; past it they are dropped and a racket.resync follows (default 10000). */
   private Integer queue;
+
+  private final Spring spring = new Spring();
 
   /** The options these properties give, over the environment's. */
   public RacketOptions toOptions() {
@@ -98,5 +102,27 @@ public class RacketProperties {
 
   public void setQueue(Integer queue) {
     this.queue = queue;
+  }
+
+  public Spring getSpring() {
+    return spring;
+  }
+
+  /** How the starter ties racket to Spring. */
+  public static class Spring {
+
+    /**
+     * Classes of application events (payloads of ApplicationEventPublisher.publishEvent) to send to
+     * every other process, where they are published again; as Spring Cloud Bus does.
+     */
+    private List<Class<?>> forwardApplicationEvents = new ArrayList<>();
+
+    public List<Class<?>> getForwardApplicationEvents() {
+      return forwardApplicationEvents;
+    }
+
+    public void setForwardApplicationEvents(List<Class<?>> forwardApplicationEvents) {
+      this.forwardApplicationEvents = forwardApplicationEvents;
+    }
   }
 }
