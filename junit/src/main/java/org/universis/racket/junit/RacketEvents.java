@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.universis.racket.ProcessEvent;
 import org.universis.racket.ProcessEventEmitter;
@@ -177,7 +178,7 @@ public final class RacketEvents implements AutoCloseable {
     return got;
   }
 
-  private void waitUntil(long deadline, java.util.function.Supplier<AssertionError> timedOut) {
+  private void waitUntil(long deadline, Supplier<AssertionError> timedOut) {
     long left = deadline - System.nanoTime();
     if (left <= 0) throw timedOut.get();
     try {

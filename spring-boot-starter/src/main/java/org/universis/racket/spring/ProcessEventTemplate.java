@@ -39,11 +39,6 @@ public final class ProcessEventTemplate {
     });
   }
 
-  /** The emitter behind it. */
-  public ProcessEventEmitter emitter() {
-    return emitter;
-  }
-
   private CompletableFuture<Long> counted(long start, CompletableFuture<Long> ack) {
     return ack.whenComplete((id, failure) -> {
       if (failure == null) stats.emitAccepted(System.nanoTime() - start);

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -54,7 +55,7 @@ class ApplicationEventForwarderTest {
       BlockingQueue<String> inA = a.getBean(Listener.class).got;
       BlockingQueue<String> inB = b.getBean(Listener.class).got;
       String filter = ApplicationEventForwarder.PREFIX + "*." + CacheCleared.class.getName();
-      Relays.awaitClients(relay, c -> c.split(java.util.regex.Pattern.quote(filter), -1).length == 3,
+      Relays.awaitClients(relay, c -> c.split(Pattern.quote(filter), -1).length == 3,
           "both contexts subscribed to " + filter);
 
       a.publishEvent(new CacheCleared("users"));

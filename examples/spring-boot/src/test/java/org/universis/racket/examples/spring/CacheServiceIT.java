@@ -81,7 +81,7 @@ class CacheServiceIT {
   }
 
   private static int count(String text, String part) {
-    return text.split(java.util.regex.Pattern.quote(part), -1).length - 1;
+    return text.split(Pattern.quote(part), -1).length - 1;
   }
 
   private static double metric(ServiceProcess s, String name) throws Exception {
