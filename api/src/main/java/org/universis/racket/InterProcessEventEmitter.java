@@ -96,8 +96,12 @@ public final class InterProcessEventEmitter {
     return e;
   }
 
-  /** The agent's global emitter (its close() does nothing), or null without the agent. */
-  private static ProcessEventEmitter agentEmitter() {
+  /**
+   * The racket agent's process-wide emitter, or {@code null} when the JVM runs without the agent.
+   * Frameworks that make emitters of their own use it, so that a process keeps one connection.
+   * Its {@code close()} does nothing: the agent owns it.
+   */
+  public static ProcessEventEmitter agentEmitter() {
     ProcessEventEmitter e = agentGlobal;
     if (e == null) {
       var connection = AgentBridge.global();

@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.universis.racket.InterProcessEventEmitter;
 import org.universis.racket.ProcessEventEmitter;
 
 /**
@@ -30,7 +31,7 @@ public class RacketAutoConfiguration {
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
   public ProcessEventEmitter processEventEmitter(RacketProperties properties) {
-    ProcessEventEmitter agent = AgentEmitter.find();
+    ProcessEventEmitter agent = InterProcessEventEmitter.agentEmitter();
     return agent != null ? agent : new ProcessEventEmitter(properties.toOptions());
   }
 
@@ -48,7 +49,7 @@ public class RacketAutoConfiguration {
 
   @Bean
   static OnProcessEventRegistrar racketOnProcessEventRegistrar(ObjectProvider<ProcessEventTemplate> template) {
-    return new OnProcessEventRegistrar(template, AgentEmitter.find() != null);
+    return new OnProcessEventRegistrar(template, InterProcessEventEmitter.agentEmitter() != null);
   }
 
   @Bean
