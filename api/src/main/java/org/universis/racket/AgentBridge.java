@@ -92,7 +92,7 @@ final class AgentBridge {
     @SuppressWarnings("unchecked")
     Connection(Map<String, Object> functions) {
       this.emit = (BiFunction<String, Object, CompletableFuture<Long>>) functions.get("emit");
-      // An agent older than tryEmit has none, and its emit never waits.
+      // An agent without tryEmit: its emit stands in for it.
       this.tryEmit = (BiFunction<String, Object, CompletableFuture<Long>>)
           functions.getOrDefault("tryEmit", emit);
       this.subscribe =

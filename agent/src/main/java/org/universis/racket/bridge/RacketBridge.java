@@ -51,8 +51,8 @@ public final class RacketBridge {
   /**
    * The agent's process-wide connection, the one behind {@code InterProcessEventEmitter}: a map with
    * {@code emit} ({@code BiFunction<String, Object, CompletableFuture<Long>>}, which waits for room
-   * in a full buffer up to the emit-timeout), {@code tryEmit} (the same type; never waits; absent
-   * in agents before it, whose {@code emit} never waited), {@code subscribe}
+   * in a full buffer up to the emit-timeout), {@code tryEmit} (the same type; never waits; may be
+   * absent, and then {@code emit} stands in for it), {@code subscribe}
    * ({@code BiFunction<String, Consumer<Map<String,Object>>, AutoCloseable>}) and {@code close}
    * ({@code Runnable}, a no-op for the global one); {@code null} without an agent.
    */

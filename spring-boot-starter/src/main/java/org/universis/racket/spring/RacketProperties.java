@@ -31,7 +31,7 @@ public class RacketProperties {
   /** Emits held while the relay is unreachable or has not accepted them (default 10000). */
   private Integer buffer;
 
-  /** Events waiting for one subscription's handler; past it they are dropped and a racket.resync follows (default 10000). */
+  /** Events waiting for one subscription's handler; past it the client stops reading until the handler makes room (default 100000). */
   private Integer queue;
 
   private final Spring spring = new Spring();

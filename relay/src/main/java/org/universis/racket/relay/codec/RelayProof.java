@@ -19,8 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
  * client proof = base64url(HMAC-SHA256(key, "racket client|" + port + "|" + relayNonce + "|" + clientNonce))
  * </pre>
  *
- * where {@code port} is the relay's TCP port (as the client dialled it, as the relay bound it), so
- * that a relay on another port with the same token cannot answer for this one.
+ * where {@code port} is the TCP port the client dialled, which its {@code Host} header names: the
+ * proofs are bound to the relay the client meant, also behind a port mapping or a proxy.
  */
 public final class RelayProof {
 

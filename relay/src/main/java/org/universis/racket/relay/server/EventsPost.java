@@ -126,7 +126,7 @@ final class EventsPost implements HttpHandler {
     Log.warn("POST /events from " + exchange.getSourceAddress() + " failed", e);
     exchange.setPersistent(false);
     if (exchange.isResponseStarted()) IoUtils.safeClose(exchange.getConnection());
-    else responses.error(exchange, 500, "the relay failed to take the events: " + e);
+    else responses.error(exchange, 500, "the relay failed to take the events (its log says why)");
   }
 
   private void publish(HttpServerExchange exchange, byte[] body) {

@@ -16,14 +16,6 @@ final class HeldBytes {
     this.max = max;
   }
 
-  long max() {
-    return max;
-  }
-
-  long held() {
-    return held.get();
-  }
-
   Account account() {
     return new Account();
   }

@@ -7,7 +7,7 @@ import java.util.logging.Logger;
 /**
  * The standalone relay exits on an {@link OutOfMemoryError}, with {@link #STATUS} and one line on
  * stderr, so that its supervisor restarts it: past one, any thread may have died mid-task (a lock
- * holder, the accept loop), and a relay once stayed up wedged, deaf even to SIGTERM. Undertow and
+ * holder, the accept loop), leaving a relay up but wedged, deaf even to SIGTERM. Undertow and
  * XNIO catch what their IO threads and handlers throw and log it, so the error is found in their
  * log records as well as in threads that die of it. A relay hosted in an application never
  * installs this: it never ends its host; there its bounds keep it within its memory.

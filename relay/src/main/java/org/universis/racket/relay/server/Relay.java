@@ -59,8 +59,7 @@ public final class Relay implements AutoCloseable {
         new HttpContinueReadHandler(new EventsPost(sequencer, responses, config.maxEventSize(),
             config.bounds())),
         new EventsStream(sequencer, responses, connections, limits, metrics),
-        new WsEndpoint(sequencer, config, epoch, connections, limits, metrics, responses,
-            this::port),
+        new WsEndpoint(sequencer, config, epoch, connections, limits, metrics, responses),
         new BrowserGuard(config, responses));
     this.worker = newWorker(config);
     Undertow.Builder server = Undertow.builder().setWorker(worker);

@@ -2,8 +2,6 @@ package org.universis.racket.relay.server;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -434,7 +432,7 @@ final class WsConnection {
     if (closeSent) return true;
     if (opcode == BINARY) {
       listener.onBinary();
-    } else if (!isUtf8(data, from, from + length)) {
+    } else if (!JsonSlice.isUtf8(data, from, from + length)) {
       return fail(INVALID_DATA, "text frame is not UTF-8");
     } else {
       listener.onText(data, from, length);
@@ -455,20 +453,5 @@ final class WsConnection {
     int end = from + length;
     for (; i + 8 <= end; i += 8) buffer.putLong(i, buffer.getLong(i) ^ wide);
     for (int k = 0; i < end; i++, k++) buffer.put(i, (byte) (buffer.get(i) ^ (mask >>> (24 - 8 * k))));
-  }
-
-  /** Whether bytes {@code from} to {@code to} are UTF-8; JSON is mostly ASCII, checked in one pass. */
-  static boolean isUtf8(byte[] bytes, int from, int to) {
-    int i = JsonSlice.asciiEnd(bytes, from, to);
-    if (i == to) return true;
-    try {
-      StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes, i, to - i));
-      return true;
-    } catch (CharacterCodingException e) {
-      return false;
-    }
   }
 }

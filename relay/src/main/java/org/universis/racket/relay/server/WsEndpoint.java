@@ -6,7 +6,6 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntSupplier;
 import org.universis.racket.relay.codec.RelayProof;
 import org.universis.racket.relay.codec.WebSocketAccept;
 import org.xnio.StreamConnection;
@@ -26,11 +25,10 @@ final class WsEndpoint implements HttpHandler {
   private final Responses responses;
   private final Origins origins;
   private final RelayProof proof; // null: the relay has no token
-  private final IntSupplier port; // the bound port, which the proofs name
   private final HeldBytes heldBytes;
 
   WsEndpoint(Sequencer sequencer, RelayConfig config, String epoch, Connections connections,
-      SubscriberLimits limits, Metrics metrics, Responses responses, IntSupplier port) {
+      SubscriberLimits limits, Metrics metrics, Responses responses) {
     this.sequencer = sequencer;
     this.config = config;
     this.epoch = epoch;
@@ -40,7 +38,6 @@ final class WsEndpoint implements HttpHandler {
     this.responses = responses;
     this.proof = config.token() == null ? null : RelayProof.of(config.token());
     this.origins = new Origins(TimeUnit.SECONDS.toNanos(WsSession.silentSeconds(config)));
-    this.port = port;
     this.heldBytes = new HeldBytes(config.bounds().maxHeldBytes());
   }
 
@@ -63,11 +60,13 @@ final class WsEndpoint implements HttpHandler {
         return;
       }
       String nonce = RelayProof.nonce();
-      int bound = port.getAsInt();
+      // The port the client dialled, as its Host names it (BrowserGuard let that Host in): behind
+      // a port mapping or a proxy it is not the port this relay bound.
+      int dialled = exchange.getHostPort();
       exchange.getResponseHeaders()
           .put(HttpString.tryFromString(RelayProof.NONCE_HEADER), nonce)
-          .put(HttpString.tryFromString(RelayProof.PROOF_HEADER), proof.relay(bound, challenge, nonce));
-      expected = proof.client(bound, nonce, challenge);
+          .put(HttpString.tryFromString(RelayProof.PROOF_HEADER), proof.relay(dialled, challenge, nonce));
+      expected = proof.client(dialled, nonce, challenge);
     }
     String expectedProof = expected;
     exchange.setStatusCode(101);

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.universis.racket.relay.codec.JsonSlice;
 
 /**
  * The relay's own WebSocket framing (RFC 6455), byte by byte from a raw socket: what the JDK
@@ -261,8 +262,8 @@ class WsConnectionTest {
     assertFalse(isUtf8(new byte[] {'a', (byte) 0xed, (byte) 0xa0, (byte) 0x80}));
     assertFalse(isUtf8(new byte[] {'a', (byte) 0xe2, (byte) 0x9c}));
     byte[] around = {(byte) 0xc0, 'o', 'k', (byte) 0xe2, (byte) 0x9c, (byte) 0x93, (byte) 0xc0};
-    assertTrue(WsConnection.isUtf8(around, 1, 6), "only the range is checked");
-    assertFalse(WsConnection.isUtf8(around, 1, 5), "a character cut at the range's end");
+    assertTrue(JsonSlice.isUtf8(around, 1, 6), "only the range is checked");
+    assertFalse(JsonSlice.isUtf8(around, 1, 5), "a character cut at the range's end");
     // ASCII is skipped eight bytes at a time: a bad byte or a good character at every place.
     for (int at = 0; at < 20; at++) {
       String before = "a".repeat(at);
@@ -275,7 +276,7 @@ class WsConnectionTest {
   }
 
   private static boolean isUtf8(byte[] bytes) {
-    return WsConnection.isUtf8(bytes, 0, bytes.length);
+    return JsonSlice.isUtf8(bytes, 0, bytes.length);
   }
 
   private static byte[] slice(byte[] bytes, int from, int to) {
