@@ -138,7 +138,7 @@ final class WireReader {
       if (t == null) break;
     }
     if (p.currentToken() != JsonToken.END_OBJECT) throw new MalformedLine("not an event", to - from);
-    if (id <= 0 || type == null) throw new MalformedLine("an event without id or type", to - from);
+    if (id <= 0 || type == null || type.isEmpty()) throw new MalformedLine("an event without id or type", to - from);
     if (origin == null) origin = new Origin("unknown", 0, null, null);
     return new ReceivedEvent(Arrays.copyOfRange(text, from, to), id, type, time, origin, seq,
         bodyStart, bodyEnd);

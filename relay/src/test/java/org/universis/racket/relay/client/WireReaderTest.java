@@ -133,7 +133,9 @@ class WireReaderTest {
         "[\"" + secret + "\"]",
         "{\"id\":5,\"type\":\"a\",\"body\":" + secret + "}",
         // Found by WireReaderFuzzTest: the relay's layout, read by position, with a leading zero.
-        good.replace("\"time\":1,", "\"time\":01,"))) {
+        good.replace("\"time\":1,", "\"time\":01,"),
+        // Found by WireReaderFuzzTest: an empty type, off the relay's layout.
+        "{\"id\":5,\"type\":\"\",\"body\":\"" + secret + "\"}")) {
       assertRefused(bad.getBytes(StandardCharsets.UTF_8), secret);
     }
     byte[] notUtf8 = good.replace(secret, "s3cret\u00e9").getBytes(StandardCharsets.UTF_8);
