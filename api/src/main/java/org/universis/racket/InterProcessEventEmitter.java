@@ -1,6 +1,7 @@
 package org.universis.racket;
 
 import java.util.Objects;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -73,6 +74,11 @@ public final class InterProcessEventEmitter {
   /** See {@link ProcessEventEmitter#tryEmit(String, Object)}. */
   public static CompletableFuture<Long> tryEmit(String type, Object body) {
     return emitter().tryEmit(type, body);
+  }
+
+  /** See {@link ProcessEventEmitter#clients()}. */
+  public static List<ConnectedClient> clients() {
+    return emitter().clients();
   }
 
   /** See {@link ProcessEventEmitter#subscribe(Consumer)}. */

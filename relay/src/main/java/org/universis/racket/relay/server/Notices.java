@@ -5,7 +5,7 @@ import org.universis.racket.Origin;
 import org.universis.racket.relay.codec.EnvelopeEncoder;
 import org.universis.racket.relay.codec.MalformedEventException;
 
-/** Builds the relay's own {@code racket.resync} notices, sent to one subscriber each. */
+/** Builds the relay's own {@code racket.resync} notices, sent to one subscriber each; holds its origin. */
 final class Notices {
 
   static final String RESYNC = "racket.resync";
@@ -17,6 +17,11 @@ final class Notices {
   Notices(String host) {
     origin = EnvelopeEncoder.origin(new Origin("relay", ProcessHandle.current().pid(), host,
         "racket-relay"));
+  }
+
+  /** The relay's own origin, as JSON: its notices' and its presence events'. */
+  byte[] origin() {
+    return origin;
   }
 
   /**

@@ -28,6 +28,7 @@ final class WsEndpoint implements HttpHandler {
   private final RelayProof proof; // null: the relay has no token
   private final IntSupplier port; // the bound port, which the proofs name
   private final HeldBytes heldBytes;
+  private final Presence presence;
 
   WsEndpoint(Sequencer sequencer, RelayConfig config, String epoch, Connections connections,
       SubscriberLimits limits, Metrics metrics, Responses responses, IntSupplier port) {
@@ -42,6 +43,7 @@ final class WsEndpoint implements HttpHandler {
     this.origins = new Origins(TimeUnit.SECONDS.toNanos(WsSession.silentSeconds(config)));
     this.port = port;
     this.heldBytes = new HeldBytes(config.bounds().maxHeldBytes());
+    this.presence = new Presence(sequencer, limits.notices());
   }
 
   @Override
@@ -98,7 +100,7 @@ final class WsEndpoint implements HttpHandler {
       session[0].closed();
     });
     session[0] = new WsSession(self[0], sequencer, config, epoch, origins, metrics,
-        expectedProof);
+        expectedProof, presence);
     // Undertow's own close listener on the socket calls these; setting another would replace it.
     exchange.getConnection().addCloseListener(c -> {
       self[0].close();
