@@ -97,7 +97,7 @@ public final class InterProcessEventEmitter {
     if (e == null) {
       throw new IllegalStateException("InterProcessEventEmitter is not registered: call"
           + " InterProcessEventEmitter.register() at start-up, or start the JVM with"
-          + " -javaagent:racket-agent.jar");
+          + " -javaagent:racket.jar");
     }
     return e;
   }
