@@ -82,6 +82,34 @@ class CliIT {
   }
 
   @Test
+  void theSystemdUnitRunsTheRelayWithItsTokenFileAndRestartsIt(@TempDir Path dir) throws Exception {
+    List<String> unit = Files.readAllLines(Path.of("../dist/racket-relay.service"));
+    assertTrue(unit.contains("Restart=on-failure"), "Restart=on-failure");
+    String exec = unit.stream().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow()
+        .substring("ExecStart=".length());
+    assertTrue(exec.contains(" -XX:+ExitOnOutOfMemoryError "), exec);
+    Path token = dir.resolve("token");
+    Files.writeString(token, "s3cret-unit\n", StandardCharsets.UTF_8);
+    // Its command as systemd runs it, with this build's java, jar and a token file of its own.
+    List<String> command = new ArrayList<>();
+    for (String word : exec.split(" ")) {
+      command.add(switch (word) {
+        case "/usr/bin/java" -> ChildJvm.java();
+        case "/opt/racket/racket.jar" -> ChildJvm.AGENT_JAR.toAbsolutePath().toString();
+        case "/etc/racket/token" -> token.toString();
+        default -> word;
+      });
+    }
+    command.addAll(List.of("--port", "0"));
+    try (ChildJvm child = ChildJvm.start("unit", command)) {
+      String line = child.awaitLine("racket relay listening on ", WAIT);
+      String url = line.substring("racket relay listening on ".length()).strip();
+      assertEquals(1, run("status", "--url", url, "--token", "wrong").code);
+      assertEquals(0, run("status", "--url", url, "--token-file", token.toString()).code);
+    }
+  }
+
+  @Test
   void badArgumentsExit2WithAMessage() throws Exception {
     Run noType = run("emit");
     assertEquals(2, noType.code, noType.toString());
