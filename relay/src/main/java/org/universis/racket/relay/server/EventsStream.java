@@ -32,6 +32,7 @@ final class EventsStream implements HttpHandler {
     TypeFilter filter;
     Long resumeId;
     Origin origin;
+    boolean untyped = "true".equals(EventsPost.query(exchange, "untyped"));
     try {
       filter = TypeFilter.parse(EventsPost.query(exchange, "types"));
       resumeId = resumeId(exchange);
@@ -50,15 +51,16 @@ final class EventsStream implements HttpHandler {
     exchange.getResponseHeaders().put(Headers.X_CONTENT_TYPE_OPTIONS, "nosniff");
     exchange.setPersistent(false);
     // Dispatched: the exchange stays open after this handler returns.
-    exchange.dispatch(SameThreadExecutor.INSTANCE, () -> open(exchange, filter, resumeId, origin));
+    exchange.dispatch(SameThreadExecutor.INSTANCE, () -> open(exchange, filter, resumeId, origin, untyped));
   }
 
-  private void open(HttpServerExchange exchange, TypeFilter filter, Long resumeId, Origin origin) {
+  private void open(HttpServerExchange exchange, TypeFilter filter, Long resumeId, Origin origin,
+      boolean untyped) {
     SubscriberInfo info = new SubscriberInfo("sse", Connections.address(exchange.getSourceAddress()),
         System.currentTimeMillis(), origin);
     Subscriber[] self = new Subscriber[1];
     Announced announced = new Announced();
-    self[0] = new SseSubscriber(exchange, info, filter, limits, metrics, () -> {
+    self[0] = new SseSubscriber(exchange, info, filter, limits, metrics, untyped, () -> {
       sequencer.unsubscribe(self[0]);
       connections.release(exchange.getSourceAddress());
       announced.end(() -> presence.left(self[0]));
