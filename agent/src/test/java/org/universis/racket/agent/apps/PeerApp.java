@@ -18,8 +18,7 @@ import org.universis.racket.RacketOptions;
  * {@code @OnProcessEvent} handlers answer every {@code peer.ping} with a {@code peer.pong}, one from
  * a static method (taking a ProcessEvent) and one from an instance (taking a record decoded from the
  * body). It prints {@code READY} once the relay accepted its {@code peer.ready} event, whether the
- * relay lists it among its clients, and what it can
- * see of Jackson, then runs until stdin closes. Given a url, it also emits once through an emitter of
+ * relay lists it among its clients, and what it can see of Jackson, then runs until stdin closes. Given a url, it also emits once through an emitter of
  * its own ({@code new ProcessEventEmitter(options)}).
  */
 public final class PeerApp {
