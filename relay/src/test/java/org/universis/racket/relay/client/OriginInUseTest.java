@@ -31,7 +31,8 @@ class OriginInUseTest {
   @Test
   void aClientWhoseOriginIdIsHeldRetriesUntilTheHolderIsGone() throws Exception {
     int port = RelayProcess.freePort();
-    try (Relay relay = Relay.start(RelayConfig.builder().port(port).daemonThreads(true).build());
+    try (Relay relay = Relay.start(RelayConfig.builder().port(port).daemonThreads(true)
+        .allowHost("127.0.0.1").build());
         TcpProxy network = new TcpProxy(port);
         ProcessEventEmitter e = new ProcessEventEmitter(RacketOptions.builder()
             .url("http://127.0.0.1:" + network.port()).mode(RacketOptions.Mode.CLIENT).build())) {
