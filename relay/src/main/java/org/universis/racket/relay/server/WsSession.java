@@ -97,7 +97,7 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
       case "types" -> subscriber.filter(filter(m.types()));
       case "emit" -> emit(m);
       case "ping" -> subscriber.offerControl(PONG);
-      case "clients" -> subscriber.offerControl(Presence.clients(sequencer.subscribers(), "clients"));
+      case "clients" -> clients();
       default -> throw new MalformedEventException("unknown op '" + m.op() + "'");
     }
   }
@@ -135,6 +135,14 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
       if (ended) return;
       joined = true;
       presence.joined(subscriber);
+    }
+  }
+
+  // An answer walks every client: once the answers overflowed this connection's queue and closed
+  // it, the asks still in what was read cost nothing more.
+  private void clients() {
+    if (!subscriber.isClosed()) {
+      subscriber.offerControl(Presence.clients(sequencer.subscribers(), "clients"));
     }
   }
 
