@@ -3,10 +3,13 @@ package org.universis.racket;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.universis.racket.spi.RacketConnection;
 import org.universis.racket.spi.RacketProvider;
 
@@ -88,6 +91,7 @@ final class AgentBridge {
     private final BiFunction<String, Object, CompletableFuture<Long>> tryEmit;
     private final BiFunction<String, Consumer<Map<String, Object>>, AutoCloseable> subscribe;
     private final Runnable close;
+    private final Supplier<List<Map<String, Object>>> clients; // null: an agent older than clients
 
     @SuppressWarnings("unchecked")
     Connection(Map<String, Object> functions) {
@@ -98,6 +102,7 @@ final class AgentBridge {
       this.subscribe =
           (BiFunction<String, Consumer<Map<String, Object>>, AutoCloseable>) functions.get("subscribe");
       this.close = (Runnable) functions.get("close");
+      this.clients = (Supplier<List<Map<String, Object>>>) functions.get("clients");
     }
 
     @Override
@@ -128,6 +133,22 @@ final class AgentBridge {
           }
         }
       };
+    }
+
+    @Override
+    public List<ConnectedClient> clients() {
+      if (clients == null) return RacketConnection.super.clients();
+      List<ConnectedClient> list = new ArrayList<>();
+      for (Map<String, Object> c : clients.get()) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> o = (Map<String, Object>) c.get("origin");
+        Origin origin = o == null ? null : new Origin((String) o.get("id"), ((Number) o.get("pid")).longValue(),
+            (String) o.get("host"), (String) o.get("name"));
+        list.add(new ConnectedClient((String) c.get("transport"), origin, (String) c.get("types"),
+            ((Number) c.get("since")).longValue(), (String) c.get("address"),
+            ((Number) c.get("queued")).longValue()));
+      }
+      return List.copyOf(list);
     }
 
     @Override

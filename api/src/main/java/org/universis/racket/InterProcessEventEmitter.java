@@ -1,6 +1,7 @@
 package org.universis.racket;
 
 import java.util.Objects;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -75,6 +76,11 @@ public final class InterProcessEventEmitter {
     return emitter().tryEmit(type, body);
   }
 
+  /** See {@link ProcessEventEmitter#clients()}. */
+  public static List<ConnectedClient> clients() {
+    return emitter().clients();
+  }
+
   /** See {@link ProcessEventEmitter#subscribe(Consumer)}. */
   public static Subscription subscribe(Consumer<? super ProcessEvent> handler) {
     return emitter().subscribe(handler);
@@ -91,7 +97,7 @@ public final class InterProcessEventEmitter {
     if (e == null) {
       throw new IllegalStateException("InterProcessEventEmitter is not registered: call"
           + " InterProcessEventEmitter.register() at start-up, or start the JVM with"
-          + " -javaagent:racket-agent.jar");
+          + " -javaagent:racket.jar");
     }
     return e;
   }

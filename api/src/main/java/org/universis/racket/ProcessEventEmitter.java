@@ -1,5 +1,6 @@
 package org.universis.racket;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -101,6 +102,18 @@ public final class ProcessEventEmitter implements AutoCloseable {
    */
   public Subscription subscribe(String filter, Consumer<? super ProcessEvent> handler) {
     return connection.subscribe(filter, Objects.requireNonNull(handler, "handler"));
+  }
+
+  /**
+   * Who is connected to the relay now: every WebSocket client that said hello (every JVM emitter)
+   * and every SSE stream. Asks the relay over this emitter's connection, waiting for it to be up.
+   *
+   * @return an immutable list, in the relay's order
+   * @throws IllegalStateException when the relay did not answer within the emit-timeout
+   * @throws UnsupportedOperationException when the implementation (an older agent) cannot ask
+   */
+  public List<ConnectedClient> clients() {
+    return List.copyOf(connection.clients());
   }
 
   /** Closes the connection and every subscription; unacknowledged emits fail. */

@@ -10,7 +10,7 @@ final class RacketBinding {
 
   static final String NO_PROVIDER = "No racket implementation found. Either add"
       + " org.universis:racket-relay to the class path, or start the JVM with"
-      + " -javaagent:racket-agent.jar";
+      + " -javaagent:racket.jar";
 
   private static volatile RacketProvider provider;
 

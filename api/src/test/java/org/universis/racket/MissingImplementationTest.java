@@ -13,7 +13,7 @@ class MissingImplementationTest {
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> new ProcessEventEmitter("http://localhost:14440"));
     assertTrue(e.getMessage().contains("org.universis:racket-relay"), e.getMessage());
-    assertTrue(e.getMessage().contains("-javaagent:racket-agent.jar"), e.getMessage());
+    assertTrue(e.getMessage().contains("-javaagent:racket.jar"), e.getMessage());
   }
 
   @Test
@@ -21,6 +21,6 @@ class MissingImplementationTest {
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> InterProcessEventEmitter.emit("x", "y"));
     assertTrue(e.getMessage().contains("InterProcessEventEmitter.register()"), e.getMessage());
-    assertTrue(e.getMessage().contains("-javaagent:racket-agent.jar"), e.getMessage());
+    assertTrue(e.getMessage().contains("-javaagent:racket.jar"), e.getMessage());
   }
 }

@@ -4,13 +4,15 @@ import com.sun.tools.attach.VirtualMachine;
 import java.io.PrintStream;
 
 /**
- * {@code java -jar racket-agent.jar attach <pid> [k=v,...]}: loads the agent into a running JVM.
+ * {@code java -jar racket.jar attach <pid> [k=v,...]}: loads the agent into a running JVM. The
+ * command line ({@code RacketCli}) parses the arguments and calls this, in the application class
+ * loader, which alone sees the JDK's attach module.
  * From JDK 21 on the target JVM prints a warning about dynamically loaded agents (JEP 451) unless it
  * was started with {@code -XX:+EnableDynamicAgentLoading}; {@code -javaagent} is the supported path.
  */
 final class AttachCommand {
 
-  static final String USAGE = "usage: java -jar racket-agent.jar attach <pid> [url=...,mode=...,name=...]";
+  static final String USAGE = "usage: java -jar racket.jar attach <pid> [url=...,mode=...,name=...]";
 
   private AttachCommand() {}
 

@@ -5,10 +5,11 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.util.function.ToIntFunction;
 
 /**
  * The agent's entry points: {@code -javaagent} ({@link #premain}), dynamic attach
- * ({@link #agentmain}) and {@code java -jar racket-agent.jar attach <pid>} ({@link #main}).
+ * ({@link #agentmain}) and the command line {@code java -jar racket.jar <command>} ({@link #main}).
  *
  * <p>This class and the racket api are the only classes of the agent jar that the application's
  * class loader can see. Everything else (the agent's internals, the relay client, Undertow,
@@ -26,13 +27,14 @@ public final class RacketAgent {
   private static final String BRIDGE_CLASS = "racket/RacketBridge.classdata";
   private static final String DEFINER = "org.universis.racket.agent.internal.BridgeDefiner";
   private static final String START = "org.universis.racket.agent.internal.AgentStart";
+  private static final String CLI = "org.universis.racket.agent.cli.RacketCli";
   // Exact method-handle calls into the isolated loader: core reflection on JDK 18+ spins adapters
   // that cost premain tens of milliseconds.
   private static final MethodHandles.Lookup LOOKUP = MethodHandles.publicLookup();
 
   private RacketAgent() {}
 
-  /** {@code -javaagent:racket-agent.jar[=k=v,...]}: runs before the application's main. */
+  /** {@code -javaagent:racket.jar[=k=v,...]}: runs before the application's main. */
   public static void premain(String args, Instrumentation inst) {
     start(args, inst, false);
   }
@@ -42,9 +44,16 @@ public final class RacketAgent {
     start(args, inst, true);
   }
 
-  /** {@code java -jar racket-agent.jar attach <pid> [k=v,...]}. */
-  public static void main(String[] args) {
-    System.exit(AttachCommand.run(args, System.out, System.err));
+  /**
+   * {@code java -jar racket.jar <command>}: the command line, which runs in the isolated loader
+   * like the agent (only {@code attach} comes back here, for the JDK's attach module).
+   */
+  public static void main(String[] args) throws Throwable {
+    AgentClassLoader loader = new AgentClassLoader(agentJar());
+    ToIntFunction<String[]> attach = a -> AttachCommand.run(a, System.out, System.err);
+    int code = (int) LOOKUP.findStatic(Class.forName(CLI, true, loader), "run",
+        MethodType.methodType(int.class, String[].class, ToIntFunction.class)).invokeExact(args, attach);
+    if (code >= 0) System.exit(code); // below 0: a relay runs on its own threads
   }
 
   private static synchronized void start(String args, Instrumentation inst, boolean attached) {

@@ -53,8 +53,11 @@ public final class RacketBridge {
    * {@code emit} ({@code BiFunction<String, Object, CompletableFuture<Long>>}, which waits for room
    * in a full buffer up to the emit-timeout), {@code tryEmit} (the same type; never waits; may be
    * absent, and then {@code emit} stands in for it), {@code subscribe}
-   * ({@code BiFunction<String, Consumer<Map<String,Object>>, AutoCloseable>}) and {@code close}
-   * ({@code Runnable}, a no-op for the global one); {@code null} without an agent.
+   * ({@code BiFunction<String, Consumer<Map<String,Object>>, AutoCloseable>}), {@code close}
+   * ({@code Runnable}, a no-op for the global one) and {@code clients}
+   * ({@code Supplier<List<Map<String,Object>>>}, each map a client with the keys of
+   * {@code ConnectedClient}'s components, its {@code origin} a map or null; may be absent
+   * too); {@code null} without an agent.
    */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> global() {

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * What an application's class loader can find in racket-agent.jar (which -javaagent puts on the
+ * What an application's class loader can find in racket.jar (which -javaagent puts on the
  * system class path): the racket api and the agent's launcher, nothing else.
  */
 class AgentJarIT {

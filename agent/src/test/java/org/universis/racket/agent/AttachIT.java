@@ -23,7 +23,7 @@ import org.universis.racket.agent.apps.AttachApp;
 import org.universis.racket.agent.apps.PeerApp;
 
 /**
- * {@code java -jar racket-agent.jar attach <pid>} into a JVM started without the agent: handlers of
+ * {@code java -jar racket.jar attach <pid>} into a JVM started without the agent: handlers of
  * classes loaded before and after the attach are subscribed.
  */
 class AttachIT {

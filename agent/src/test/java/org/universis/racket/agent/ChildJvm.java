@@ -20,7 +20,7 @@ import java.util.function.Predicate;
 /** A child JVM of a test: its stdout read line by line, its stderr kept for failure messages. */
 final class ChildJvm implements AutoCloseable {
 
-  static final Path AGENT_JAR = Path.of(System.getProperty("it.agent.jar", "target/racket-agent.jar"));
+  static final Path AGENT_JAR = Path.of(System.getProperty("it.agent.jar", "target/racket.jar"));
 
   private final String name;
   private final Process process;
@@ -46,7 +46,7 @@ final class ChildJvm implements AutoCloseable {
     return Path.of(home, "bin", "java").toString();
   }
 
-  /** {@code java -javaagent:racket-agent.jar=<agentArgs> <rest>} with the test's java. */
+  /** {@code java -javaagent:racket.jar=<agentArgs> <rest>} with the test's java. */
   static List<String> withAgent(String agentArgs, String... rest) {
     return withAgentOn(java(), agentArgs, rest);
   }

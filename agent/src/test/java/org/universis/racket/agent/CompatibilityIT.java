@@ -45,6 +45,7 @@ class CompatibilityIT {
       assertEquals("api app jdk.internal.loader.ClassLoaders$AppClassLoader",
           child.awaitLine("api", START).replaceAll("@[0-9a-f]+$", ""));
       assertEquals("explicit emitter ok", child.awaitLine("explicit", START));
+      assertEquals("clients listed me true", child.awaitLine("clients", START), "clients() across the bridge");
       assertAnswersPingsWhenReady(child, port);
       assertNoWarning(child);
     }
@@ -84,6 +85,7 @@ class CompatibilityIT {
             ChildFirstLauncher.class.getName(), app + ":" + api, PeerApp.class.getName(), "webapp"))) {
       String apiLine = child.awaitLine("api", START);
       assertTrue(apiLine.contains("child-first"), "the app must use its own racket-api: " + apiLine);
+      assertEquals("clients listed me true", child.awaitLine("clients", START), "its own api's clients() across the bridge");
       assertAnswersPingsWhenReady(child, port);
     }
   }

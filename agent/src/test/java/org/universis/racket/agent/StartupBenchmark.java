@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * mvn -B -q -pl agent -am package -DskipTests
- * java -cp agent/target/test-classes org.universis.racket.agent.StartupBenchmark agent/target/racket-agent.jar 15
+ * java -cp agent/target/test-classes org.universis.racket.agent.StartupBenchmark agent/target/racket.jar 15
  * </pre>
  */
 public final class StartupBenchmark {
@@ -34,7 +34,7 @@ public final class StartupBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    Path agent = Path.of(args.length > 0 ? args[0] : "agent/target/racket-agent.jar").toAbsolutePath();
+    Path agent = Path.of(args.length > 0 ? args[0] : "agent/target/racket.jar").toAbsolutePath();
     int runs = args.length > 1 ? Integer.parseInt(args[1]) : 15;
     Path dir = Files.createTempDirectory("racket-startup");
     Path hello = TestJars.jar(dir.resolve("hello.jar"), Hello.class, Hello.class);

@@ -1,7 +1,9 @@
 package org.universis.racket.spi;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.universis.racket.ConnectedClient;
 import org.universis.racket.ProcessEvent;
 import org.universis.racket.Subscription;
 
@@ -35,6 +37,17 @@ public interface RacketConnection extends AutoCloseable {
    * @throws IllegalArgumentException when the filter is malformed
    */
   Subscription subscribe(String filter, Consumer<? super ProcessEvent> handler);
+
+  /**
+   * The clients connected to the relay now. An implementation that cannot ask leaves this default,
+   * which throws {@link UnsupportedOperationException}.
+   *
+   * @throws IllegalStateException when the relay did not answer in time
+   */
+  default List<ConnectedClient> clients() {
+    throw new UnsupportedOperationException("this racket implementation cannot list the relay's"
+        + " clients; ask the relay: GET /clients");
+  }
 
   /** Closes the connection and every subscription; pending emits fail. Idempotent. */
   @Override

@@ -12,6 +12,11 @@ import java.util.Set;
  * A set of type patterns with NATS-style wildcards: tokens are separated by dots, {@code *} matches
  * one token and {@code >} (last only) one or more. {@code "a.*,b.>"} matches {@code a.x} and
  * {@code b.x.y}. The relay and its clients share this class so that they agree on every match.
+ *
+ * <p>The relay's own types ({@code racket.*}, such as {@code racket.client.joined}) match only the
+ * patterns whose first token is {@code racket}: a bare {@code >} or {@code *.client.*} does not ask
+ * for them, as NATS keeps its {@code $SYS} subjects out of {@code >}. Subscribe to
+ * {@code racket.>}, {@code racket.client.*} or the type itself.
  */
 public final class TypeFilter {
 
@@ -19,8 +24,15 @@ public final class TypeFilter {
   private static final String ONE = "*";
   private static final String REST = ">";
 
-  /** The filter that matches every type. */
+  /** The first token of the relay's own types, which only patterns that name it match. */
+  public static final String RELAY_TOKEN = "racket";
+  private static final String RELAY_PREFIX = RELAY_TOKEN + ".";
+
+  /** The filter that matches every type but the relay's own. */
   public static final TypeFilter ALL = new TypeFilter(List.<String[]>of(new String[] {REST}));
+  // What a union too large to keep asks for: everything, the relay's own types too.
+  private static final TypeFilter EVERY = new TypeFilter(List.of(new String[] {REST},
+      new String[] {RELAY_TOKEN, REST}));
 
   /** The longest type or pattern accepted. */
   public static final int MAX_LENGTH = 256;
@@ -77,14 +89,13 @@ public final class TypeFilter {
 
   /**
    * The union of several filters. A union of more than {@value #MAX_PATTERNS} patterns is
-   * {@link #ALL}: a client that matches again locally may ask for more than it needs.
+   * {@code >,racket.>}: a client that matches again locally may ask for more than it needs.
    */
   public static TypeFilter union(Iterable<TypeFilter> filters) {
     Map<String, String[]> all = new LinkedHashMap<>();
     for (TypeFilter f : filters) {
-      if (f.matchesEverything()) return ALL;
       for (String[] p : f.patterns) all.putIfAbsent(String.join(".", p), p);
-      if (all.size() > MAX_PATTERNS) return ALL;
+      if (all.size() > MAX_PATTERNS) return EVERY;
     }
     return all.isEmpty() ? none() : new TypeFilter(List.copyOf(all.values()));
   }
@@ -161,14 +172,16 @@ public final class TypeFilter {
 
   /** Whether {@code type} matches one of the patterns. */
   public boolean matches(String type) {
-    if (this == ALL || literals.contains(type)) return true;
+    if (literals.contains(type)) return true;
+    boolean relays = type.startsWith(RELAY_PREFIX);
+    if (this == ALL) return !relays;
     for (String[] p : wildcards) {
-      if (matches(p, type)) return true;
+      if ((!relays || RELAY_TOKEN.equals(p[0])) && matches(p, type)) return true;
     }
     return false;
   }
 
-  /** Whether this filter matches every type. */
+  /** Whether this filter matches every type (but the relay's own, unless it names them). */
   public boolean matchesEverything() {
     for (String[] p : patterns) {
       if (p.length == 1 && p[0] == REST) return true;

@@ -71,6 +71,20 @@ class TypeFilterTest {
   }
 
   @Test
+  void theRelaysOwnTypesMatchOnlyPatternsThatNameThem() {
+    for (String f : List.of(">", "", "*.client.*", "*.client.joined", "*.>")) {
+      assertFalse(TypeFilter.parse(f).matches("racket.client.joined"), f);
+    }
+    for (String f : List.of("racket.>", "racket.client.*", "racket.client.joined", "a,racket.*.joined")) {
+      assertTrue(TypeFilter.parse(f).matches("racket.client.joined"), f);
+    }
+    assertTrue(TypeFilter.parse(">").matches("racketeer.x"), "only the token racket is the relay's");
+    TypeFilter u = TypeFilter.union(List.of(TypeFilter.ALL, TypeFilter.parse("racket.client.*")));
+    assertTrue(u.matches("racket.client.left"), "a union keeps a pattern that names them");
+    assertTrue(u.matches("app.x"));
+  }
+
+  @Test
   void malformedPatternsAreRefusedWithTheirName() {
     for (String bad : List.of("a..b", "a.>.b", "a b", ".a", "a*")) {
       IllegalArgumentException e =

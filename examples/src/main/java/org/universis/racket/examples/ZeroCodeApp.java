@@ -12,7 +12,7 @@ import org.universis.racket.ProcessEvent;
  * {@link OnProcessEvent} methods and provides the api, so racket-api need not be on the class path.
  *
  * <pre>
- * java -javaagent:agent/target/racket-agent.jar -cp examples/target/classes org.universis.racket.examples.ZeroCodeApp
+ * java -javaagent:agent/target/racket.jar -cp examples/target/classes org.universis.racket.examples.ZeroCodeApp
  * </pre>
  */
 public final class ZeroCodeApp {

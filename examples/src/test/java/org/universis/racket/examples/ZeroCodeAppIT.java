@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The README's zero-code command: the agent, the app's classes, and nothing else on the class path. */
 class ZeroCodeAppIT {
 
-  private static final Path AGENT_JAR = Path.of("../agent/target/racket-agent.jar");
+  private static final Path AGENT_JAR = Path.of("../agent/target/racket.jar");
 
   @Test
   void theAgentSubscribesBothHandlersOfAnAppWithoutRacketApi() throws Exception {

@@ -1,12 +1,15 @@
 package org.universis.racket.agent.internal;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.universis.racket.ConnectedClient;
 import org.universis.racket.Origin;
 import org.universis.racket.ProcessEvent;
 import org.universis.racket.spi.RacketConnection;
@@ -45,7 +48,25 @@ final class BridgeConnection {
     BiFunction<String, Consumer<Map<String, Object>>, AutoCloseable> subscribe =
         (filter, handler) -> connection.get().subscribe(filter, event -> handler.accept(toMap(event)));
     Runnable close = closeable ? () -> connection.get().close() : () -> { };
-    return Map.of("emit", emit, "tryEmit", tryEmit, "subscribe", subscribe, "close", close);
+    Supplier<List<Map<String, Object>>> clients = () -> {
+      List<Map<String, Object>> list = new ArrayList<>();
+      for (ConnectedClient c : connection.get().clients()) list.add(toMap(c));
+      return list;
+    };
+    return Map.of("emit", emit, "tryEmit", tryEmit, "subscribe", subscribe, "close", close,
+        "clients", clients);
+  }
+
+  /** A client as racket-api's {@code AgentBridge} reads it. */
+  private static Map<String, Object> toMap(ConnectedClient c) {
+    Map<String, Object> map = new HashMap<>();
+    map.put("transport", c.transport());
+    map.put("origin", c.origin() == null ? null : toMap(c.origin()));
+    map.put("types", c.types());
+    map.put("since", c.since());
+    map.put("address", c.address());
+    map.put("queued", c.queued());
+    return map;
   }
 
   /** The event as racket-api's {@code BridgedEvent} reads it. */

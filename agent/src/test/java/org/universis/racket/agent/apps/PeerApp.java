@@ -17,8 +17,8 @@ import org.universis.racket.RacketOptions;
  * A child-JVM application run with the agent: it never calls register() nor subscribe(). Its
  * {@code @OnProcessEvent} handlers answer every {@code peer.ping} with a {@code peer.pong}, one from
  * a static method (taking a ProcessEvent) and one from an instance (taking a record decoded from the
- * body). It prints {@code READY} once the relay accepted its {@code peer.ready} event, and what it can
- * see of Jackson, then runs until stdin closes. Given a url, it also emits once through an emitter of
+ * body). It prints {@code READY} once the relay accepted its {@code peer.ready} event, whether the
+ * relay lists it among its clients, and what it can see of Jackson, then runs until stdin closes. Given a url, it also emits once through an emitter of
  * its own ({@code new ProcessEventEmitter(options)}).
  */
 public final class PeerApp {
@@ -61,6 +61,9 @@ public final class PeerApp {
         System.out.println("explicit emitter " + (ownId > id ? "ok" : "out of order"));
       }
     }
+    long pid = ProcessHandle.current().pid();
+    System.out.println("clients listed me " + InterProcessEventEmitter.clients().stream()
+        .anyMatch(c -> c.origin() != null && c.origin().pid() == pid && c.transport().equals("ws")));
     System.out.println("READY " + id);
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
     while (in.readLine() != null) {

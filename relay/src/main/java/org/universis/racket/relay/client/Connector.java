@@ -3,6 +3,7 @@ package org.universis.racket.relay.client;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
+import org.universis.racket.ConnectedClient;
 import org.universis.racket.RacketOptions;
 import org.universis.racket.relay.codec.RelayProof;
 import org.universis.racket.relay.server.Log;
@@ -62,6 +64,7 @@ final class Connector {
   private volatile long resumeId;
   private volatile int maxEventSize = DEFAULT_MAX_EVENT_SIZE;
   private final AtomicBoolean watching = new AtomicBoolean();
+  private final ClientAsks clientAsks;
 
   Connector(RacketOptions options, String originId, Outbox outbox, Inbox inbox) {
     this.options = options;
@@ -77,6 +80,7 @@ final class Connector {
     this.scheduler.setRemoveOnCancelPolicy(true);
     this.network = Executors.newCachedThreadPool(new DaemonThreads("ws"));
     this.types = inbox.relayFilter();
+    this.clientAsks = new ClientAsks(options.url().toString());
   }
 
   /** Starts connecting in the background. */
@@ -213,6 +217,7 @@ final class Connector {
     // With nothing seen yet, everything after this point is ours: resume from here next time.
     if (resumeId == 0) resumeId = welcome.lastId();
     outbox.attach(welcomed.writer(), newRelay, welcome.queueSize());
+    clientAsks.attach(welcomed.writer());
     if (reconnected) {
       Log.info("connected to the racket relay at " + options.url() + " (relay " + relay + ")");
     }
@@ -263,6 +268,15 @@ final class Connector {
     }
     watching.set(false);
     if (l != null && l.turnedSinceLook()) watchTurns(); // it may have seen `watching` still set
+  }
+
+  /** Asks the relay who is connected, waiting up to the emit-timeout. */
+  List<ConnectedClient> clients() {
+    return clientAsks.ask(options.emitTimeout().toNanos());
+  }
+
+  void clientsAnswered(List<ConnectedClient> clients) {
+    clientAsks.answered(clients);
   }
 
   void acked(long seq, long id, int count) {
@@ -349,6 +363,7 @@ final class Connector {
       link = null;
     }
     scheduler.shutdownNow();
+    clientAsks.close();
     if (l != null) l.close();
     host.close();
     network.shutdown();

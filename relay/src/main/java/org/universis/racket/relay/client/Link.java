@@ -1,6 +1,7 @@
 package org.universis.racket.relay.client;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -198,6 +199,7 @@ final class Link implements RelaySocket.Listener, WireReader.Sink, Inbox.Reader 
       case "ack" -> connector.acked(m.seq(), m.id(), Math.max(1, m.count()));
       case "nack" -> connector.nacked(m.seq(), m.error(), m.message());
       case "pong" -> { }
+      case "clients" -> connector.clientsAnswered(m.clients() == null ? List.of() : m.clients());
       case "error" -> Log.warn("the relay reported " + m.error() + ": " + m.message());
       default -> Log.debug("ignored relay message op " + m.op());
     }

@@ -1,9 +1,11 @@
 package org.universis.racket.relay.client;
 
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.universis.racket.ConnectedClient;
 import org.universis.racket.ProcessEvent;
 import org.universis.racket.RacketOptions;
 import org.universis.racket.Subscription;
@@ -76,6 +78,12 @@ final class RelayConnection implements RacketConnection {
   public Subscription subscribe(String filter, Consumer<? super ProcessEvent> handler) {
     if (closed) throw new IllegalStateException("the racket emitter for " + options.url() + " is closed");
     return inbox.subscribe(filter, handler);
+  }
+
+  @Override
+  public List<ConnectedClient> clients() {
+    if (closed) throw new IllegalStateException("the racket emitter for " + options.url() + " is closed");
+    return connector.clients();
   }
 
   @Override

@@ -14,6 +14,15 @@ public final class RelayProvider implements RacketProvider {
   public RelayProvider() {}
 
   /**
+   * The token a client of this user shows a relay: the token option, else this user's secret
+   * (docs/SECURITY.md, Other local users), made if absent; {@code null} when neither can be had.
+   * For tools that speak plain HTTP to the relay, as the README's curl line does.
+   */
+  public static String token(RacketOptions options) {
+    return UserSecret.of(options);
+  }
+
+  /**
    * Returns at once; connecting (and hosting) happens on racket's daemon threads.
    *
    * @throws IllegalStateException in {@code off} mode

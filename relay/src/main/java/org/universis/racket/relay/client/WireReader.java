@@ -6,7 +6,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import org.universis.racket.ConnectedClient;
 import org.universis.racket.Origin;
 import org.universis.racket.relay.codec.JsonLimits;
 import org.universis.racket.relay.codec.JsonScan;
@@ -154,7 +157,7 @@ final class WireReader {
     if (id < 0) return false;
     long count = skip(t, to, ACK_COUNT) ? digits(t, to) : 0; // absent: 0, as from Jackson
     if (count < 0 || count > Integer.MAX_VALUE || pos != to - 1 || t[pos] != '}') return false;
-    sink.message(new RelayMessage("ack", seq, id, (int) count, null, 0, 0, 0, null, null));
+    sink.message(new RelayMessage("ack", seq, id, (int) count, null, 0, 0, 0, null, null, null));
     return true;
   }
 
@@ -302,6 +305,7 @@ final class WireReader {
     int count = 0;
     int maxEventSize = 0;
     int queueSize = 0;
+    List<ConnectedClient> clients = null;
     for (JsonToken t = p.currentToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
       String field = p.currentName();
       p.nextToken();
@@ -316,11 +320,43 @@ final class WireReader {
         case "queueSize" -> queueSize = size(p, "queueSize", length);
         case "error" -> error = text(p, "error", length);
         case "message" -> message = text(p, "message", length);
+        case "clients" -> clients = readClients(p, length);
         default -> p.skipChildren();
       }
     }
     if (op == null) throw new MalformedLine("a message without op", length);
-    return new RelayMessage(op, seq, id, count, relay, lastId, maxEventSize, queueSize, error, message);
+    return new RelayMessage(op, seq, id, count, relay, lastId, maxEventSize, queueSize, error,
+        message, clients);
+  }
+
+  // The relay's list of clients (PROTOCOL.md, GET /clients): the parser stands on the array.
+  private static List<ConnectedClient> readClients(JsonParser p, int length) throws IOException {
+    if (p.currentToken() != JsonToken.START_ARRAY) throw new MalformedLine("clients is not an array", length);
+    List<ConnectedClient> clients = new ArrayList<>();
+    while (p.nextToken() == JsonToken.START_OBJECT) {
+      String transport = null;
+      Origin origin = null;
+      String types = null;
+      String address = null;
+      long since = 0;
+      long queued = 0;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        p.nextToken();
+        switch (field) {
+          case "transport" -> transport = text(p, "transport", length);
+          case "origin" -> origin = readOrigin(p, length);
+          case "types" -> types = text(p, "types", length);
+          case "since" -> since = number(p, "since", length);
+          case "address" -> address = text(p, "address", length);
+          case "queued" -> queued = number(p, "queued", length);
+          default -> p.skipChildren();
+        }
+      }
+      clients.add(new ConnectedClient(transport, origin, types, since, address, queued));
+    }
+    if (p.currentToken() != JsonToken.END_ARRAY) throw new MalformedLine("a client is not an object", length);
+    return List.copyOf(clients);
   }
 
   // The value at the parser: a string, or null for JSON null.

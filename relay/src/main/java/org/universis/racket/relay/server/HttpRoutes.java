@@ -22,6 +22,7 @@ final class HttpRoutes implements HttpHandler {
   private final HttpHandler stream;
   private final HttpHandler webSocket;
   private final BrowserGuard browsers;
+  private final Dashboard dashboard = new Dashboard();
 
   HttpRoutes(String token, Responses responses, Connections connections, StatusPages status,
       HttpHandler post, HttpHandler stream, HttpHandler webSocket, BrowserGuard browsers) {
@@ -64,8 +65,12 @@ final class HttpRoutes implements HttpHandler {
       case "/metrics" -> {
         if (authorized(exchange) && get(exchange)) status.metrics(exchange);
       }
+      case "/", "/dashboard.js", "/dashboard.css" -> {
+        // The page and its files hold no data: what it shows, it fetches with the token.
+        if (get(exchange)) dashboard.serve(exchange, path);
+      }
       default -> responses.error(exchange, 404, "no such path: " + path
-          + "; the relay serves /events, /ws, /clients, /health and /metrics");
+          + "; the relay serves / (its dashboard), /events, /ws, /clients, /health and /metrics");
     }
   }
 

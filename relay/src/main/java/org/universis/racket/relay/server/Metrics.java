@@ -31,6 +31,8 @@ final class Metrics {
     counter(out, "racket_events_delivered_total", "Events written to subscribers.", delivered.sum());
     counter(out, "racket_events_dropped_total", "Events dropped from full subscriber queues.",
         dropped.sum());
+    counter(out, "racket_resyncs_total", "racket.resync notices sent: gaps a subscriber was told of.",
+        sequencer.resyncs());
     counter(out, "racket_subscribers_disconnected_total",
         "Subscribers closed because their queue was full.", disconnected.sum());
     counter(out, "racket_origins_refused_total",

@@ -1,11 +1,12 @@
 package org.universis.racket.relay.server;
 
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.LongAdder;
 import org.universis.racket.Origin;
 import org.universis.racket.relay.codec.EnvelopeEncoder;
 import org.universis.racket.relay.codec.MalformedEventException;
 
-/** Builds the relay's own {@code racket.resync} notices, sent to one subscriber each. */
+/** Builds the relay's own {@code racket.resync} notices, sent to one subscriber each; holds its origin. */
 final class Notices {
 
   static final String RESYNC = "racket.resync";
@@ -13,10 +14,21 @@ final class Notices {
   static final String RESERVED = "racket.";
 
   private final byte[] origin;
+  private final LongAdder made = new LongAdder();
 
   Notices(String host) {
     origin = EnvelopeEncoder.origin(new Origin("relay", ProcessHandle.current().pid(), host,
         "racket-relay"));
+  }
+
+  /** How many resync notices were made. */
+  long made() {
+    return made.sum();
+  }
+
+  /** The relay's own origin, as JSON: its notices' and its presence events'. */
+  byte[] origin() {
+    return origin;
   }
 
   /**
@@ -37,6 +49,7 @@ final class Notices {
    * @param dropped how many events were lost, or -1 when unknown
    */
   Event resync(String reason, long dropped, long from, long to) {
+    made.increment();
     StringBuilder body = new StringBuilder(96).append("{\"reason\":\"").append(reason).append('"');
     if (dropped >= 0) body.append(",\"dropped\":").append(dropped);
     body.append(",\"from\":").append(from).append(",\"to\":").append(to).append('}');

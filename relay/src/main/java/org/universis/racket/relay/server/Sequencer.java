@@ -152,6 +152,11 @@ final class Sequencer {
     return depth;
   }
 
+  /** The {@code racket.resync} notices made so far, for {@code /metrics}. */
+  long resyncs() {
+    return notices.made();
+  }
+
   int historySize() {
     synchronized (lock) {
       return history.size();

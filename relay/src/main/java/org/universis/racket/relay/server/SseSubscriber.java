@@ -24,11 +24,13 @@ final class SseSubscriber extends Subscriber {
   private final HttpServerExchange exchange;
   private final StreamSinkChannel sink;
   private final Runnable onClosed;
+  private final boolean untyped; // records without an event: line (?untyped=true)
 
   SseSubscriber(HttpServerExchange exchange, SubscriberInfo info, TypeFilter filter,
-      SubscriberLimits limits, Metrics metrics, Runnable onClosed) {
+      SubscriberLimits limits, Metrics metrics, boolean untyped, Runnable onClosed) {
     super(info, filter, limits, metrics);
     this.exchange = exchange;
+    this.untyped = untyped;
     this.sink = exchange.getResponseChannel();
     this.onClosed = onClosed;
     exchange.getConnection().addCloseListener(connection -> close());
@@ -67,17 +69,22 @@ final class SseSubscriber extends Subscriber {
 
   @Override
   int frameSize(Object item) {
-    if (item instanceof Event e) return e.ssePrefix().length + e.envelope.length + END.length;
+    if (item instanceof Event e) return prefix(e).length + e.envelope.length + END.length;
     return ((byte[]) item).length;
   }
 
   @Override
   void frame(Object item, ByteBuffer out) {
     if (item instanceof Event e) {
-      out.put(e.ssePrefix()).put(e.envelope).put(END);
+      out.put(prefix(e)).put(e.envelope).put(END);
     } else {
       out.put((byte[]) item);
     }
+  }
+
+  // An untyped record is a plain message to EventSource: a page that cannot know every type gets all.
+  private byte[] prefix(Event e) {
+    return untyped ? ("id: " + e.id + "\ndata: ").getBytes(StandardCharsets.US_ASCII) : e.ssePrefix();
   }
 
   @Override

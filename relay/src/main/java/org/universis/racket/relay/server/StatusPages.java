@@ -1,13 +1,8 @@
 package org.universis.racket.relay.server;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import org.universis.racket.Origin;
 
 /** {@code GET /health}, {@code GET /clients} and {@code GET /metrics}. */
 final class StatusPages {
@@ -37,39 +32,6 @@ final class StatusPages {
   }
 
   void clients(HttpServerExchange exchange) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (JsonGenerator g = Json.generator(out)) {
-      g.writeStartObject();
-      g.writeArrayFieldStart("clients");
-      for (Subscriber s : sequencer.subscribers()) client(g, s);
-      g.writeEndArray();
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    responses.json(exchange, 200, out.toByteArray());
-  }
-
-  private static void client(JsonGenerator g, Subscriber s) throws IOException {
-    SubscriberInfo info = s.info();
-    g.writeStartObject();
-    g.writeStringField("transport", info.transport());
-    g.writeFieldName("origin");
-    Origin o = info.origin();
-    if (o == null) {
-      g.writeNull();
-    } else {
-      g.writeStartObject();
-      g.writeStringField("id", o.id());
-      g.writeNumberField("pid", o.pid());
-      g.writeStringField("host", o.host());
-      g.writeStringField("name", o.name());
-      g.writeEndObject();
-    }
-    g.writeStringField("types", s.filter().toString());
-    g.writeNumberField("since", info.since());
-    g.writeStringField("address", info.address());
-    g.writeNumberField("queued", s.queued());
-    g.writeEndObject();
+    responses.json(exchange, 200, Presence.clients(sequencer.subscribers(), null));
   }
 }

@@ -134,8 +134,10 @@ abstract class Subscriber {
     synchronized (lock) {
       if (closed) return false;
       live.addLast(message);
-      // A client that sends but never reads its acks fills the queue with them: close it.
-      if (++liveControls > limits.queueSize()) {
+      liveBytes += message.length;
+      // A client that sends but never reads its acks (or asks for the client list, whose answers
+      // are large) fills the queue with them: close it.
+      if (++liveControls > limits.queueSize() || liveBytes > limits.queueBytes()) {
         metrics.disconnected.increment();
         closeLocked(true);
         return false;
@@ -361,6 +363,7 @@ abstract class Subscriber {
       liveBytes -= e.size();
     } else {
       liveControls--;
+      liveBytes -= ((byte[]) item).length;
     }
     return item;
   }

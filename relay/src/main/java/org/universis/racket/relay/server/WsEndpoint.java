@@ -26,6 +26,7 @@ final class WsEndpoint implements HttpHandler {
   private final Origins origins;
   private final RelayProof proof; // null: the relay has no token
   private final HeldBytes heldBytes;
+  private final Presence presence;
 
   WsEndpoint(Sequencer sequencer, RelayConfig config, String epoch, Connections connections,
       SubscriberLimits limits, Metrics metrics, Responses responses) {
@@ -39,6 +40,7 @@ final class WsEndpoint implements HttpHandler {
     this.proof = config.token() == null ? null : RelayProof.of(config.token());
     this.origins = new Origins(TimeUnit.SECONDS.toNanos(WsSession.silentSeconds(config)));
     this.heldBytes = new HeldBytes(config.bounds().maxHeldBytes());
+    this.presence = new Presence(sequencer, limits.notices());
   }
 
   @Override
@@ -97,7 +99,7 @@ final class WsEndpoint implements HttpHandler {
       session[0].closed();
     });
     session[0] = new WsSession(self[0], sequencer, config, epoch, origins, metrics,
-        expectedProof);
+        expectedProof, presence);
     // Undertow's own close listener on the socket calls these; setting another would replace it.
     exchange.getConnection().addCloseListener(c -> {
       self[0].close();

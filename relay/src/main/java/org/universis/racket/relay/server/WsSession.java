@@ -24,6 +24,7 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
   private final Origins origins;
   private final Metrics metrics;
   private final String expectedProof; // what the hello's proof must be, or null: none asked
+  private final Presence presence;
   private byte[] origin;
   private String originId; // set once this connection holds it (Origins)
   // Seqs (PROTOCOL.md, Identity): the last emit's on this connection, and the highest an earlier
@@ -32,6 +33,7 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
   private volatile long lastSeq = -1;
   private long earlierSeq = Origins.Claim.UNKNOWN;
   private boolean ended; // guarded by this: the connection closed
+  private boolean joined; // guarded by this: its racket.client.joined was published
   // Emits of the frame being read, numbered in one go before onText returns: their bodies are in
   // the frame. Only the IO thread touches it.
   private final List<Emit> emits = new ArrayList<>();
@@ -43,7 +45,7 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
   static final long MAX_SEQ_STEP = 1 << 16;
 
   WsSession(WsSubscriber subscriber, Sequencer sequencer, RelayConfig config, String epoch,
-      Origins origins, Metrics metrics, String expectedProof) {
+      Origins origins, Metrics metrics, String expectedProof, Presence presence) {
     this.subscriber = subscriber;
     this.sequencer = sequencer;
     this.config = config;
@@ -51,6 +53,7 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
     this.origins = origins;
     this.metrics = metrics;
     this.expectedProof = expectedProof;
+    this.presence = presence;
   }
 
   @Override
@@ -94,6 +97,7 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
       case "types" -> subscriber.filter(filter(m.types()));
       case "emit" -> emit(m);
       case "ping" -> subscriber.offerControl(PONG);
+      case "clients" -> clients();
       default -> throw new MalformedEventException("unknown op '" + m.op() + "'");
     }
   }
@@ -127,6 +131,19 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
     SubscriberInfo info = subscriber.info();
     subscriber.info(new SubscriberInfo(info.transport(), info.address(), info.since(), m.origin()));
     sequencer.subscribe(subscriber, m.lastEventId(), lastId -> welcome(lastId));
+    synchronized (this) { // a left must follow its joined: closed() publishes it under this lock
+      if (ended) return;
+      joined = true;
+      presence.joined(subscriber);
+    }
+  }
+
+  // An answer walks every client: once the answers overflowed this connection's queue and closed
+  // it, the asks still in what was read cost nothing more.
+  private void clients() {
+    if (!subscriber.isClosed()) {
+      subscriber.offerControl(Presence.clients(sequencer.subscribers(), "clients"));
+    }
   }
 
   private void emit(WsMessage m) {
@@ -219,13 +236,17 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
     helloTimer = key;
   }
 
-  /** The connection closed: the timer goes, and the origin id is free for its next connection. */
+  /**
+   * The connection closed: the timer goes, others hear that it left, and the origin id is free
+   * for its next connection.
+   */
   void closed() {
     cancelHelloTimer();
     String id;
     synchronized (this) {
       ended = true;
       id = originId;
+      if (joined) presence.left(subscriber);
     }
     if (id != null) origins.release(id, this);
   }

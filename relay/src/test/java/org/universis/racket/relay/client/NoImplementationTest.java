@@ -33,7 +33,7 @@ class NoImplementationTest {
     try (ChildJvm child = ChildJvm.start("api-only", api.toString(), List.of(), program.toString())) {
       String line = child.await(l -> l.startsWith("ERROR") || l.startsWith("NO ERROR"), 60, "the outcome");
       assertTrue(line.contains("org.universis:racket-relay"), line);
-      assertTrue(line.contains("-javaagent:racket-agent.jar"), line);
+      assertTrue(line.contains("-javaagent:racket.jar"), line);
       child.awaitExit(30);
     }
   }

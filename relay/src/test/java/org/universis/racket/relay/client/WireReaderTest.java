@@ -93,7 +93,7 @@ class WireReaderTest {
       assertEquals(12, m.seq());
       assertEquals(61518051253248L, m.id());
     }
-    assertEquals(new RelayMessage("welcome", 0, 0, 0, "r1", 5, 1024, 100, null, null), messages.get(3));
+    assertEquals(new RelayMessage("welcome", 0, 0, 0, "r1", 5, 1024, 100, null, null, null), messages.get(3));
   }
 
   @Test

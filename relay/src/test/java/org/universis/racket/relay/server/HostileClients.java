@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -200,6 +201,20 @@ public final class HostileClients {
     for (int i = 0; i < perWrite; i++) System.arraycopy(one, 0, many, i * one.length, one.length);
     bounded(ws.socket, seconds, () -> {
       for (int sent = 0; sent < pings; sent += perWrite) ws.out.write(many);
+    });
+    return ws;
+  }
+
+  /**
+   * A connection that says hello, then asks for the client list {@code asks} times, 100 asks a
+   * frame, and never reads; the writes end after {@code seconds} at most.
+   */
+  public static RawWs clientsFlood(int port, int asks, int seconds) throws IOException {
+    RawWs ws = new RawWs(port, 4096);
+    byte[] hundred = frame(0x81, String.join("\n", Collections.nCopies(100, "{\"op\":\"clients\"}"))
+        .getBytes(StandardCharsets.US_ASCII));
+    bounded(ws.socket, seconds, () -> {
+      for (int sent = 0; sent < asks; sent += 100) ws.out.write(hundred);
     });
     return ws;
   }

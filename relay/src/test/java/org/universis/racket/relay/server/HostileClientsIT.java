@@ -42,6 +42,27 @@ class HostileClientsIT {
   }
 
   @Test
+  void asksForTheClientListFromAClientThatNeverReadsEndItsConnectionNotTheHeap() throws Exception {
+    try (Scene scene = new Scene()) {
+      // 200 named streams with the longest origin fields: an answer to "clients" is over 100 KB.
+      List<TestClients.Sse> named = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        named.add(new TestClients.Sse(scene.base() + "/events?types=none&name=" + "n".repeat(256)
+            + "&origin=" + "o".repeat(250) + i, null));
+      }
+      RawWs asker;
+      try (HealthProbe probe = new HealthProbe(scene.port())) {
+        // 20,000 asks, each answered, would queue 2 GB of answers.
+        asker = HostileClients.clientsFlood(scene.port(), 20_000, 30);
+        scene.checkAlive(probe);
+      }
+      List<AutoCloseable> all = new ArrayList<>(named);
+      all.add(asker);
+      scene.checkAfter(all);
+    }
+  }
+
+  @Test
   void framesDeclaredLargeHoldWhatArrivedAndTheirTotalIsCapped() throws Exception {
     try (Scene scene = new Scene()) {
       List<RawWs> attackers = new ArrayList<>();

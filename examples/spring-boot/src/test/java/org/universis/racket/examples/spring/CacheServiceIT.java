@@ -24,7 +24,7 @@ import org.universis.racket.junit.TestRelay;
 @RacketTest
 class CacheServiceIT {
 
-  private static final Path AGENT_JAR = Path.of("../../agent/target/racket-agent.jar").toAbsolutePath().normalize();
+  private static final Path AGENT_JAR = Path.of("../../agent/target/racket.jar").toAbsolutePath().normalize();
   private static final Duration START = Duration.ofSeconds(120);
   private static final Duration SOON = Duration.ofSeconds(20);
   private static final HttpClient HTTP = HttpClient.newHttpClient();
