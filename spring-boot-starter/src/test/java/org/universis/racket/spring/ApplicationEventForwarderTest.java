@@ -3,6 +3,7 @@ package org.universis.racket.spring;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -67,6 +68,8 @@ class ApplicationEventForwarderTest {
       assertEquals("sentinel", inA.poll(10, TimeUnit.SECONDS), "a got no copy of its own event, nor b any echo");
       assertEquals(List.of(), List.copyOf(inA));
       assertEquals(List.of(), List.copyOf(inB));
+      events.await(filter, Duration.ofSeconds(10)); // the recorder is a subscriber of its own
+      events.await(filter, Duration.ofSeconds(10));
       assertEquals(2, events.all().size(), "two events crossed the relay: " + events.types());
     }));
   }
