@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import org.universis.racket.ProcessEvent;
 import org.universis.racket.RacketOptions;
 import org.universis.racket.Subscription;
+import org.universis.racket.relay.server.Log;
 import org.universis.racket.spi.RacketConnection;
 import org.universis.racket.spi.TypeFilter;
 
@@ -21,6 +22,7 @@ final class RelayConnection implements RacketConnection {
   private static final long CLOSE_DRAIN_MILLIS = 2_000;
 
   private final RacketOptions options;
+  private final UnobservedFailures unobserved;
   private final Outbox outbox;
   private final Inbox inbox;
   private final Connector connector;
@@ -28,17 +30,49 @@ final class RelayConnection implements RacketConnection {
 
   RelayConnection(RacketOptions options) {
     this.options = options;
+    this.unobserved = new UnobservedFailures(options.url().toString());
     this.outbox = new Outbox(options.buffer(), options.emitTimeout().toNanos(),
-        options.url().toString());
+        options.url().toString(), unobserved);
     Connector[] ref = new Connector[1];
     this.inbox = new Inbox(options.queue(), options.queueBytes(), () -> {
       if (ref[0] != null) ref[0].typesChanged();
     });
-    this.connector = ref[0] = new Connector(options, UUID.randomUUID().toString(), outbox, inbox);
+    this.connector = ref[0] = new Connector(options, UUID.randomUUID().toString(), outbox, inbox,
+        unobserved);
   }
 
   void start() {
+    LastWords.open(this);
     connector.start();
+  }
+
+  /** Whether this emitter hosts the relay in this JVM. */
+  boolean hosting() {
+    return connector.hosting();
+  }
+
+  /**
+   * The JVM exits with this emitter open: waits up to the emit-timeout for the relay to accept
+   * what was emitted, says how many emits it gave up on, then closes the connection and the relay
+   * hosted here, which first lets its subscribers have what it accepted.
+   */
+  void lastWords() {
+    if (closed) return;
+    closed = true;
+    int left;
+    try {
+      left = outbox.awaitAll(System.nanoTime() + options.emitTimeout().toNanos());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      left = -1;
+    }
+    if (left != 0) {
+      Log.warn("the JVM exits; racket gave up on " + (left < 0 ? "the" : left) + " emits that the"
+          + " relay at " + options.url() + " had not accepted within the emit-timeout of "
+          + options.emitTimeout().toMillis() + " ms (racket.emit-timeout)");
+    }
+    unobserved.report(true);
+    connector.close();
   }
 
   @Override
@@ -90,5 +124,7 @@ final class RelayConnection implements RacketConnection {
     outbox.close();
     connector.close();
     inbox.close();
+    unobserved.report(true);
+    LastWords.closed(this);
   }
 }
