@@ -84,7 +84,7 @@ class PauseIT {
   }
 
   private static String expected(ChildJvm peer, String way, Map<String, Integer> emitted) {
-    StringBuilder line = new StringBuilder("REPORT " + peer.name() + " " + way + " duplicates=0 outOfOrder=0");
+    StringBuilder line = new StringBuilder("REPORT " + peer.name() + " " + way + " duplicates=0 outOfOrder=0 resyncs=0");
     for (String n : NAMES) {
       if (!n.equals(peer.name())) line.append(' ').append(n).append('=').append(emitted.get(n)).append('/').append(emitted.get(n));
     }

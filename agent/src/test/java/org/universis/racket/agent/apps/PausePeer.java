@@ -31,6 +31,7 @@ public final class PausePeer {
   private static final Map<String, Map<String, BitSet>> seen = new HashMap<>(); // way -> from -> n
   private static final Map<String, Integer> duplicates = new HashMap<>();
   private static final Map<String, Integer> outOfOrder = new HashMap<>();
+  private static final Map<String, Integer> resyncs = new HashMap<>();
   private static final Map<String, Integer> last = new HashMap<>(); // way/from -> last n
   private static final Map<String, Integer> announced = new HashMap<>(); // from -> events emitted
 
@@ -53,6 +54,7 @@ public final class PausePeer {
     PausePeer instance = new PausePeer(); // its @OnProcessEvent method listens from here on
     InterProcessEventEmitter.subscribe("ps.event", event -> count("subscribe", event));
     InterProcessEventEmitter.subscribe("ps.done", event -> {
+      if (event.isResync()) return; // counted by the ps.event subscription
       Map<?, ?> body = (Map<?, ?>) event.body();
       synchronized (seen) {
         announced.put((String) body.get("from"), ((Number) body.get("events")).intValue());
@@ -80,6 +82,12 @@ public final class PausePeer {
   }
 
   private static void count(String way, ProcessEvent event) {
+    if (event.isResync()) { // events dropped on the way: a loss, reported as such
+      synchronized (seen) {
+        resyncs.merge(way, 1, Integer::sum);
+      }
+      return;
+    }
     Map<?, ?> body = (Map<?, ?>) event.body();
     String from = (String) body.get("from");
     int n = ((Number) body.get("n")).intValue();
@@ -110,7 +118,7 @@ public final class PausePeer {
   }
 
   /**
-   * {@code REPORT <name> <way> duplicates=<d> outOfOrder=<o> <from>=<count>/<announced>...}, per
+   * {@code REPORT <name> <way> duplicates=<d> outOfOrder=<o> resyncs=<r> <from>=<count>/<announced>...}, per
    * way; {@code ?} for a count never announced.
    */
   private static void report(String name, List<String> others) {
@@ -118,7 +126,8 @@ public final class PausePeer {
       for (String way : WAYS) {
         StringBuilder line = new StringBuilder("REPORT ").append(name).append(' ').append(way)
             .append(" duplicates=").append(duplicates.getOrDefault(way, 0))
-            .append(" outOfOrder=").append(outOfOrder.getOrDefault(way, 0));
+            .append(" outOfOrder=").append(outOfOrder.getOrDefault(way, 0))
+            .append(" resyncs=").append(resyncs.getOrDefault(way, 0));
         for (String from : others) {
           BitSet got = seen.getOrDefault(way, Map.of()).get(from);
           line.append(' ').append(from).append('=').append(got == null ? 0 : got.cardinality())

@@ -270,13 +270,17 @@ final class Outbox {
    * Waits until every emit is acknowledged or failed, connected or not, or the deadline passes:
    * the JVM exits ({@link LastWords}).
    *
-   * @return how many emits are still neither
+   * @return how many emits are still neither (at once when interrupted, the interrupt kept)
    */
-  synchronized int awaitAll(long deadlineNanos) throws InterruptedException {
-    while (pending > 0 && !closed) {
-      long left = deadlineNanos - System.nanoTime();
-      if (left <= 0) break;
-      wait(Math.max(1, left / 1_000_000));
+  synchronized int awaitAll(long deadlineNanos) {
+    try {
+      while (pending > 0 && !closed) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) break;
+        wait(Math.max(1, left / 1_000_000));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     return pending;
   }

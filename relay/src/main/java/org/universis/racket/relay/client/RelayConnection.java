@@ -59,16 +59,10 @@ final class RelayConnection implements RacketConnection {
   void lastWords() {
     if (closed) return;
     closed = true;
-    int left;
-    try {
-      left = outbox.awaitAll(System.nanoTime() + options.emitTimeout().toNanos());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      left = -1;
-    }
-    if (left != 0) {
-      Log.warn("the JVM exits; racket gave up on " + (left < 0 ? "the" : left) + " emits that the"
-          + " relay at " + options.url() + " had not accepted within the emit-timeout of "
+    int left = outbox.awaitAll(System.nanoTime() + options.emitTimeout().toNanos());
+    if (left > 0) {
+      Log.warn("the JVM exits; racket gave up on " + left + " emits that the relay at "
+          + options.url() + " had not accepted within the emit-timeout of "
           + options.emitTimeout().toMillis() + " ms (racket.emit-timeout)");
     }
     unobserved.report(true);

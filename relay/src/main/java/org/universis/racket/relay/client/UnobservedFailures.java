@@ -1,6 +1,8 @@
 package org.universis.racket.relay.client;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +47,7 @@ final class UnobservedFailures {
    * #EVERY_MILLIS} ms ago waits, unless {@code now} (the emitter is closing, the JVM exiting).
    */
   void report(boolean now) {
-    StringBuilder lines = new StringBuilder();
+    List<String> lines = new ArrayList<>();
     long time = System.nanoTime();
     synchronized (this) {
       for (Map.Entry<String, Tally> e : tallies.entrySet()) {
@@ -54,15 +56,13 @@ final class UnobservedFailures {
         if (!now && t.reported && time - t.reportedNanos < TimeUnit.MILLISECONDS.toNanos(EVERY_MILLIS)) {
           continue;
         }
-        if (lines.length() > 0) lines.append('\n');
-        lines.append(t.count).append(t.count == 1 ? " emit" : " emits").append(" to ")
-            .append(relayUrl).append(" failed with no callback or waiter on its future: ")
-            .append(e.getKey());
+        lines.add(t.count + (t.count == 1 ? " emit" : " emits") + " to " + relayUrl
+            + " failed with no callback or waiter on its future: " + e.getKey());
         t.count = 0;
         t.reported = true;
         t.reportedNanos = time;
       }
     }
-    if (lines.length() > 0) for (String line : lines.toString().split("\n")) Log.warn(line);
+    for (String line : lines) Log.warn(line);
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,32 @@ class LastWordsIT {
     } finally {
       for (ChildJvm child : children) child.close();
     }
+  }
+
+  @Test
+  void aJvmThatExitsBeforeItsRelayAcceptedItsEmitsSaysHowManyItGaveUpOn() throws Exception {
+    try (RelayProcess relay = RelayProcess.start(List.of("-XX:TieredStopAtLevel=1"));
+        ChildJvm child = ChildJvm.start("exiting", System.getProperty("java.class.path"),
+            List.of("-Dracket.mode=client", "-Dracket.emit-timeout=2s", "-Xmx64m"),
+            LastWordsChild.class.getName(), "http://127.0.0.1:" + relay.port(), "3", "ready")) {
+      child.await("READY"::equals, 60, "READY");
+      signal("STOP", relay); // the relay takes nothing more, yet keeps the connection open
+      try {
+        child.send("go");
+        assertEquals(0, child.awaitExit(30), "the exit code");
+      } finally {
+        signal("CONT", relay);
+      }
+      List<String> gaveUp = child.matching(l -> l.contains("gave up on"));
+      assertEquals(1, gaveUp.size(), String.join("\n", gaveUp));
+      assertTrue(gaveUp.get(0).contains("gave up on 4 emits that the relay at http://127.0.0.1:"
+          + relay.port() + " had not accepted within the emit-timeout of 2000 ms"), gaveUp.get(0));
+    }
+  }
+
+  private static void signal(String signal, RelayProcess relay) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(relay.pid())).inheritIO().start();
+    assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill -" + signal);
   }
 
   @Test
