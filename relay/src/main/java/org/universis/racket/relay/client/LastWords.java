@@ -35,12 +35,13 @@ final class LastWords {
     OPEN.remove(connection);
   }
 
-  // Emitters in parallel would save little: each waits for its own acks, all read by their own
-  // reader threads meanwhile. Those that host no relay go first, so that a relay hosted here still
-  // takes their emits.
+  // One after the other, each up to its emit-timeout from the same start: the acks are read by
+  // each emitter's own threads meanwhile, so the whole wait is the longest emit-timeout, not their
+  // sum. Those that host no relay go first, so that a relay hosted here still takes their emits.
   private static void run() {
+    long exiting = System.nanoTime();
     List<RelayConnection> open = List.copyOf(OPEN);
-    for (RelayConnection c : open) if (!c.hosting()) c.lastWords();
-    for (RelayConnection c : open) if (c.hosting()) c.lastWords();
+    for (RelayConnection c : open) if (!c.hosting()) c.lastWords(exiting);
+    for (RelayConnection c : open) if (c.hosting()) c.lastWords(exiting);
   }
 }

@@ -52,21 +52,22 @@ final class RelayConnection implements RacketConnection {
   }
 
   /**
-   * The JVM exits with this emitter open: waits up to the emit-timeout for the relay to accept
-   * what was emitted, says how many emits it gave up on, then closes the connection and the relay
-   * hosted here, which first lets its subscribers have what it accepted.
+   * The JVM exits with this emitter open: waits up to the emit-timeout from {@code exitingNanos}
+   * for the relay to accept what was emitted, says how many emits it gave up on, then closes the
+   * relay hosted here, if any, which first lets its subscribers have what it accepted. Nothing
+   * else is closed: the JVM is going.
    */
-  void lastWords() {
+  void lastWords(long exitingNanos) {
     if (closed) return;
     closed = true;
-    int left = outbox.awaitAll(System.nanoTime() + options.emitTimeout().toNanos());
+    int left = outbox.awaitAll(exitingNanos + options.emitTimeout().toNanos());
     if (left > 0) {
       Log.warn("the JVM exits; racket gave up on " + left + " emits that the relay at "
           + options.url() + " had not accepted within the emit-timeout of "
           + options.emitTimeout().toMillis() + " ms (racket.emit-timeout)");
     }
     unobserved.report(true);
-    connector.close();
+    if (hosting()) connector.close();
   }
 
   @Override
