@@ -46,6 +46,7 @@ final class Connector {
   private volatile String originJson; // made on the connect thread: the host name may need DNS
   private final Outbox outbox;
   private final Inbox inbox;
+  private final UnobservedFailures unobserved;
   private final RelayHost host;
   private final ScheduledThreadPoolExecutor scheduler;
   // The key the relay must prove it knows (the token, or this user's secret), or null; made on
@@ -66,11 +67,13 @@ final class Connector {
   private final AtomicBoolean watching = new AtomicBoolean();
   private final ClientAsks clientAsks;
 
-  Connector(RacketOptions options, String originId, Outbox outbox, Inbox inbox) {
+  Connector(RacketOptions options, String originId, Outbox outbox, Inbox inbox,
+      UnobservedFailures unobserved) {
     this.options = options;
     this.originId = originId;
     this.outbox = outbox;
     this.inbox = inbox;
+    this.unobserved = unobserved;
     this.host = new RelayHost(options);
     URI url = options.url();
     this.socketUri = URI.create(("https".equals(url.getScheme()) ? "wss" : "ws") + "://"
@@ -92,6 +95,11 @@ final class Connector {
   /** The threads that read and send frames: the connection's own daemon threads. */
   Executor senders() {
     return network;
+  }
+
+  /** Whether this JVM hosts the relay, for this emitter. */
+  boolean hosting() {
+    return host.hosting();
   }
 
   /** The most bytes one event body may have, as the relay said. */
@@ -332,6 +340,7 @@ final class Connector {
   private void checkAlive() {
     try {
       outbox.expire();
+      unobserved.report(false);
       pingOrAbortSilentLink();
     } catch (RuntimeException e) {
       // A periodic task that throws is cancelled for good: log, and check again next second.

@@ -52,6 +52,7 @@ final class Outbox {
   private final int capacity;
   private final long timeoutNanos;
   private final String relayUrl;
+  private final UnobservedFailures unobserved;
   private final ArrayDeque<Emit> waiting = new ArrayDeque<>();
   private final ArrayDeque<Emit> inFlight = new ArrayDeque<>();
   private final LineRing recent; // keyed by seq, timed by the ack
@@ -63,10 +64,11 @@ final class Outbox {
   private FrameWriter writer; // null while disconnected
   private boolean closed;
 
-  Outbox(int capacity, long timeoutNanos, String relayUrl) {
+  Outbox(int capacity, long timeoutNanos, String relayUrl, UnobservedFailures unobserved) {
     this.capacity = capacity;
     this.timeoutNanos = timeoutNanos;
     this.relayUrl = relayUrl;
+    this.unobserved = unobserved;
     this.recent = new LineRing(capacity, MAX_RECENT_BYTES);
   }
 
@@ -170,7 +172,8 @@ final class Outbox {
       if (!expired.isEmpty()) notifyAll();
     }
     for (Emit e : expired) {
-      e.future.completeExceptionally(timedOut("no connection to the relay at " + relayUrl));
+      IllegalStateException timedOut = timedOut("no connection to the relay at " + relayUrl);
+      unobserved.fail(e.future, timedOut.getMessage(), timedOut);
     }
   }
 
@@ -248,8 +251,9 @@ final class Outbox {
     if (w != null) w.flush();
     if (refused != null && refused.future != null) {
       String text = "the relay at " + relayUrl + " refused the event (" + error + "): " + message;
-      refused.future.completeExceptionally("bad_request".equals(error) || "payload_too_large".equals(error)
-          ? new IllegalArgumentException(text) : new IllegalStateException(text));
+      unobserved.fail(refused.future, "the relay refused them (" + error + ")",
+          "bad_request".equals(error) || "payload_too_large".equals(error)
+              ? new IllegalArgumentException(text) : new IllegalStateException(text));
     }
   }
 
@@ -260,6 +264,25 @@ final class Outbox {
       if (left <= 0) return;
       wait(Math.max(1, left / 1_000_000));
     }
+  }
+
+  /**
+   * Waits until every emit is acknowledged or failed, connected or not, or the deadline passes:
+   * the JVM exits ({@link LastWords}).
+   *
+   * @return how many emits are still neither (at once when interrupted, the interrupt kept)
+   */
+  synchronized int awaitAll(long deadlineNanos) {
+    try {
+      while (pending > 0 && !closed) {
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) break;
+        wait(Math.max(1, left / 1_000_000));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return pending;
   }
 
   /** Fails every waiting emit and refuses new ones. */
@@ -278,10 +301,9 @@ final class Outbox {
       pendingBytes = 0;
       notifyAll();
     }
-    for (Emit e : failed) {
-      e.future.completeExceptionally(new IllegalStateException("the racket emitter for "
-          + relayUrl + " was closed before the relay accepted the event"));
-    }
+    String closed = "the racket emitter for " + relayUrl
+        + " was closed before the relay accepted the event";
+    for (Emit e : failed) unobserved.fail(e.future, closed, new IllegalStateException(closed));
   }
 
   // Moves waiting emits into the window; returns the writer to flush, if any was given work.

@@ -9,6 +9,7 @@ import org.universis.racket.ConnectedClient;
 import org.universis.racket.ProcessEvent;
 import org.universis.racket.RacketOptions;
 import org.universis.racket.Subscription;
+import org.universis.racket.relay.server.Log;
 import org.universis.racket.spi.RacketConnection;
 import org.universis.racket.spi.TypeFilter;
 
@@ -23,6 +24,7 @@ final class RelayConnection implements RacketConnection {
   private static final long CLOSE_DRAIN_MILLIS = 2_000;
 
   private final RacketOptions options;
+  private final UnobservedFailures unobserved;
   private final Outbox outbox;
   private final Inbox inbox;
   private final Connector connector;
@@ -30,17 +32,44 @@ final class RelayConnection implements RacketConnection {
 
   RelayConnection(RacketOptions options) {
     this.options = options;
+    this.unobserved = new UnobservedFailures(options.url().toString());
     this.outbox = new Outbox(options.buffer(), options.emitTimeout().toNanos(),
-        options.url().toString());
+        options.url().toString(), unobserved);
     Connector[] ref = new Connector[1];
     this.inbox = new Inbox(options.queue(), options.queueBytes(), () -> {
       if (ref[0] != null) ref[0].typesChanged();
     });
-    this.connector = ref[0] = new Connector(options, UUID.randomUUID().toString(), outbox, inbox);
+    this.connector = ref[0] = new Connector(options, UUID.randomUUID().toString(), outbox, inbox,
+        unobserved);
   }
 
   void start() {
+    LastWords.open(this);
     connector.start();
+  }
+
+  /** Whether this emitter hosts the relay in this JVM. */
+  boolean hosting() {
+    return connector.hosting();
+  }
+
+  /**
+   * The JVM exits with this emitter open: waits up to the emit-timeout from {@code exitingNanos}
+   * for the relay to accept what was emitted, says how many emits it gave up on, then closes the
+   * relay hosted here, if any, which first lets its subscribers have what it accepted. Nothing
+   * else is closed: the JVM is going.
+   */
+  void lastWords(long exitingNanos) {
+    if (closed) return;
+    closed = true;
+    int left = outbox.awaitAll(exitingNanos + options.emitTimeout().toNanos());
+    if (left > 0) {
+      Log.warn("the JVM exits; racket gave up on " + left + " emits that the relay at "
+          + options.url() + " had not accepted within the emit-timeout of "
+          + options.emitTimeout().toMillis() + " ms (racket.emit-timeout)");
+    }
+    unobserved.report(true);
+    if (hosting()) connector.close();
   }
 
   @Override
@@ -98,5 +127,7 @@ final class RelayConnection implements RacketConnection {
     outbox.close();
     connector.close();
     inbox.close();
+    unobserved.report(true);
+    LastWords.closed(this);
   }
 }

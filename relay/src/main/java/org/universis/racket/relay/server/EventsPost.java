@@ -150,7 +150,13 @@ final class EventsPost implements HttpHandler {
     }
     List<Emit> emits = new ArrayList<>(events.size());
     for (RawEvent e : events) emits.add(new Emit(e.type(), e.body(), 0));
-    long[] ids = sequencer.publish(emits, origin, null, false);
+    long[] ids;
+    try {
+      ids = sequencer.publish(emits, origin, null, false);
+    } catch (Sequencer.StoppedException e) {
+      responses.error(exchange, 503, e.getMessage());
+      return;
+    }
     StringBuilder answer = new StringBuilder(24 * ids.length + 10).append("{\"ids\":[");
     for (int i = 0; i < ids.length; i++) answer.append(i == 0 ? "" : ",").append(ids[i]);
     responses.json(exchange, 202, answer.append("]}").toString().getBytes());

@@ -8,10 +8,13 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.Xnio;
@@ -30,6 +33,8 @@ public final class Relay implements AutoCloseable {
   public static final int FRAME_SLACK = 64 * 1024;
   /** Sockets beyond max-connections for plain requests (POST, status pages, refusals). */
   private static final int EXTRA_SOCKETS = 256;
+  /** How long a shutdown waits for subscribers to take what is queued for them. */
+  static final long DRAIN_MILLIS = 3_000;
 
   private final RelayConfig config;
   private final String epoch;
@@ -145,17 +150,41 @@ public final class Relay implements AutoCloseable {
     return sequencer.lastId();
   }
 
-  /** Closes every connection and stops every thread; idempotent. */
+  /**
+   * Shuts down gracefully: takes no new connection nor event, lets every subscriber have what was
+   * queued for it (at most {@value #DRAIN_MILLIS} ms), closes WebSockets with 1001 (going away),
+   * then stops every thread; idempotent. Emits that arrive meanwhile are not acknowledged: their
+   * clients send them again to the relay that takes over, which has no history of this one, so
+   * the drain is what brings this relay's last events to its subscribers.
+   */
   @Override
   public void close() {
     if (closed) return;
     closed = true;
     connections.closing();
+    sequencer.stop();
+    drain(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS));
     heartbeats.shutdownNow();
     for (Subscriber s : sequencer.subscribers()) s.close();
     undertow.stop();
     stopWorker();
     Log.info("stopped relay " + epoch);
+  }
+
+  // Waits until every subscriber's queue is written, or the deadline; a subscriber that reads
+  // nothing must not hold the shutdown longer.
+  private void drain(long deadlineNanos) {
+    List<Subscriber> left = new ArrayList<>(sequencer.subscribers());
+    while (true) {
+      left.removeIf(Subscriber::drained);
+      if (left.isEmpty()) return;
+      if (System.nanoTime() - deadlineNanos >= 0) {
+        Log.warn("stopping with events still queued for " + left.size() + " subscriber(s) after "
+            + DRAIN_MILLIS + " ms");
+        return;
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5)); // polling the queues' writers
+    }
   }
 
   private void heartbeat(long idleNanos) {

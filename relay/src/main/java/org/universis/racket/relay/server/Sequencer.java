@@ -27,6 +27,7 @@ final class Sequencer {
   private final CopyOnWriteArrayList<Subscriber> subscribers = new CopyOnWriteArrayList<>();
   private long nextId;
   private volatile long lastId;
+  private boolean stopped; // guarded by lock
 
   Sequencer(long startMillis, History history, Notices notices, Metrics metrics) {
     this.firstId = (startMillis - ID_EPOCH_MILLIS) * IDS_PER_MILLI;
@@ -54,11 +55,13 @@ final class Sequencer {
    * @param ackRun whether {@code ackTo} gets one ack for them all instead, after the last: their
    *     ids are consecutive (one lock), so the last seq and id and their count name every one
    * @return the ids assigned
+   * @throws StoppedException once {@link #stop} ran: nothing is numbered, nor acknowledged
    */
   long[] publish(List<Emit> emits, byte[] origin, Subscriber ackTo, boolean ackRun) {
     long[] ids = new long[emits.size()];
     long time = System.currentTimeMillis();
     synchronized (lock) {
+      if (stopped) throw new StoppedException();
       for (int i = 0; i < ids.length; i++) {
         Emit emit = emits.get(i);
         long id = nextId++;
@@ -131,6 +134,24 @@ final class Sequencer {
       }
       long reached = afterId >= toId ? toId : history.after(afterId, toId, filter, maxBytes, items);
       return new ReplayCursor.Part(items, reached);
+    }
+  }
+
+  /**
+   * Takes no more events: the relay is shutting down. What was numbered before stays queued for
+   * its subscribers; emits after it are never acknowledged, so their clients send them again to
+   * the next relay.
+   */
+  void stop() {
+    synchronized (lock) {
+      stopped = true;
+    }
+  }
+
+  /** An event offered after {@link #stop}. */
+  static final class StoppedException extends RuntimeException {
+    StoppedException() {
+      super("the relay is shutting down", null, false, false);
     }
   }
 

@@ -160,6 +160,13 @@ abstract class Subscriber {
     }
   }
 
+  /** Whether everything queued is written (or the subscriber is closed): nothing left to drain. */
+  boolean drained() {
+    synchronized (lock) {
+      return closed || !active && replay.isEmpty() && live.isEmpty() && dropped == 0;
+    }
+  }
+
   boolean isClosed() {
     synchronized (lock) {
       return closed;

@@ -39,6 +39,7 @@ final class WsConnection {
   static final int NORMAL = 1000;
   static final int PROTOCOL_ERROR = 1002;
   static final int INVALID_DATA = 1007;
+  static final int GOING_AWAY = 1001;
   static final int POLICY_VIOLATION = 1008;
   static final int TOO_BIG = 1009;
   static final int TRY_AGAIN_LATER = 1013;
@@ -147,10 +148,6 @@ final class WsConnection {
     } catch (RejectedExecutionException e) {
       IoUtils.safeClose(connection);
     }
-  }
-
-  void close() {
-    IoUtils.safeClose(connection);
   }
 
   /** Gives back this connection's share of the held bytes; called once the socket is closed. */

@@ -202,6 +202,8 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
     if (emits.isEmpty()) return;
     try {
       sequencer.publish(emits, origin, subscriber, ackRuns);
+    } catch (Sequencer.StoppedException e) {
+      // Shutting down: unacknowledged, the client sends them again to the next relay.
     } finally {
       emits.clear();
     }

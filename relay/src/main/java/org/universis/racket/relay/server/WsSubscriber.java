@@ -65,7 +65,8 @@ final class WsSubscriber extends Subscriber {
       Log.info("closing slow WebSocket subscriber " + info().address() + " (queue full)");
       closeWith(WsConnection.POLICY_VIOLATION, "too slow: queue full");
     } else {
-      ws.close();
+      // The relay is shutting down (a client that went away has no use for the frame).
+      closeWith(WsConnection.GOING_AWAY, "the relay is shutting down");
     }
   }
 

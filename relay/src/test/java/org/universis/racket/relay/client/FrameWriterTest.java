@@ -27,7 +27,8 @@ class FrameWriterTest {
         writer.send("{\"op\":\"hello\",\"origin\":{\"id\":\"w\",\"pid\":1},\"types\":null}");
         assertEquals(1, senderTasks.size(), "a plain send goes by the sender");
         senderTasks.remove(0).run();
-        Outbox outbox = new Outbox(10_000, java.util.concurrent.TimeUnit.SECONDS.toNanos(10), "the test relay");
+        Outbox outbox = new Outbox(10_000, java.util.concurrent.TimeUnit.SECONDS.toNanos(10), "the test relay",
+            new UnobservedFailures("the test relay"));
         outbox.attach(writer, false, 0);
         byte[] body = ("{\"pad\":\"" + "x".repeat(200) + "\"}").getBytes(StandardCharsets.UTF_8);
         int line = Outbox.emitLine(1, "t", body).length;

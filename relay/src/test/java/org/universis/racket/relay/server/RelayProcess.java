@@ -105,6 +105,10 @@ public final class RelayProcess implements AutoCloseable {
     return port;
   }
 
+  public long pid() {
+    return process.pid();
+  }
+
   String url() {
     return "http://127.0.0.1:" + port;
   }
