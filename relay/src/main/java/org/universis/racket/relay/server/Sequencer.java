@@ -104,15 +104,13 @@ final class Sequencer {
   // The replay rule (see PROTOCOL.md): an id from an earlier relay replays everything held; an
   // id whose successors were evicted gets a resync notice first. Returns the id replay starts after.
   private long replayStart(long resumeId, List<Object> first) {
-    long oldest = history.oldestId(nextId);
-    boolean earlierRelay = resumeId < firstId;
-    boolean gap = earlierRelay ? history.wrapped() : resumeId + 1 < oldest;
-    if (gap) {
-      long from = earlierRelay ? firstId : resumeId + 1;
-      first.add(notices.resync("history", -1, from, oldest - 1));
-      return oldest - 1;
+    long from = resumeId < firstId ? firstId : resumeId + 1;
+    long evicted = history.evictedThrough();
+    if (from <= evicted) {
+      first.add(notices.resync("history", -1, from, evicted));
+      return evicted;
     }
-    return earlierRelay ? firstId - 1 : resumeId;
+    return from - 1;
   }
 
   /**
@@ -123,9 +121,8 @@ final class Sequencer {
   ReplayCursor.Part replay(long afterId, long toId, TypeFilter filter, int maxBytes) {
     synchronized (lock) {
       List<Object> items = new ArrayList<>();
-      long oldest = history.oldestId(nextId);
-      if (afterId + 1 < oldest) {
-        long end = Math.min(toId, oldest - 1);
+      if (afterId < history.evictedThrough()) {
+        long end = Math.min(toId, history.evictedThrough());
         items.add(notices.resync("history", -1, afterId + 1, end));
         afterId = end;
       }
