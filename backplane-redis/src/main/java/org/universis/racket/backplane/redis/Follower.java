@@ -1,0 +1,132 @@
+package org.universis.racket.backplane.redis;
+
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XReadArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.universis.racket.spi.Backplane;
+
+/**
+ * Reads the stream on a thread of its own and delivers each entry, in order, once: first the
+ * latest {@code tail} entries, then everything after them as it is appended. After an outage it
+ * goes on after the last entry it delivered; entries trimmed meanwhile are reported as a gap.
+ */
+final class Follower implements Runnable {
+
+  private static final int BLOCK_MILLIS = 1000;
+  private static final int READ_COUNT = 1000;
+  private static final long MAX_BACKOFF_MILLIS = 1000;
+
+  private final RedisBackplane backplane;
+  private final int tail;
+  private final Backplane.Receiver receiver;
+  private final CountDownLatch tailRead = new CountDownLatch(1);
+  /** The last stream id delivered, or null before the tail is read. */
+  private String after;
+  private volatile long lastId = -1;
+  private volatile long lagMillis;
+  private volatile boolean connected;
+
+  Follower(RedisBackplane backplane, int tail, Backplane.Receiver receiver) {
+    this.backplane = backplane;
+    this.tail = tail;
+    this.receiver = receiver;
+  }
+
+  void awaitTail(long millis) {
+    try {
+      if (!tailRead.await(millis, TimeUnit.MILLISECONDS)) {
+        receiver.warn("backplane " + backplane.name() + " unreachable at start; the relay starts"
+            + " without its history and reads it when Redis answers");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  boolean connected() {
+    return connected;
+  }
+
+  long lastId() {
+    return lastId;
+  }
+
+  /** How long the last entry delivered took from its append to its delivery here. */
+  long lagMillis() {
+    return lagMillis;
+  }
+
+  @Override
+  public void run() {
+    StatefulRedisConnection<byte[], byte[]> connection = null;
+    long backoff = 50;
+    boolean resumed = false;
+    while (!backplane.closed()) {
+      try {
+        if (connection == null) connection = backplane.connect();
+        RedisCommands<byte[], byte[]> redis = connection.sync();
+        if (after == null) {
+          readTail(redis);
+        } else if (resumed) {
+          checkGap(redis);
+        }
+        if (!connected) receiver.info("backplane " + backplane.name() + ": following");
+        connected = true;
+        resumed = false;
+        backoff = 50;
+        List<StreamMessage<byte[], byte[]>> read = redis.xread(
+            XReadArgs.Builder.block(BLOCK_MILLIS).count(READ_COUNT),
+            XReadArgs.StreamOffset.from(RedisBackplane.STREAM, after));
+        for (StreamMessage<byte[], byte[]> m : read) deliver(m);
+      } catch (RedisException e) {
+        if (connected) receiver.warn("backplane " + backplane.name() + " unreachable (" + e.getMessage() + ")");
+        connected = false;
+        resumed = true;
+        backplane.pause(backoff);
+        backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+      }
+    }
+    if (connection != null) connection.closeAsync();
+  }
+
+  private void readTail(RedisCommands<byte[], byte[]> redis) {
+    List<StreamMessage<byte[], byte[]>> latest = redis.xrevrange(RedisBackplane.STREAM,
+        Range.unbounded(), Limit.from(Math.max(1, tail)));
+    after = "0-0";
+    for (int i = latest.size() - 1; i >= 0; i--) {
+      if (tail > 0) deliver(latest.get(i));
+      else after = latest.get(i).getId();
+    }
+    tailRead.countDown();
+  }
+
+  // Trimming takes the oldest entries: if the last one delivered is still held, nothing after it
+  // went; if not, everything before the oldest held did.
+  private void checkGap(RedisCommands<byte[], byte[]> redis) {
+    if (after.equals("0-0")) return;
+    Range<String> last = Range.create(after, after);
+    if (!redis.xrange(RedisBackplane.STREAM, last).isEmpty()) return;
+    List<StreamMessage<byte[], byte[]>> oldest = redis.xrange(RedisBackplane.STREAM,
+        Range.unbounded(), Limit.from(1));
+    if (oldest.isEmpty()) return;
+    long first = StreamIds.racketId(oldest.get(0).getId());
+    if (first > lastId + 1) receiver.gap(lastId, first - 1);
+  }
+
+  private void deliver(StreamMessage<byte[], byte[]> m) {
+    long id = StreamIds.racketId(m.getId());
+    after = m.getId();
+    if (id <= lastId) return; // a Redis that lost its data starts again lower: never twice
+    byte[] entry = m.getBody().values().iterator().next();
+    lagMillis = Math.max(0, System.currentTimeMillis() - StreamIds.millis(id));
+    lastId = id;
+    receiver.deliver(id, entry);
+  }
+}
