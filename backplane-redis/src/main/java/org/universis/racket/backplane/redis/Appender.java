@@ -1,9 +1,9 @@
 package org.universis.racket.backplane.redis;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -100,6 +100,11 @@ final class Appender implements Runnable {
         if (!connected) receiver.info("backplane " + backplane.name() + ": appending");
         connected = true;
       } catch (RedisException e) {
+        if (!passes(e)) {
+          refuse(batch, e);
+          batch = null;
+          continue;
+        }
         if (connected || backoff == 50) {
           receiver.warn("backplane " + backplane.name() + " unreachable (" + e.getMessage()
               + "); holding emits, up to backplane-hold, until it returns");
@@ -107,6 +112,9 @@ final class Appender implements Runnable {
         connected = false;
         backplane.pause(backoff);
         backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
+      } catch (RuntimeException e) {
+        refuse(batch, e);
+        batch = null;
       }
     }
     failHeld();
@@ -151,18 +159,48 @@ final class Appender implements Runnable {
   }
 
   private void complete(List<Pending> batch, List<?> ids) {
+    long[][] each = new long[batch.size()][];
     int i = 0;
-    for (Pending p : batch) {
-      long[] out = new long[p.entries.size()];
-      for (int j = 0; j < out.length; j++) {
-        out[j] = StreamIds.racketId(new String((byte[]) ids.get(i++), StandardCharsets.US_ASCII));
+    for (int k = 0; k < each.length; k++) { // all read before any completes: a bad id fails them all
+      each[k] = new long[batch.get(k).entries.size()];
+      for (int j = 0; j < each[k].length; j++) {
+        each[k][j] = StreamIds.racketId(new String((byte[]) ids.get(i++), StandardCharsets.US_ASCII));
       }
+    }
+    for (int k = 0; k < each.length; k++) {
+      Pending p = batch.get(k);
       synchronized (held) {
         held.remove();
-        heldEvents -= out.length;
+        heldEvents -= each[k].length;
         heldBytes -= p.bytes;
       }
-      p.done.complete(out);
+      p.done.complete(each[k]);
+    }
+  }
+
+  /** Whether a failure is Redis away or busy, which passes: anything else a retry would repeat. */
+  static boolean passes(RedisException e) {
+    if (!(e instanceof RedisCommandExecutionException)) return true; // connection, timeout
+    String m = String.valueOf(e.getMessage());
+    return m.startsWith("LOADING") || m.startsWith("BUSY") || m.startsWith("TRYAGAIN")
+        || m.startsWith("MASTERDOWN") || m.startsWith("READONLY");
+  }
+
+  // An answer no retry changes: the batch fails, the ones after it go on.
+  private void refuse(List<Pending> batch, RuntimeException e) {
+    receiver.warn("backplane " + backplane.name() + " refused a batch: " + e);
+    fail(batch, new IllegalStateException("the backplane " + backplane.name()
+        + " refused the events: " + e.getMessage(), e));
+  }
+
+  private void fail(List<Pending> batch, IllegalStateException failure) {
+    for (Pending p : batch) {
+      synchronized (held) {
+        held.remove();
+        heldEvents -= p.entries.size();
+        heldBytes -= p.bytes;
+      }
+      p.done.completeExceptionally(failure);
     }
   }
 

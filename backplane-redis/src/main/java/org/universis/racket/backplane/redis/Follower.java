@@ -2,7 +2,6 @@ package org.universis.racket.backplane.redis;
 
 import io.lettuce.core.Limit;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -85,7 +84,7 @@ final class Follower implements Runnable {
             XReadArgs.Builder.block(BLOCK_MILLIS).count(READ_COUNT),
             XReadArgs.StreamOffset.from(RedisBackplane.STREAM, after));
         for (StreamMessage<byte[], byte[]> m : read) deliver(m);
-      } catch (RedisException e) {
+      } catch (RuntimeException e) {
         if (connected) receiver.warn("backplane " + backplane.name() + " unreachable (" + e.getMessage() + ")");
         connected = false;
         resumed = true;
@@ -121,8 +120,14 @@ final class Follower implements Runnable {
   }
 
   private void deliver(StreamMessage<byte[], byte[]> m) {
-    long id = StreamIds.racketId(m.getId());
     after = m.getId();
+    long id;
+    try {
+      id = StreamIds.racketId(m.getId());
+    } catch (IllegalArgumentException e) { // another writer's entry
+      receiver.warn("backplane " + backplane.name() + ": skipped entry " + m.getId() + ": " + e.getMessage());
+      return;
+    }
     if (id <= lastId) return; // a Redis that lost its data starts again lower: never twice
     byte[] entry = m.getBody().values().iterator().next();
     lagMillis = Math.max(0, System.currentTimeMillis() - StreamIds.millis(id));
