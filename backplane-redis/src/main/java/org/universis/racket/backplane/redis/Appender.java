@@ -106,7 +106,7 @@ final class Appender implements Runnable {
           continue;
         }
         if (connected || backoff == 50) {
-          receiver.warn("backplane " + backplane.name() + " unreachable (" + e.getMessage()
+          receiver.warn("backplane " + backplane.name() + " unreachable (" + RedisBackplane.reason(e)
               + "); holding emits, up to backplane-hold, until it returns");
         }
         connected = false;

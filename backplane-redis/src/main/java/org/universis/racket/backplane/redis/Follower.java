@@ -85,7 +85,9 @@ final class Follower implements Runnable {
             XReadArgs.StreamOffset.from(RedisBackplane.STREAM, after));
         for (StreamMessage<byte[], byte[]> m : read) deliver(m);
       } catch (RuntimeException e) {
-        if (connected) receiver.warn("backplane " + backplane.name() + " unreachable (" + e.getMessage() + ")");
+        if (connected || backoff == 50) {
+          receiver.warn("backplane " + backplane.name() + " unreachable (" + RedisBackplane.reason(e) + ")");
+        }
         connected = false;
         resumed = true;
         backplane.pause(backoff);

@@ -106,6 +106,13 @@ final class RedisBackplane implements Backplane {
     }
   }
 
+  /** What went wrong, with its first cause (a refused password, a refused connection). */
+  static String reason(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    return root == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + root.getMessage();
+  }
+
   /** The backplane's address without credentials, for logs. */
   String name() {
     return name;
