@@ -32,7 +32,8 @@ final class Appender implements Runnable {
   private int heldEvents;
   private long heldBytes;
   private long batchNumber;
-  private volatile boolean connected;
+  /** Whether the last attempt failed: Redis away until an append goes through. */
+  private volatile boolean down;
 
   Appender(RedisBackplane backplane, Backplane.Settings settings, Backplane.Receiver receiver) {
     this.backplane = backplane;
@@ -52,7 +53,7 @@ final class Appender implements Runnable {
       } else if (heldEvents + entries.size() > settings.holdEvents()
           || heldBytes + bytes > settings.holdBytes()) {
         done.completeExceptionally(new IllegalStateException("the backplane " + backplane.name()
-            + (connected ? " is slow" : " is unreachable") + ": " + heldEvents + " events ("
+            + (down ? " is unreachable" : " is slow") + ": " + heldEvents + " events ("
             + heldBytes + " bytes) wait for it, the bound (backplane-hold)"));
       } else {
         held.add(new Pending(List.copyOf(entries), bytes, done));
@@ -71,7 +72,7 @@ final class Appender implements Runnable {
   }
 
   boolean connected() {
-    return connected;
+    return !down;
   }
 
   void close() {
@@ -97,19 +98,19 @@ final class Appender implements Runnable {
         complete(batch, ids);
         batch = null;
         backoff = 50;
-        if (!connected) receiver.info("backplane " + backplane.name() + ": appending");
-        connected = true;
+        if (down) receiver.info("backplane " + backplane.name() + ": appending again");
+        down = false;
       } catch (RedisException e) {
         if (!passes(e)) {
           refuse(batch, e);
           batch = null;
           continue;
         }
-        if (connected || backoff == 50) {
+        if (!down) {
           receiver.warn("backplane " + backplane.name() + " unreachable (" + RedisBackplane.reason(e)
               + "); holding emits, up to backplane-hold, until it returns");
         }
-        connected = false;
+        down = true;
         backplane.pause(backoff);
         backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
       } catch (RuntimeException e) {

@@ -47,6 +47,7 @@ class BackplaneIT {
       jvmB.subscribe("bp.>", seenB::add);
       for (RelayProcess r : List.of(a, b)) {
         Await.until(() -> TestClients.metric(r.url(), "racket_subscribers") >= 2, 20, "subscribers");
+        assertTrue(health(r).path("backplaneConnected").asBoolean(), "/health: " + health(r));
       }
       List<Long> accepted = Collections.synchronizedList(new ArrayList<>());
       CompletableFuture<Void> posts = CompletableFuture.runAsync(() -> {
