@@ -6,7 +6,10 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XReadArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.universis.racket.spi.Backplane;
@@ -14,7 +17,8 @@ import org.universis.racket.spi.Backplane;
 /**
  * Reads the stream on a thread of its own and delivers each entry, in order, once: first the
  * latest {@code tail} entries, then everything after them as it is appended. After an outage it
- * goes on after the last entry it delivered; entries trimmed meanwhile are reported as a gap.
+ * goes on after the last entry it delivered; entries trimmed before it read them (the stream's
+ * count of entries jumps) are reported as a gap.
  */
 final class Follower implements Runnable {
 
@@ -29,6 +33,8 @@ final class Follower implements Runnable {
   /** The last stream id delivered, or null before the tail is read. */
   private String after;
   private volatile long lastId = -1;
+  /** The place of the last entry delivered in the count of all entries ever appended, or -1. */
+  private long lastCount = -1;
   private volatile long lagMillis;
   private volatile boolean connected;
 
@@ -66,19 +72,13 @@ final class Follower implements Runnable {
   public void run() {
     StatefulRedisConnection<byte[], byte[]> connection = null;
     long backoff = 50;
-    boolean resumed = false;
     while (!backplane.closed()) {
       try {
         if (connection == null) connection = backplane.connect();
         RedisCommands<byte[], byte[]> redis = connection.sync();
-        if (after == null) {
-          readTail(redis);
-        } else if (resumed) {
-          checkGap(redis);
-        }
+        if (after == null) readTail(redis);
         if (!connected) receiver.info("backplane " + backplane.name() + ": following");
         connected = true;
-        resumed = false;
         backoff = 50;
         List<StreamMessage<byte[], byte[]>> read = redis.xread(
             XReadArgs.Builder.block(BLOCK_MILLIS).count(READ_COUNT),
@@ -89,7 +89,6 @@ final class Follower implements Runnable {
           receiver.warn("backplane " + backplane.name() + " unreachable (" + RedisBackplane.reason(e) + ")");
         }
         connected = false;
-        resumed = true;
         backplane.pause(backoff);
         backoff = Math.min(MAX_BACKOFF_MILLIS, backoff * 2);
       }
@@ -108,19 +107,6 @@ final class Follower implements Runnable {
     tailRead.countDown();
   }
 
-  // Trimming takes the oldest entries: if the last one delivered is still held, nothing after it
-  // went; if not, everything before the oldest held did.
-  private void checkGap(RedisCommands<byte[], byte[]> redis) {
-    if (after.equals("0-0")) return;
-    Range<String> last = Range.create(after, after);
-    if (!redis.xrange(RedisBackplane.STREAM, last).isEmpty()) return;
-    List<StreamMessage<byte[], byte[]>> oldest = redis.xrange(RedisBackplane.STREAM,
-        Range.unbounded(), Limit.from(1));
-    if (oldest.isEmpty()) return;
-    long first = StreamIds.racketId(oldest.get(0).getId());
-    if (first > lastId + 1) receiver.gap(lastId, first - 1);
-  }
-
   private void deliver(StreamMessage<byte[], byte[]> m) {
     after = m.getId();
     long id;
@@ -131,9 +117,25 @@ final class Follower implements Runnable {
       return;
     }
     if (id <= lastId) return; // a Redis that lost its data starts again lower: never twice
-    byte[] entry = m.getBody().values().iterator().next();
+    long count = count(m);
+    // Entries trimmed before this relay read them, or a Redis that lost its data: a jump.
+    if (lastCount >= 0 && count != lastCount + 1) receiver.gap(lastId, id - 1);
+    lastCount = count;
+    byte[] entry = field(m, RedisBackplane.ENTRY);
     lagMillis = Math.max(0, System.currentTimeMillis() - StreamIds.millis(id));
     lastId = id;
     receiver.deliver(id, entry);
+  }
+
+  private static long count(StreamMessage<byte[], byte[]> m) {
+    byte[] s = field(m, RedisBackplane.COUNT);
+    return s == null ? -1 : Long.parseLong(new String(s, StandardCharsets.US_ASCII));
+  }
+
+  private static byte[] field(StreamMessage<byte[], byte[]> m, byte[] name) {
+    for (Map.Entry<byte[], byte[]> f : m.getBody().entrySet()) {
+      if (Arrays.equals(f.getKey(), name)) return f.getValue();
+    }
+    return null;
   }
 }

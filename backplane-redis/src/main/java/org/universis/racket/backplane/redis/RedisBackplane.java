@@ -24,17 +24,21 @@ import org.universis.racket.spi.Backplane;
 final class RedisBackplane implements Backplane {
 
   static final byte[] STREAM = "racket:events".getBytes(StandardCharsets.US_ASCII);
-  /** The stream's last id, so the script need not read an entry to find it. */
+  /** The stream's last id and count, so the script need not read an entry to find them. */
   static final byte[] LAST = "racket:events:last".getBytes(StandardCharsets.US_ASCII);
   /** Per writer (a relay's run), its last batch's number and ids, for a batch sent again. */
   static final String WRITER = "racket:events:writer:";
-  static final byte[] FIELD = {'e'};
+  /** An entry's fields: its place in the count of all entries, and the relay's bytes. */
+  static final byte[] COUNT = {'s'};
+  static final byte[] ENTRY = {'e'};
   static final Duration TIMEOUT = Duration.ofSeconds(5);
 
   /**
-   * KEYS: the stream, its last id, the writer's key; ARGV: the stream's length bound, the batch's
-   * number, its entries. Returns the batch's ids, the same ones when the batch was added before.
-   * Ids are the millisecond of Redis's clock and n, below 1024: past that, the next millisecond.
+   * KEYS: the stream, its last id and count, the writer's key; ARGV: the stream's length bound,
+   * the batch's number, its entries. Returns the batch's ids, the same ones when the batch was
+   * added before. Ids are the millisecond of Redis's clock and n, below 1024: past that, the next
+   * millisecond. Each entry also gets its place in the count of all entries ever appended (field
+   * {@code s}), so a reader sees a gap as a jump in it.
    */
   static final String APPEND = """
       local done = redis.call('GET', KEYS[3])
@@ -49,10 +53,17 @@ final class RedisBackplane implements Backplane {
       local last = redis.call('GET', KEYS[2])
       if not last then
         local top = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-        last = top[1] and top[1][1] or '0-0'
+        last = '0-0 0'
+        if top[1] then
+          local s = 0
+          for i = 1, #top[1][2], 2 do
+            if top[1][2][i] == 's' then s = top[1][2][i + 1] end
+          end
+          last = top[1][1] .. ' ' .. s
+        end
       end
-      local ms, n = string.match(last, '^(%d+)-(%d+)$')
-      ms, n = tonumber(ms), tonumber(n)
+      local ms, n, s = string.match(last, '^(%d+)-(%d+) (%d+)$')
+      ms, n, s = tonumber(ms), tonumber(n), tonumber(s)
       local t = redis.call('TIME')
       local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
       local out = {}
@@ -60,11 +71,12 @@ final class RedisBackplane implements Backplane {
         if now > ms then ms, n = now, 0
         elseif n < 1023 then n = n + 1
         else ms, n = ms + 1, 0 end
+        s = s + 1
         local id = string.format('%.0f-%d', ms, n)
-        redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], id, 'e', ARGV[i])
+        redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], id, 's', string.format('%.0f', s), 'e', ARGV[i])
         out[#out + 1] = id
       end
-      redis.call('SET', KEYS[2], out[#out])
+      redis.call('SET', KEYS[2], out[#out] .. ' ' .. string.format('%.0f', s))
       redis.call('SET', KEYS[3], ARGV[2] .. ' ' .. table.concat(out, ' '), 'EX', 86400)
       return out
       """;

@@ -152,7 +152,7 @@ class BackplaneIT {
       redis.kill();
       Await.until(() -> health(a).path("backplaneHeld").asInt() > 0, 30,
           "emits held while Redis is down");
-      assertEquals(false, health(a).path("backplaneConnected").asBoolean(), "/health shows the outage");
+      Await.until(() -> !health(a).path("backplaneConnected").asBoolean(), 30, "/health shows the outage");
       int beforeRestart = accepted.size();
       redis.start();
       Await.until(() -> accepted.size() >= beforeRestart + 50, 60, "emits after Redis returned");
@@ -176,6 +176,42 @@ class BackplaneIT {
       Collections.sort(sorted);
       assertEquals(sorted, order, "in id order");
     }
+  }
+
+  @Test
+  void aRelayThatFellBehindTheTrimmedStreamSendsItsSubscribersAResync() throws Exception {
+    // Small stream nodes, so that MAXLEN ~ 8 trims close to 8 entries.
+    try (RedisServer redis = RedisServer.memory("--stream-node-max-entries", "4");
+        RelayProcess a = RelayProcess.start(JVM, "--backplane", redis.url(), "--history-size", "8");
+        RelayProcess b = relay(redis);
+        Sse sse = new Sse(b.url() + "/events?types=bp.>", null)) {
+      Await.until(() -> TestClients.metric(b.url(), "racket_subscribers") >= 1, 20, "subscriber");
+      long seen = TestClients.emit(a.url(), "{\"type\":\"bp.seen\"}").get(0);
+      assertEquals(seen, Long.parseLong(sse.take(1, 20).get(0).id()));
+      List<Long> ids;
+      signal(b, "-STOP"); // b reads nothing while the stream moves on past its length
+      try {
+        StringBuilder batch = new StringBuilder("[");
+        for (int i = 0; i < 40; i++) batch.append(i == 0 ? "" : ",").append("{\"type\":\"bp.n\",\"n\":").append(i).append('}');
+        ids = TestClients.emit(a.url(), batch.append(']').toString());
+      } finally {
+        signal(b, "-CONT");
+      }
+      SseEvent notice = sse.take(1, 30).get(0);
+      assertEquals("racket.resync", notice.event(), "first the gap: " + notice.data());
+      JsonNode body = notice.data().get("body");
+      assertEquals("backplane", body.get("reason").asText());
+      assertEquals(seen + 1, body.get("from").asLong());
+      long firstKept = body.get("to").asLong() + 1;
+      List<Long> kept = ids.stream().filter(id -> id >= firstKept).toList();
+      assertTrue(kept.size() >= 8 && kept.size() < 40, "the stream kept about 8: " + kept.size());
+      assertEquals(kept, ids(sse.take(kept.size(), 30)), "then what the stream still held, in order");
+    }
+  }
+
+  private static void signal(RelayProcess relay, String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", signal, String.valueOf(relay.process.pid())).start();
+    assertTrue(kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0, "kill " + signal);
   }
 
   private static RelayProcess relay(RedisServer redis) throws Exception {

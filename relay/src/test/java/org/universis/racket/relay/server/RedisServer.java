@@ -20,18 +20,20 @@ final class RedisServer implements AutoCloseable {
 
   final int port;
   private final boolean aof;
+  private final List<String> options;
   private final Path dir;
   private Process process;
 
-  private RedisServer(boolean aof) throws IOException {
+  private RedisServer(boolean aof, String... options) throws IOException {
     this.port = RelayProcess.freePort();
     this.aof = aof;
+    this.options = List.of(options);
     this.dir = Files.createTempDirectory("racket-redis");
   }
 
-  /** Starts a redis-server that keeps nothing on disk. */
-  static RedisServer memory() throws Exception {
-    RedisServer r = new RedisServer(false);
+  /** Starts a redis-server that keeps nothing on disk, with more {@code options} (--name value). */
+  static RedisServer memory(String... options) throws Exception {
+    RedisServer r = new RedisServer(false, options);
     r.start();
     return r;
   }
@@ -53,6 +55,7 @@ final class RedisServer implements AutoCloseable {
         "--bind", "127.0.0.1", "--dir", dir.toString(), "--save", "", "--daemonize", "no"));
     if (aof) command.addAll(List.of("--appendonly", "yes", "--appendfsync", "always"));
     else command.addAll(List.of("--appendonly", "no"));
+    command.addAll(options);
     process = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve("redis.log").toFile()).start();
     Await.until(this::answers, 20, () -> "redis-server on " + port + " to answer PING: " + log());
