@@ -83,8 +83,8 @@ class BackplaneIT {
 
   @Test
   void aRelayKilledAndRestartedReplaysWhatItsClientMissedFromItsLastEventId() throws Exception {
-    try (RedisServer redis = RedisServer.memory(); RelayProcess a = relay(redis)) {
-      RelayProcess b = relay(redis);
+    // b is killed mid-test; closing it again at the end stops it on every path.
+    try (RedisServer redis = RedisServer.memory(); RelayProcess a = relay(redis); RelayProcess b = relay(redis)) {
       long lastSeen;
       try (Sse sse = new Sse(b.url() + "/events?types=bp.>", null)) {
         Await.until(() -> TestClients.metric(b.url(), "racket_subscribers") >= 1, 20, "subscriber");
