@@ -55,7 +55,7 @@ public final class RacketOptions {
   /** The option keys, as accepted by {@link Builder#set(String, String)}. */
   public static final java.util.List<String> KEYS =
       java.util.List.of("url", "mode", "name", "token", "token-file", "buffer", "emit-timeout",
-          "queue", "queue-bytes", "tls-ca");
+          "queue", "queue-bytes", "tls-ca", "backplane");
 
   private final URI url;
   private final Mode mode;
@@ -66,6 +66,7 @@ public final class RacketOptions {
   private final int queue;
   private final Path tlsCa;
   private final long queueBytes;
+  private final String backplane;
 
   private RacketOptions(Builder b) {
     this.url = b.url;
@@ -77,6 +78,7 @@ public final class RacketOptions {
     this.queue = b.queue;
     this.tlsCa = b.tlsCa;
     this.queueBytes = b.queueBytes;
+    this.backplane = b.backplane;
   }
 
   /** The options the environment gives (see the class comment). */
@@ -118,6 +120,7 @@ public final class RacketOptions {
     b.queue = queue;
     b.tlsCa = tlsCa;
     b.queueBytes = queueBytes;
+    b.backplane = backplane;
     return b;
   }
 
@@ -183,6 +186,14 @@ public final class RacketOptions {
     return queueBytes;
   }
 
+  /**
+   * The backplane a relay this JVM hosts joins ({@code redis://…}, README "Many hosts"), or
+   * {@code null}; it may carry a password.
+   */
+  public String backplane() {
+    return backplane;
+  }
+
   /** Every option as text, keyed as {@link #KEYS}; absent ones are left out. */
   public Map<String, String> toMap() {
     Map<String, String> map = new LinkedHashMap<>();
@@ -195,6 +206,7 @@ public final class RacketOptions {
     map.put("queue", Integer.toString(queue));
     if (tlsCa != null) map.put("tls-ca", tlsCa.toString());
     map.put("queue-bytes", Long.toString(queueBytes));
+    if (backplane != null) map.put("backplane", backplane);
     return map;
   }
 
@@ -202,6 +214,7 @@ public final class RacketOptions {
   public String toString() {
     Map<String, String> map = toMap();
     map.computeIfPresent("token", (k, v) -> "***");
+    map.computeIfPresent("backplane", (k, v) -> v.replaceFirst("//[^/@]*@", "//***@"));
     return "RacketOptions" + map;
   }
 
@@ -226,6 +239,7 @@ public final class RacketOptions {
     private int queue = 100_000;
     private long queueBytes = 64L << 20;
     private Path tlsCa;
+    private String backplane;
 
     private Builder() {}
 
@@ -317,6 +331,16 @@ public final class RacketOptions {
     }
 
     /**
+     * Makes a relay this JVM hosts ({@code auto} or {@code relay} mode) join the relays that share
+     * this backplane, {@code redis://[user:password@]host[:port][/db]} or {@code rediss://…}; the
+     * relay then needs racket-backplane-redis on the class path. Default none; blank for none.
+     */
+    public Builder backplane(String uri) {
+      this.backplane = uri == null || uri.isBlank() ? null : uri.trim();
+      return this;
+    }
+
+    /**
      * Sets one option from text, as agent arguments, system properties and environment variables
      * give it.
      *
@@ -336,6 +360,7 @@ public final class RacketOptions {
         case "queue" -> queue(parseInt(key, value));
         case "tls-ca" -> tlsCa(value.isBlank() ? null : Path.of(value.trim()));
         case "queue-bytes" -> queueBytes(parseSize(key, value));
+        case "backplane" -> backplane(value);
         default -> throw new IllegalArgumentException(
             "unknown racket option '" + key + "'; valid options are " + String.join(", ", KEYS));
       }

@@ -128,6 +128,16 @@ class RacketOptionsTest {
   }
 
   @Test
+  void theBackplaneIsAnOptionWhosePasswordToStringHides() {
+    RacketOptions o = RacketOptions.builder().set("backplane", "redis://racket:pw0rd@10.0.0.5:6379/1").build();
+    assertEquals("redis://racket:pw0rd@10.0.0.5:6379/1", o.backplane());
+    assertFalse(o.toString().contains("pw0rd"), o.toString());
+    assertTrue(o.toString().contains("10.0.0.5:6379/1"), o.toString());
+    assertEquals(o, o.newBuilder().build());
+    assertNull(RacketOptions.builder().backplane(" ").build().backplane());
+  }
+
+  @Test
   void optionsAreValuesThatRoundTripThroughTheirBuilder() {
     RacketOptions o = RacketOptions.builder().name("orders").mode(RacketOptions.Mode.CLIENT).build();
     assertEquals(o, o.newBuilder().build());

@@ -62,6 +62,7 @@ final class RelayHost implements AutoCloseable {
           .host(url.getHost())
           .port(port)
           .token(UserSecret.of(options)) // this user's secret when no token is set
+          .backplane(options.backplane())
           .daemonThreads(true)
           .build());
       Log.info("this JVM hosts the racket relay at " + url + " (relay " + relay.epoch() + ")");

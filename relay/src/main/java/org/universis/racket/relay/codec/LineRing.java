@@ -32,6 +32,7 @@ public final class LineRing {
   private int oldest; // index of the oldest line in the four arrays above, which are circular
   private int count;
   private long bytes;
+  private long droppedKey = Long.MIN_VALUE;
 
   /**
    * @throws IllegalArgumentException if a bound is negative, or {@code maxBytes} is over
@@ -52,6 +53,11 @@ public final class LineRing {
 
   public long bytes() {
     return bytes;
+  }
+
+  /** The key of the last line dropped to make room, or {@link Long#MIN_VALUE} before any. */
+  public long droppedKey() {
+    return droppedKey;
   }
 
   /** The key of the {@code i}th line, oldest first. */
@@ -117,6 +123,7 @@ public final class LineRing {
   }
 
   private void dropOldest() {
+    droppedKey = keys[oldest];
     bytes -= lengths[oldest];
     oldest = slot(1);
     if (--count == 0) oldest = 0;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.universis.racket.relay.codec.EventBatchReader;
 import org.universis.racket.relay.codec.MalformedEventException;
@@ -39,6 +40,7 @@ final class EventLines {
   private final LineSplitter lines;
   private final HttpServerExchange exchange;
   private final StreamSourceChannel channel;
+  private CompletableFuture<Void> published = CompletableFuture.completedFuture(null);
   private long count;
   private long first;
   private long last;
@@ -139,8 +141,11 @@ final class EventLines {
     if (end) {
       answered = true;
       channel.suspendReads();
-      responses.json(exchange, 202, count == 0 ? Json.object("count", 0L)
-          : Json.object("count", count, "first", first, "last", last));
+      published.whenComplete((v, failure) -> {
+        if (failure != null) failed(failure);
+        else responses.json(exchange, 202, count == 0 ? Json.object("count", 0L)
+            : Json.object("count", count, "first", first, "last", last));
+      });
     }
     return !end;
   }
@@ -153,13 +158,23 @@ final class EventLines {
   }
 
   // The events of the lines read so far: one run through the sequencer per read.
+  // Under a backplane the ids come when its log holds the events: the answer waits for them all.
   private void publish() {
     if (emits.isEmpty()) return;
-    long[] ids = sequencer.publish(emits, origin, null, false);
+    CompletableFuture<long[]> run = sequencer.publish(emits, origin, null, false);
     emits.clear();
-    if (count == 0) first = ids[0];
-    last = ids[ids.length - 1];
-    count += ids.length;
+    published = published.thenCombine(run, (v, ids) -> {
+      if (count == 0) first = ids[0];
+      last = ids[ids.length - 1];
+      count += ids.length;
+      return null;
+    });
+  }
+
+  // The backplane did not take a run: the runs before it stand and are counted.
+  private void failed(Throwable failure) {
+    exchange.setPersistent(false);
+    responses.error(exchange, 503, BackplaneLink.reason(failure), "count", count);
   }
 
   // The lines before the bad one stand, as if the body had ended there; the bad line is refused
@@ -169,6 +184,9 @@ final class EventLines {
     channel.suspendReads();
     publish();
     exchange.setPersistent(false); // the rest of the body is not read
-    responses.error(exchange, status, message, "count", count);
+    published.whenComplete((v, failure) -> {
+      if (failure != null) failed(failure);
+      else responses.error(exchange, status, message, "count", count);
+    });
   }
 }

@@ -4,11 +4,13 @@ import io.undertow.io.Receiver;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
+import io.undertow.util.SameThreadExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.universis.racket.Origin;
 import org.universis.racket.relay.codec.EnvelopeEncoder;
@@ -150,11 +152,15 @@ final class EventsPost implements HttpHandler {
     }
     List<Emit> emits = new ArrayList<>(events.size());
     for (RawEvent e : events) emits.add(new Emit(e.type(), e.body(), 0));
-    long[] ids;
-    try {
-      ids = sequencer.publish(emits, origin, null, false);
-    } catch (Sequencer.StoppedException e) {
-      responses.error(exchange, 503, e.getMessage());
+    CompletableFuture<long[]> published = sequencer.publish(emits, origin, null, false);
+    // Under a backplane the ids come when its log holds the events: the answer waits for them.
+    if (!published.isDone()) exchange.dispatch(SameThreadExecutor.INSTANCE, () -> {});
+    published.whenComplete((ids, failure) -> answer(exchange, ids, failure));
+  }
+
+  private void answer(HttpServerExchange exchange, long[] ids, Throwable failure) {
+    if (failure != null) {
+      responses.error(exchange, 503, BackplaneLink.reason(failure));
       return;
     }
     StringBuilder answer = new StringBuilder(24 * ids.length + 10).append("{\"ids\":[");

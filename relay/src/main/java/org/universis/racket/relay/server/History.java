@@ -23,6 +23,7 @@ final class History {
    */
   private final HeldBytes replaying;
   private boolean wrapped;
+  private long evictedThrough = Long.MIN_VALUE;
 
   /** @throws IllegalArgumentException if {@code maxBytes} is over {@link LineRing#MAX_BYTES} */
   History(int maxEvents, long maxBytes) {
@@ -38,17 +39,27 @@ final class History {
   void append(Event event) {
     int before = envelopes.size();
     envelopes.add(event.id, 0, event.envelope);
-    if (envelopes.size() <= before) wrapped = true;
+    if (envelopes.size() == 0) forget(event.id); // too large to keep: it and all before it are gone
+    else if (envelopes.size() <= before) forget(envelopes.droppedKey());
+  }
+
+  /** Counts every id up to {@code id} as evicted: this relay cannot replay them. */
+  void forget(long id) {
+    wrapped = true;
+    evictedThrough = Math.max(evictedThrough, id);
+  }
+
+  /**
+   * The highest id evicted, or {@link Long#MIN_VALUE}: a replay after an id below it has a gap.
+   * Ids need not be consecutive (under a backplane they are not).
+   */
+  long evictedThrough() {
+    return evictedThrough;
   }
 
   /** Whether an event has ever been evicted, or was too large to keep. */
   boolean wrapped() {
     return wrapped;
-  }
-
-  /** The oldest id held, or {@code otherwise} when empty. */
-  long oldestId(long otherwise) {
-    return envelopes.size() == 0 ? otherwise : envelopes.key(0);
   }
 
   int size() {

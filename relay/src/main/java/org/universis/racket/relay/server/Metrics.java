@@ -3,6 +3,7 @@ package org.universis.racket.relay.server;
 import java.util.Map;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.universis.racket.spi.Backplane;
 
 /** The relay's counters; gauges are read from the {@link Sequencer} when scraped. */
 final class Metrics {
@@ -43,6 +44,15 @@ final class Metrics {
         sequencer.queueDepth());
     gauge(out, "racket_history_events", "Events held for replay.", sequencer.historySize());
     gauge(out, "racket_history_bytes", "Bytes held for replay.", sequencer.historyBytes());
+    BackplaneLink link = sequencer.backplane();
+    if (link != null) {
+      Backplane.Status b = link.status();
+      gauge(out, "racket_backplane_connected", "1 while the backplane is reachable, else 0.",
+          b.connected() ? 1 : 0);
+      gauge(out, "racket_backplane_held", "Emits waiting for the backplane.", b.heldEvents());
+      gauge(out, "racket_backplane_lag_milliseconds",
+          "From the last event's append to the backplane to its delivery here.", b.lagMillis());
+    }
     out.append("# HELP racket_requests_rejected_total Requests refused, by HTTP status.\n")
         .append("# TYPE racket_requests_rejected_total counter\n");
     rejected.forEach((status, n) -> out.append("racket_requests_rejected_total{status=\"")

@@ -39,6 +39,7 @@ public final class Relay implements AutoCloseable {
   private final RelayConfig config;
   private final String epoch;
   private final Sequencer sequencer;
+  private final BackplaneLink backplane;
   private final Connections connections;
   private final XnioWorker worker;
   private final Undertow undertow;
@@ -51,8 +52,12 @@ public final class Relay implements AutoCloseable {
     this.epoch = newEpoch();
     Metrics metrics = new Metrics();
     Notices notices = new Notices(config.host());
-    this.sequencer = new Sequencer(System.currentTimeMillis(),
-        new History(config.historySize(), config.historyBytes()), notices, metrics);
+    // Under a backplane the log's ids are every relay's: none is this relay's to start from.
+    this.sequencer = new Sequencer(config.backplane() == null ? System.currentTimeMillis()
+        : Sequencer.ID_EPOCH_MILLIS, new History(config.historySize(), config.historyBytes()),
+        notices, metrics);
+    this.backplane = config.backplane() == null ? null : new BackplaneLink(sequencer,
+        Backplanes.redacted(Backplanes.uri(config.backplane())));
     this.connections = new Connections(config.maxConnections(),
         config.bounds().maxConnectionsPerPeer());
     SubscriberLimits limits = new SubscriberLimits(config.queueSize(), config.queueBytes(),
@@ -66,6 +71,9 @@ public final class Relay implements AutoCloseable {
         new EventsStream(sequencer, responses, connections, limits, metrics),
         new WsEndpoint(sequencer, config, epoch, connections, limits, metrics, responses),
         new BrowserGuard(config, responses));
+    if (backplane != null) {
+      backplane.open(Backplanes.provider(config.backplane(), Relay.class.getClassLoader()), config);
+    }
     this.worker = newWorker(config);
     Undertow.Builder server = Undertow.builder().setWorker(worker);
     if (config.tls() == null) server.addHttpListener(config.port(), config.host());
@@ -90,6 +98,7 @@ public final class Relay implements AutoCloseable {
       undertow.start();
     } catch (RuntimeException e) {
       stopWorker();
+      if (backplane != null) backplane.close();
       throw bindFailure(e);
     }
     this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
@@ -168,6 +177,7 @@ public final class Relay implements AutoCloseable {
     for (Subscriber s : sequencer.subscribers()) s.close();
     undertow.stop();
     stopWorker();
+    if (backplane != null) backplane.close();
     Log.info("stopped relay " + epoch);
   }
 

@@ -75,6 +75,11 @@ final class RelayCommandLine {
           + " NDJSON body may stay silent", (b, v) -> b.readTimeoutSeconds(integer("read-timeout", v))),
       new Option("max-connections-per-peer", "1024", "SSE and WebSocket connections one address"
           + " may hold; more get 503", (b, v) -> b.maxConnectionsPerPeer(integer("max-connections-per-peer", v))),
+      new Option("backplane", "", "redis://[user:password@]host[:port][/db] or rediss://…: relays"
+          + " sharing it act as one, one order and the same ids (README, \"Many hosts\")",
+          RelayConfig.Builder::backplane),
+      new Option("backplane-hold", "10000", "emits held while the backplane is unreachable; more"
+          + " get 503 (a nack on /ws)", (b, v) -> b.backplaneHold(integer("backplane-hold", v))),
       new Option("io-threads", "half the cores, 1 to 4", "threads that read and write the sockets",
           (b, v) -> b.ioThreads(integer("io-threads", v))),
       new Option("log-level", "info", "trace, debug, info, warn, error or off (to stderr);"

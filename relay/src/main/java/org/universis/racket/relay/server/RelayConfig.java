@@ -42,6 +42,8 @@ public final class RelayConfig {
   private final boolean loopback;
   private final boolean wildcard;
   private final Bounds bounds;
+  private final String backplane;
+  private final int backplaneHold;
 
   /**
    * What one misbehaving client can hold (docs/SECURITY.md, "Misbehaving clients").
@@ -77,6 +79,8 @@ public final class RelayConfig {
     this.loopback = loopback;
     this.wildcard = wildcard;
     bounds = new Bounds(b.maxBatch, b.maxHeldBytes, b.readTimeoutSeconds, b.maxConnectionsPerPeer);
+    backplane = b.backplane == null || b.backplane.isBlank() ? null : b.backplane.trim();
+    backplaneHold = b.backplaneHold;
   }
 
   public static Builder builder() {
@@ -111,6 +115,10 @@ public final class RelayConfig {
   /** Whether the bind address is every address of the host (0.0.0.0 or ::). */
   public boolean wildcardBind() { return wildcard; }
   public Bounds bounds() { return bounds; }
+  /** The backplane's URI, credentials included (never log it), or {@code null} for none. */
+  public String backplane() { return backplane; }
+  /** Emits a relay holds while its backplane is unreachable; more are refused. */
+  public int backplaneHold() { return backplaneHold; }
 
   /** Builds a {@link RelayConfig}; every setting has a default. */
   public static final class Builder {
@@ -136,6 +144,8 @@ public final class RelayConfig {
     private long maxHeldBytes = 32L << 20;
     private int readTimeoutSeconds = 30;
     private int maxConnectionsPerPeer = 1024;
+    private String backplane;
+    private int backplaneHold = 10_000;
 
     private Builder() {}
 
@@ -218,6 +228,15 @@ public final class RelayConfig {
       return this;
     }
 
+    /**
+     * Joins the relays that share a backplane into one, with one order and the same ids
+     * everywhere: {@code redis://[user:password@]host[:port][/db]} or {@code rediss://…} (README,
+     * "Many hosts"). Needs racket-backplane-redis on the class path; default none.
+     */
+    public Builder backplane(String uri) { this.backplane = uri; return this; }
+    /** Emits held while the backplane is unreachable (their bytes up to history-bytes); default 10,000. */
+    public Builder backplaneHold(int events) { this.backplaneHold = events; return this; }
+
     /** The relay's certificate chain, PEM; with {@link #tlsKey} the relay serves HTTPS. */
     public Builder tlsCert(Path cert) { this.tlsCert = cert; return this; }
     /** The certificate's private key, unencrypted PKCS#8 PEM (RSA or EC). */
@@ -245,6 +264,10 @@ public final class RelayConfig {
       positive("read-timeout", readTimeoutSeconds, 1);
       positive("max-connections-per-peer", maxConnectionsPerPeer, 1);
       atMost("io-threads", ioThreads, MAX_IO_THREADS, String.valueOf(MAX_IO_THREADS));
+      positive("backplane-hold", backplaneHold, 1);
+      if (backplane != null && !backplane.isBlank()) {
+        Backplanes.provider(backplane.trim(), RelayConfig.class.getClassLoader());
+      }
       if (overflow == null) throw new IllegalArgumentException("overflow must be drop-oldest or disconnect");
       InetAddress bind = resolve(host);
       boolean loopback = host.equalsIgnoreCase("localhost") || bind.isLoopbackAddress();

@@ -2,9 +2,11 @@ package org.universis.racket.relay.server;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongFunction;
 import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.spi.Backplane;
 import org.universis.racket.spi.TypeFilter;
 
 /**
@@ -15,9 +17,9 @@ import org.universis.racket.spi.TypeFilter;
 final class Sequencer {
 
   /** 2025-01-01T00:00Z in milliseconds since the Unix epoch. */
-  static final long ID_EPOCH_MILLIS = 1_735_689_600_000L;
+  static final long ID_EPOCH_MILLIS = Backplane.ID_EPOCH_MILLIS;
   /** Ids per millisecond of relay start time: a later relay's ids exceed an earlier one's. */
-  static final long IDS_PER_MILLI = 1024;
+  static final long IDS_PER_MILLI = Backplane.IDS_PER_MILLI;
 
   private final Object lock = new Object();
   private final History history;
@@ -27,7 +29,9 @@ final class Sequencer {
   private final CopyOnWriteArrayList<Subscriber> subscribers = new CopyOnWriteArrayList<>();
   private long nextId;
   private volatile long lastId;
-  private boolean stopped; // guarded by lock
+  private volatile boolean stopped; // written under lock
+  /** The shared log that numbers events instead, or {@code null}: this relay numbers its own. */
+  private volatile BackplaneLink backplane;
 
   Sequencer(long startMillis, History history, Notices notices, Metrics metrics) {
     this.firstId = (startMillis - ID_EPOCH_MILLIS) * IDS_PER_MILLI;
@@ -36,6 +40,17 @@ final class Sequencer {
     this.history = history;
     this.notices = notices;
     this.metrics = metrics;
+  }
+
+  /** Sends emits through {@code link}'s log from now on; the log's ids replace the relay's own. */
+  void join(BackplaneLink link) {
+    synchronized (lock) {
+      backplane = link;
+    }
+  }
+
+  BackplaneLink backplane() {
+    return backplane;
   }
 
   /** The id the relay assigned last; {@code firstId - 1} before the first event. */
@@ -48,29 +63,37 @@ final class Sequencer {
   }
 
   /**
-   * Numbers and fans out events, in the given order.
+   * Numbers and fans out events, in the given order; under a backplane, appends them to its log,
+   * from which they come back numbered ({@link #deliver}).
    *
    * @param origin the origin object's JSON
    * @param ackTo the emitter's connection, which gets an ack after each event, or {@code null}
    * @param ackRun whether {@code ackTo} gets one ack for them all instead, after the last: their
-   *     ids are consecutive (one lock), so the last seq and id and their count name every one
-   * @return the ids assigned
-   * @throws StoppedException once {@link #stop} ran: nothing is numbered, nor acknowledged
+   *     ids are consecutive (one lock), so the last seq and id and their count name every one;
+   *     under a backplane each gets its own
+   * @return the ids assigned, done at once without a backplane; failed when the backplane cannot
+   *     take them (its message says why), or with a {@link StoppedException} once {@link #stop}
+   *     ran: then nothing is numbered, nor acknowledged
    */
-  long[] publish(List<Emit> emits, byte[] origin, Subscriber ackTo, boolean ackRun) {
+  CompletableFuture<long[]> publish(List<Emit> emits, byte[] origin, Subscriber ackTo, boolean ackRun) {
+    BackplaneLink link = backplane;
+    long[] ids = stopped || link != null ? null : number(emits, origin, ackTo, ackRun);
+    if (ids != null) return CompletableFuture.completedFuture(ids);
+    if (stopped) return CompletableFuture.failedFuture(new StoppedException());
+    return link.publish(emits, origin, ackTo);
+  }
+
+  // The ids, or null once stopped.
+  private long[] number(List<Emit> emits, byte[] origin, Subscriber ackTo, boolean ackRun) {
     long[] ids = new long[emits.size()];
     long time = System.currentTimeMillis();
     synchronized (lock) {
-      if (stopped) throw new StoppedException();
+      if (stopped) return null;
       for (int i = 0; i < ids.length; i++) {
         Emit emit = emits.get(i);
         long id = nextId++;
-        Event event = new Event(id, emit.type(), EnvelopeEncoder.encode(id, emit.type(), time,
-            origin, emit.seq(), emit.bytes(), emit.from(), emit.to()));
-        history.append(event);
-        for (Subscriber s : subscribers) {
-          if (s.filter().matches(event.type) && !s.offer(event)) subscribers.remove(s);
-        }
+        fanOut(new Event(id, emit.type(), EnvelopeEncoder.encode(id, emit.type(), time,
+            origin, emit.seq(), emit.bytes(), emit.from(), emit.to())));
         if (ackTo != null && !ackRun) ackTo.offerControl(EnvelopeEncoder.ack(emit.seq(), id, 1));
         ids[i] = id;
       }
@@ -81,6 +104,45 @@ final class Sequencer {
     }
     metrics.published.add(ids.length);
     return ids;
+  }
+
+  // Under the lock.
+  private void fanOut(Event event) {
+    history.append(event);
+    for (Subscriber s : subscribers) {
+      if (s.filter().matches(event.type) && !s.offer(event)) subscribers.remove(s);
+    }
+  }
+
+  /**
+   * Fans out an event the backplane's log numbered, in the log's order; one it delivered before
+   * (its id not above the last) is not sent twice.
+   */
+  void deliver(long id, BackplaneEntry e) {
+    synchronized (lock) {
+      if (id <= lastId) return;
+      // What came before the first event this relay read is not its to replay.
+      if (lastId < firstId) history.forget(id - 1);
+      fanOut(new Event(id, e.type(), EnvelopeEncoder.encode(id, e.type(), e.time(), e.origin(),
+          e.seq(), e.body())));
+      nextId = id + 1;
+      lastId = id;
+    }
+    metrics.published.increment();
+  }
+
+  /** Events after {@code afterId} up to {@code toId} are lost to this relay: a resync for all. */
+  void gap(long afterId, long toId) {
+    synchronized (lock) {
+      if (toId <= lastId) return;
+      history.forget(toId);
+      Event notice = notices.resync("backplane", -1, afterId + 1, toId);
+      for (Subscriber s : subscribers) {
+        if (!s.offer(notice)) subscribers.remove(s);
+      }
+      nextId = toId + 1;
+      lastId = toId;
+    }
   }
 
   /**
@@ -107,15 +169,13 @@ final class Sequencer {
   // The replay rule (see PROTOCOL.md): an id from an earlier relay replays everything held; an
   // id whose successors were evicted gets a resync notice first. Returns the id replay starts after.
   private long replayStart(long resumeId, List<Object> first) {
-    long oldest = history.oldestId(nextId);
-    boolean earlierRelay = resumeId < firstId;
-    boolean gap = earlierRelay ? history.wrapped() : resumeId + 1 < oldest;
-    if (gap) {
-      long from = earlierRelay ? firstId : resumeId + 1;
-      first.add(notices.resync("history", -1, from, oldest - 1));
-      return oldest - 1;
+    long from = resumeId < firstId ? firstId : resumeId + 1;
+    long evicted = history.evictedThrough();
+    if (from <= evicted) {
+      first.add(notices.resync("history", -1, from, evicted));
+      return evicted;
     }
-    return earlierRelay ? firstId - 1 : resumeId;
+    return from - 1;
   }
 
   /**
@@ -126,9 +186,8 @@ final class Sequencer {
   ReplayCursor.Part replay(long afterId, long toId, TypeFilter filter, int maxBytes) {
     synchronized (lock) {
       List<Object> items = new ArrayList<>();
-      long oldest = history.oldestId(nextId);
-      if (afterId + 1 < oldest) {
-        long end = Math.min(toId, oldest - 1);
+      if (afterId < history.evictedThrough()) {
+        long end = Math.min(toId, history.evictedThrough());
         items.add(notices.resync("history", -1, afterId + 1, end));
         afterId = end;
       }

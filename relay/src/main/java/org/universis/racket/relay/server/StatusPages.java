@@ -3,6 +3,9 @@ package org.universis.racket.relay.server;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.universis.racket.Origin;
+import org.universis.racket.spi.Backplane;
 
 /** {@code GET /health}, {@code GET /clients} and {@code GET /metrics}. */
 final class StatusPages {
@@ -21,9 +24,18 @@ final class StatusPages {
   }
 
   void health(HttpServerExchange exchange) {
-    responses.json(exchange, 200, Json.object("status", "ok", "relay", epoch,
+    Object[] fields = {"status", "ok", "relay", epoch,
         "lastId", sequencer.lastId(), "uptimeMillis", (System.nanoTime() - startNanos) / 1_000_000,
-        "clients", sequencer.subscriberCount()));
+        "clients", sequencer.subscriberCount()};
+    BackplaneLink link = sequencer.backplane();
+    if (link != null) {
+      Backplane.Status b = link.status();
+      fields = Arrays.copyOf(fields, fields.length + 8);
+      System.arraycopy(new Object[] {"backplane", link.name(), "backplaneConnected", b.connected(),
+          "backplaneHeld", b.heldEvents(), "backplaneLagMillis", b.lagMillis()}, 0,
+          fields, fields.length - 8, 8);
+    }
+    responses.json(exchange, 200, Json.object(fields));
   }
 
   void metrics(HttpServerExchange exchange) {

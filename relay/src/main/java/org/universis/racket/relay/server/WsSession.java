@@ -200,13 +200,10 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
 
   private void publish() {
     if (emits.isEmpty()) return;
-    try {
-      sequencer.publish(emits, origin, subscriber, ackRuns);
-    } catch (Sequencer.StoppedException e) {
-      // Shutting down: unacknowledged, the client sends them again to the next relay.
-    } finally {
-      emits.clear();
-    }
+    // Its future fails, unacknowledged, when the relay is shutting down or the backplane cannot
+    // take them: the client sends them again.
+    sequencer.publish(emits, origin, subscriber, ackRuns);
+    emits.clear();
   }
 
   private static TypeFilter filter(String types) {

@@ -27,7 +27,7 @@ class HistoryTest {
     History h = new History(3, 1 << 20);
     for (long id = 1; id <= 5; id++) h.append(event(id, "a", 10));
     assertEquals(3, h.size());
-    assertEquals(3, h.oldestId(99));
+    assertEquals(2, h.evictedThrough());
     assertTrue(h.wrapped());
   }
 
@@ -38,14 +38,14 @@ class HistoryTest {
     for (long id = 1; id <= 9; id++) h.append(event(id, "a", 100));
     assertEquals(3, h.size());
     assertEquals(3 * size, h.bytes());
-    assertEquals(7, h.oldestId(99));
+    assertEquals(6, h.evictedThrough());
   }
 
   @Test
-  void anEmptyHistoryHasNotWrappedAndNamesNoOldest() {
+  void anEmptyHistoryHasNotWrappedAndEvictedNothing() {
     History h = new History(3, 1000);
     assertFalse(h.wrapped());
-    assertEquals(42, h.oldestId(42));
+    assertEquals(Long.MIN_VALUE, h.evictedThrough());
   }
 
   @Test
@@ -54,6 +54,16 @@ class HistoryTest {
     h.append(event(1, "a", 200));
     assertEquals(0, h.size());
     assertTrue(h.wrapped());
+    assertEquals(1, h.evictedThrough());
+  }
+
+  @Test
+  void sparseIdsCountAsEvictedThroughTheLastOneDropped() {
+    History h = new History(2, 1 << 20);
+    for (long id : new long[] {10, 2048, 5000, 7168}) h.append(event(id, "a", 10));
+    assertEquals(2048, h.evictedThrough(), "an id between 2048 and 5000 was never held: no gap after it");
+    h.forget(6000);
+    assertEquals(6000, h.evictedThrough());
   }
 
   @Test

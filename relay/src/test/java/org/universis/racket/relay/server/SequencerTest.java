@@ -37,7 +37,7 @@ class SequencerTest {
     List<Emit> emits = new ArrayList<>();
     for (int i = 0; i < n; i++) emits.add(new Emit(type, ("{\"n\":" + i + "}").getBytes(StandardCharsets.UTF_8), 0));
     List<Long> ids = new ArrayList<>();
-    for (long id : s.publish(emits, ORIGIN, null, false)) ids.add(id);
+    for (long id : s.publish(emits, ORIGIN, null, false).join()) ids.add(id);
     return ids;
   }
 
@@ -203,7 +203,7 @@ class SequencerTest {
     RecordingSubscriber emitter = subscriber(">", 100, RelayConfig.Overflow.DROP_OLDEST);
     s.subscribe(emitter, null, null);
     byte[] body = "1".getBytes(StandardCharsets.US_ASCII);
-    long[] ids = s.publish(List.of(new Emit("x", body, 7), new Emit("x", body, 8)), ORIGIN, emitter, false);
+    long[] ids = s.publish(List.of(new Emit("x", body, 7), new Emit("x", body, 8)), ORIGIN, emitter, false).join();
     emitter.drainAll();
     List<String> ops = emitter.received.stream().map(n -> n.path("op").asText("event")).toList();
     assertEquals(List.of("event", "ack", "event", "ack"), ops);
@@ -222,8 +222,8 @@ class SequencerTest {
     s.subscribe(emitter, null, null);
     byte[] body = "1".getBytes(StandardCharsets.US_ASCII);
     long[] ids = s.publish(List.of(new Emit("x", body, 7), new Emit("x", body, 8), new Emit("x", body, 9)),
-        ORIGIN, emitter, true);
-    long[] one = s.publish(List.of(new Emit("x", body, 10)), ORIGIN, emitter, true);
+        ORIGIN, emitter, true).join();
+    long[] one = s.publish(List.of(new Emit("x", body, 10)), ORIGIN, emitter, true).join();
     emitter.drainAll();
     List<String> ops = emitter.received.stream().map(n -> n.path("op").asText("event")).toList();
     assertEquals(List.of("event", "event", "event", "ack", "event", "ack"), ops);
