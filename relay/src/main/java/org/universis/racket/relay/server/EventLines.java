@@ -1,6 +1,5 @@
 package org.universis.racket.relay.server;
 
-import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -88,8 +87,10 @@ final class EventLines {
    * resumed that way, a fast stream kept its thread from selecting, and so from seeing its other
    * sockets become readable or writable: in the benchmark, subscribers on that thread stalled for
    * seconds. Here reads stay resumed and a turn just ends, so the selector calls again when the
-   * socket has more. What Undertow already took from the socket (it reads one chunk at a time and
-   * keeps the rest) the selector cannot see: a timer comes back for it, after a select.
+   * socket has more. A turn that used all its reads may have left what the selector cannot see:
+   * bytes Undertow already took from the socket (it reads one chunk at a time and keeps the rest),
+   * or the end of a body that has all arrived, which only one more read shows. So a timer comes
+   * back for another turn, after a select.
    */
   private void read() {
     if (answered) return; // a timer's turn after the end
@@ -101,8 +102,7 @@ final class EventLines {
         lastRead = System.nanoTime();
         if (!take(buffer.array(), Math.max(n, 0), n < 0)) return;
       }
-      if (!timerSet && exchange.getConnection() instanceof AbstractServerConnection c
-          && c.getExtraBytes() != null) {
+      if (!timerSet) {
         timerSet = true; // one at a time: a timer per turn would pile up into a run of turns
         exchange.getIoThread().executeAfter(() -> {
           timerSet = false;
