@@ -78,7 +78,7 @@ final class WsConnection {
   private final StreamConnection connection;
   private final ConduitStreamSourceChannel source;
   private final ConduitStreamSinkChannel sink;
-  private final int maxMessage;
+  private int maxMessage; // only the IO thread reads and sets it
   /** This connection's share of the relay's {@link HeldBytes}: {@link #held} and {@link #part}. */
   private final HeldBytes.Account account;
   private Listener listener;
@@ -119,6 +119,11 @@ final class WsConnection {
 
   StreamConnection connection() {
     return connection;
+  }
+
+  /** Sets the largest message this connection may send from its next frame on. */
+  void maxMessage(int bytes) {
+    maxMessage = bytes;
   }
 
   /** Starts reading; messages go to {@code listener}. */

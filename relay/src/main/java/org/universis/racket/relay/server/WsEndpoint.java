@@ -27,6 +27,7 @@ final class WsEndpoint implements HttpHandler {
   private final RelayProof proof; // null: the relay has no token
   private final HeldBytes heldBytes;
   private final Presence presence;
+  private final Unproven unproven = new Unproven();
 
   WsEndpoint(Sequencer sequencer, RelayConfig config, String epoch, Connections connections,
       SubscriberLimits limits, Metrics metrics, Responses responses) {
@@ -61,6 +62,10 @@ final class WsEndpoint implements HttpHandler {
             + " must be 16 to 128 base64url characters");
         return;
       }
+      if (unproven.full()) {
+        responses.error(exchange, 503, Unproven.refusal());
+        return;
+      }
       String nonce = RelayProof.nonce();
       // The port the client dialled, as its Host names it (BrowserGuard let that Host in): behind
       // a port mapping or a proxy it is not the port this relay bound.
@@ -82,11 +87,20 @@ final class WsEndpoint implements HttpHandler {
   }
 
   private void onConnect(StreamConnection connection, HttpServerExchange exchange, String expectedProof) {
-    WsConnection ws = new WsConnection(connection, config.maxEventSize() + Relay.FRAME_SLACK, heldBytes);
+    int maxMessage = config.maxEventSize() + Relay.FRAME_SLACK;
+    boolean challenged = expectedProof != null;
+    WsConnection ws = new WsConnection(connection, challenged ? Unproven.MAX_MESSAGE : maxMessage,
+        heldBytes);
     // HttpRoutes answered 503 when full; this catches the race between that check and here, and
     // the limit per address.
     if (!connections.tryAcquire(connection.getPeerAddress())) {
       ws.closeWith(WsConnection.TRY_AGAIN_LATER, connections.refusal(connection.getPeerAddress()));
+      return;
+    }
+    Runnable release = challenged ? unproven.tryAcquire() : () -> { };
+    if (release == null) { // the same race, for the unproven limit
+      connections.release(connection.getPeerAddress());
+      ws.closeWith(WsConnection.TRY_AGAIN_LATER, Unproven.refusal());
       return;
     }
     SubscriberInfo info = new SubscriberInfo("ws", Connections.address(connection.getPeerAddress()),
@@ -96,10 +110,14 @@ final class WsEndpoint implements HttpHandler {
     self[0] = new WsSubscriber(ws, info, limits, metrics, () -> {
       sequencer.unsubscribe(self[0]);
       connections.release(connection.getPeerAddress());
+      release.run();
       session[0].closed();
     });
     session[0] = new WsSession(self[0], sequencer, config, epoch, origins, metrics,
-        expectedProof, presence);
+        expectedProof, presence, () -> {
+          ws.maxMessage(maxMessage);
+          release.run();
+        });
     // Undertow's own close listener on the socket calls these; setting another would replace it.
     exchange.getConnection().addCloseListener(c -> {
       self[0].close();
@@ -108,7 +126,7 @@ final class WsEndpoint implements HttpHandler {
     ws.start(session[0]);
     try {
       session[0].helloTimer(connection.getIoThread().executeAfter(session[0]::requireHello,
-          config.heartbeatSeconds(), TimeUnit.SECONDS));
+          session[0].helloSeconds(), TimeUnit.SECONDS));
     } catch (RejectedExecutionException e) {
       // The relay is closing and its IO threads with it; the connection goes with them.
     }

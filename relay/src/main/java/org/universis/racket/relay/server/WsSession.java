@@ -25,6 +25,7 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
   private final Metrics metrics;
   private final String expectedProof; // what the hello's proof must be, or null: none asked
   private final Presence presence;
+  private final Runnable proven; // run once the hello proved the token (Unproven)
   private byte[] origin;
   private String originId; // set once this connection holds it (Origins)
   // Seqs (PROTOCOL.md, Identity): the last emit's on this connection, and the highest an earlier
@@ -45,7 +46,7 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
   static final long MAX_SEQ_STEP = 1 << 16;
 
   WsSession(WsSubscriber subscriber, Sequencer sequencer, RelayConfig config, String epoch,
-      Origins origins, Metrics metrics, String expectedProof, Presence presence) {
+      Origins origins, Metrics metrics, String expectedProof, Presence presence, Runnable proven) {
     this.subscriber = subscriber;
     this.sequencer = sequencer;
     this.config = config;
@@ -54,6 +55,7 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
     this.metrics = metrics;
     this.expectedProof = expectedProof;
     this.presence = presence;
+    this.proven = proven;
   }
 
   @Override
@@ -110,6 +112,7 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
           : "wrong") + ": it must answer the relay's Racket-Nonce with the token (PROTOCOL.md,"
           + " Proving who is who)");
     }
+    proven.run();
     if (m.origin() == null) throw new MalformedEventException("hello needs an \"origin\"");
     TypeFilter filter = filter(m.types());
     cancelHelloTimer();
@@ -224,10 +227,15 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
   /**
    * Closes the connection if it has not said hello yet: a socket that upgrades and stays silent
    * must not hold one of the relay's max-connections for good. Runs on the connection's IO thread,
-   * one heartbeat period after the upgrade.
+   * {@link #helloSeconds} after the upgrade.
    */
   void requireHello() {
-    if (origin == null) fail("no hello within " + config.heartbeatSeconds() + " s of connecting");
+    if (origin == null) fail("no hello within " + helloSeconds() + " s of connecting");
+  }
+
+  /** How long after the upgrade the hello may come: soon when it must prove the token. */
+  long helloSeconds() {
+    return expectedProof != null ? Unproven.HELLO_DEADLINE_SECONDS : config.heartbeatSeconds();
   }
 
   /** The timer of {@link #requireHello}, removed at hello and at close: it holds this session. */

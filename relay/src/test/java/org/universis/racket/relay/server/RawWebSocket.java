@@ -41,6 +41,11 @@ final class RawWebSocket implements AutoCloseable {
 
   /** Connects and upgrades; reads time out after 5 s. */
   RawWebSocket(int port) throws IOException {
+    this(port, null);
+  }
+
+  /** Connects and upgrades with one more header line (no line break), or none when null. */
+  RawWebSocket(int port, String header) throws IOException {
     socket = new Socket("127.0.0.1", port);
     socket.setSoTimeout(5_000);
     out = socket.getOutputStream();
@@ -49,7 +54,8 @@ final class RawWebSocket implements AutoCloseable {
     ThreadLocalRandom.current().nextBytes(key);
     out.write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\n"
         + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: "
-        + Base64.getEncoder().encodeToString(key) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        + Base64.getEncoder().encodeToString(key) + "\r\n" + (header == null ? "" : header + "\r\n")
+        + "\r\n").getBytes(StandardCharsets.US_ASCII));
     out.flush();
     StringBuilder head = new StringBuilder();
     while (!head.toString().endsWith("\r\n\r\n")) {
