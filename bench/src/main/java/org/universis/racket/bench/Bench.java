@@ -132,8 +132,8 @@ public final class Bench {
    * Runs {@code scenario}, and again while the host stole more than {@link Config#maxStolen()} of
    * the machine's CPU time during its measured phase, {@link #REMEASURE} more times at most: on a
    * VM such a phase measures the host, whichever system ran, and one system's round would be
-   * decided by it (PERFORMANCE.md at e28cc3e, "Fifteenth session"). Every system and phase gets the same
-   * rule. Keeps the try the host took least from; {@code remeasured} gets each try measured again.
+   * decided by it. Every system and phase gets the same rule. Keeps the try the host took least
+   * from; {@code remeasured} gets each try measured again.
    */
   private static Scenario.Outcome measure(Config config, Scenario scenario, Server server, List<String> remeasured)
       throws Exception {
