@@ -15,7 +15,7 @@ import java.util.Locale;
  */
 public final class Log {
 
-  /** From most to least verbose; TRACE adds the debug output of the agent's Undertow and XNIO. */
+  /** From most to least verbose; TRACE adds the debug output of Undertow and XNIO. */
   public enum Level { TRACE, DEBUG, INFO, WARN, ERROR, OFF }
 
   static final String PROPERTY = "racket.log";
@@ -68,7 +68,7 @@ public final class Log {
     log(Level.WARN, message, cause);
   }
 
-  /** Logs {@code message} at {@code level}: for loggers routed here (the agent's JBoss Logging). */
+  /** Logs {@code message} at {@code level}: for loggers routed here ({@link JbossLogging}). */
   public static void log(Level level, String message) {
     log(level, message, null);
   }

@@ -1,16 +1,13 @@
 package org.universis.racket.relay.server;
 
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-
 /**
  * The standalone relay exits on an {@link OutOfMemoryError}, with {@link #STATUS} and one line on
  * stderr, so that its supervisor restarts it: past one, any thread may have died mid-task (a lock
  * holder, the accept loop), leaving a relay up but wedged, deaf even to SIGTERM. Undertow and
- * XNIO catch what their IO threads and handlers throw and log it, so the error is found in their
- * log records as well as in threads that die of it. A relay hosted in an application never
- * installs this: it never ends its host; there its bounds keep it within its memory.
+ * XNIO catch what their IO threads and handlers throw and log it, so the error is found in what
+ * they log ({@link JbossLogging}) as well as in threads that die of it. A relay hosted in an
+ * application never installs this: it never ends its host; there its bounds keep it within its
+ * memory.
  */
 final class OutOfMemoryExit {
 
@@ -18,12 +15,6 @@ final class OutOfMemoryExit {
   static final int STATUS = 3;
 
   private static volatile boolean installed;
-  /**
-   * What Undertow, XNIO and their thread pools log to (java.util.logging, through jboss-logging);
-   * held here, as JUL forgets the handlers of a logger nobody references.
-   */
-  private static final Logger[] LOGGERS = {
-    Logger.getLogger("io.undertow"), Logger.getLogger("org.xnio"), Logger.getLogger("org.jboss.threads")};
 
   private OutOfMemoryExit() {}
 
@@ -40,19 +31,6 @@ final class OutOfMemoryExit {
         e.printStackTrace();
       }
     });
-    Handler handler = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        if (record.getThrown() != null) check(record.getThrown());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    for (Logger logger : LOGGERS) logger.addHandler(handler);
   }
 
   /** Ends the process if {@code e} is or was caused by an OutOfMemoryError and this is installed. */

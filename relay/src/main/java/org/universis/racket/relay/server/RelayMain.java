@@ -5,12 +5,6 @@ import java.io.UncheckedIOException;
 /** {@code java -jar racket-relay.jar}: runs a relay until the process is stopped. */
 public final class RelayMain {
 
-  // Undertow and XNIO log through jboss-logging, which lands in java.util.logging here. This is
-  // the standalone process, so quieting their start-up banners there touches no app. Held
-  // strongly: JUL forgets the level of a logger nobody references.
-  private static final java.util.logging.Logger[] QUIET = {
-    java.util.logging.Logger.getLogger("org.xnio"), java.util.logging.Logger.getLogger("io.undertow")};
-
   private RelayMain() {}
 
   public static void main(String[] args) {
@@ -28,9 +22,6 @@ public final class RelayMain {
       return;
     }
     OutOfMemoryExit.install();
-    if (!Log.debugEnabled()) {
-      for (java.util.logging.Logger logger : QUIET) logger.setLevel(java.util.logging.Level.WARNING);
-    }
     Relay relay;
     try {
       relay = Relay.start(config);
