@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.universis.racket.relay.codec.JsonLimits;
 import org.universis.racket.relay.codec.JsonScan;
 import org.universis.racket.relay.codec.JsonSlice;
 
@@ -16,24 +17,18 @@ import org.universis.racket.relay.codec.JsonSlice;
  * Reads a body into the tree {@link ClientJson#MAPPER} gives for {@code Object.class}:
  * {@link LinkedHashMap}, {@link ArrayList}, {@link String}, {@link Integer}, {@link Long} or
  * {@link BigInteger} by size, {@link Double}, {@link Boolean} and null. Jackson's setup for each
- * call (a parser, its context, its buffers) was an eighth of a subscriber's CPU flat out (JFR,
- * PERFORMANCE.md, "Thirteenth session"); a body is small, so reading it directly costs less: a
- * 256-byte body in 0.64× Jackson's time (JMH {@code ClientReceiveBenchmark}).
+ * call (a parser, its context, its buffers) is an eighth of a subscriber's CPU flat out (JFR); a
+ * body is small, so reading it directly costs less: a 256-byte body in 0.64× Jackson's time (JMH
+ * {@code ClientReceiveBenchmark}).
  *
- * <p>It is for what the relay forwards: valid JSON in valid UTF-8. On anything else, and near what
- * Jackson limits (nesting, number and name lengths), it gives up with {@link #UNREAD} and the
- * caller has Jackson read the body, so that errors and limits stay Jackson's.
+ * <p>It is for what the relay forwards: valid JSON in valid UTF-8. On anything else, and past the
+ * limits of {@link JsonLimits} (nesting, number and name lengths), it gives up with {@link #UNREAD}
+ * and the caller has Jackson read the body, so that errors and limits stay Jackson's.
  */
 final class JsonTree {
 
   /** What {@link #read} returns when Jackson must read the body instead. */
   static final Object UNREAD = new Object();
-
-  // Below Jackson's default limits (StreamReadConstraints: depth 1,000, numbers of 1,000 digits,
-  // names of 50,000 chars), so that input near or past them is Jackson's to read or refuse.
-  private static final int MAX_DEPTH = 500;
-  private static final int MAX_NUMBER_LENGTH = 500;
-  private static final int MAX_NAME_LENGTH = 25_000;
 
   private final byte[] b;
   private final int end;
@@ -90,7 +85,7 @@ final class JsonTree {
   }
 
   private Map<String, Object> object(int depth) {
-    if (depth > MAX_DEPTH) throw Unread.INSTANCE;
+    if (depth > JsonLimits.MAX_DEPTH) throw Unread.INSTANCE;
     pos++; // {
     Map<String, Object> map = new LinkedHashMap<>();
     space();
@@ -101,9 +96,11 @@ final class JsonTree {
     while (true) {
       space();
       if (b[pos] != '"') throw Unread.INSTANCE;
+      int nameStart = pos;
       String key = name();
       // Jackson reads escaped names by other rules than values, and refuses some surrogates there.
-      if (key.length() > MAX_NAME_LENGTH || surrogateEscaped) throw Unread.INSTANCE;
+      // It counts a name's bytes; the bytes between the quotes are at least as many.
+      if (pos - nameStart - 2 > JsonLimits.MAX_NAME_LENGTH || surrogateEscaped) throw Unread.INSTANCE;
       space();
       if (b[pos++] != ':') throw Unread.INSTANCE;
       map.put(key, value(depth)); // a repeated key: the last value wins, as in Jackson
@@ -115,7 +112,7 @@ final class JsonTree {
   }
 
   private List<Object> array(int depth) {
-    if (depth > MAX_DEPTH) throw Unread.INSTANCE;
+    if (depth > JsonLimits.MAX_DEPTH) throw Unread.INSTANCE;
     pos++; // [
     List<Object> list = new ArrayList<>();
     space();
@@ -261,7 +258,7 @@ final class JsonTree {
       integer = false;
     }
     int length = pos - start;
-    if (length > MAX_NUMBER_LENGTH) throw Unread.INSTANCE;
+    if (length > JsonLimits.MAX_NUMBER_LENGTH) throw Unread.INSTANCE; // sign included: never past Jackson
     int digits = pos - intStart;
     if (integer && digits <= 18) { // fits a long: read without a String
       long v = 0;

@@ -84,7 +84,12 @@ final class UserSecret {
     Path file = dir.resolve(FILE);
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) create(file);
     checkOwnerOnly(file, false);
-    String secret = Files.readString(file, StandardCharsets.US_ASCII).trim();
+    String secret;
+    try {
+      secret = RacketOptions.readTokenFile(file.toString()); // read as a token-file option reads it
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage() + "; delete it to have a new one made", e);
+    }
     if (!secret.matches("[0-9a-f]{64}")) {
       throw new IOException(file + " does not hold 64 hex digits; delete it to have a new one made");
     }

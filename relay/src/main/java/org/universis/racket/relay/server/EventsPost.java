@@ -227,10 +227,10 @@ final class EventsPost implements HttpHandler {
     String address = peer == null ? "unknown" : peer.getHostString(); // never resolves a name
     String id = exchange.getRequestHeaders().getFirst("Racket-Origin");
     if (id == null || id.isEmpty()) id = "http-" + address;
-    if (id.length() > WsMessage.MAX_ORIGIN_FIELD) throw new IllegalArgumentException("Racket-Origin is over 256 characters");
+    if (id.length() > WsMessage.MAX_ORIGIN_FIELD) throw new IllegalArgumentException("Racket-Origin is over " + WsMessage.MAX_ORIGIN_FIELD + " characters");
     String name = exchange.getRequestHeaders().getFirst("Racket-Name");
     if (name != null && name.length() > WsMessage.MAX_ORIGIN_FIELD) {
-      throw new IllegalArgumentException("Racket-Name is over 256 characters");
+      throw new IllegalArgumentException("Racket-Name is over " + WsMessage.MAX_ORIGIN_FIELD + " characters");
     }
     return new Origin(id, 0, address, name);
   }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.universis.racket.relay.codec.JsonLimits;
 
 /** {@link JsonTree} against Jackson's untyped reading, which it must match value for value. */
 class JsonTreeTest {
@@ -119,14 +120,19 @@ class JsonTreeTest {
   }
 
   @Test
-  void leavesDeepNestingAndLongNumbersToJackson() {
-    String deep = "[".repeat(600) + "]".repeat(600);
-    byte[] bytes = deep.getBytes(StandardCharsets.US_ASCII);
-    assertSame(JsonTree.UNREAD, JsonTree.read(bytes, 0, bytes.length));
-    assertEquals(jackson(deep), ClientJson.decode(bytes, 0, bytes.length, Object.class, () -> "deep"));
-    String longNumber = "9".repeat(600);
-    assertSame(JsonTree.UNREAD, JsonTree.read(longNumber.getBytes(StandardCharsets.US_ASCII), 0, 600));
-    assertSameTree("[".repeat(500) + "]".repeat(500)); // as deep as it reads
+  void readsUpToJsonLimitsAndLeavesWhatPassesThemToJacksonToRefuse() {
+    int depth = JsonLimits.MAX_DEPTH;
+    assertSameTree("[".repeat(depth) + "]".repeat(depth));
+    assertSameTree("9".repeat(JsonLimits.MAX_NUMBER_LENGTH));
+    assertSameTree("{\"" + "n".repeat(JsonLimits.MAX_NAME_LENGTH) + "\":1}");
+    for (String past : List.of("[".repeat(depth + 1) + "]".repeat(depth + 1),
+        "9".repeat(JsonLimits.MAX_NUMBER_LENGTH + 1), "{\"" + "n".repeat(JsonLimits.MAX_NAME_LENGTH + 1) + "\":1}",
+        "{\"" + "é".repeat(JsonLimits.MAX_NAME_LENGTH / 2 + 1) + "\":1}")) {
+      byte[] bytes = past.getBytes(StandardCharsets.UTF_8);
+      assertSame(JsonTree.UNREAD, JsonTree.read(bytes, 0, bytes.length));
+      assertThrows(IllegalArgumentException.class,
+          () -> ClientJson.decode(bytes, 0, bytes.length, Object.class, () -> "past a limit"));
+    }
   }
 
   private static final Pattern ESCAPED_SURROGATE = Pattern.compile("\\\\u[dD][89a-fA-F]");

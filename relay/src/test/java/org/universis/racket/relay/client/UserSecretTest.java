@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.universis.racket.RacketOptions;
 
 /** This user's secret (docs/SECURITY.md, Other local users): made once, kept to this user. */
 class UserSecretTest {
@@ -65,6 +66,16 @@ class UserSecretTest {
     Files.setPosixFilePermissions(shut.resolve(UserSecret.FILE), PosixFilePermissions.fromString("rw-r--r--"));
     IOException readable = assertThrows(IOException.class, () -> UserSecret.load(shut));
     assertTrue(readable.getMessage().contains("rw-------"), readable.getMessage());
+  }
+
+  @Test
+  void theSecretIsReadAsTheTokenFileOptionReadsTheSameFile() throws Exception {
+    Path dir = home.resolve("noted");
+    String secret = UserSecret.load(dir);
+    Path file = dir.resolve(UserSecret.FILE);
+    Files.writeString(file, " " + secret + "\nwritten by racket\n");
+    assertEquals(RacketOptions.readTokenFile(file.toString()), UserSecret.load(dir));
+    assertEquals(secret, UserSecret.load(dir));
   }
 
   @Test

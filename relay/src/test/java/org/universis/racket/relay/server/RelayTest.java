@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -135,5 +139,27 @@ class RelayTest {
         for (java.net.Socket s : streams) s.close();
       }
     }
+  }
+
+  @Test
+  void aPostWhoseOriginHeadersPassTheLimitIsRefusedNamingIt() throws Exception {
+    try (Relay relay = Relay.start(RelayConfig.builder().port(0).daemonThreads(true).build())) {
+      String events = "http://127.0.0.1:" + relay.port() + "/events";
+      for (String header : List.of("Racket-Origin", "Racket-Name")) {
+        HttpResponse<String> at = postWith(events, header, "o".repeat(WsMessage.MAX_ORIGIN_FIELD));
+        assertEquals(202, at.statusCode(), at.body());
+        HttpResponse<String> past = postWith(events, header, "o".repeat(WsMessage.MAX_ORIGIN_FIELD + 1));
+        assertEquals(400, past.statusCode(), past.body());
+        assertTrue(past.body().contains(header + " is over " + WsMessage.MAX_ORIGIN_FIELD + " characters"),
+            past.body());
+      }
+    }
+  }
+
+  private static HttpResponse<String> postWith(String url, String header, String value) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+        .header("Content-Type", "application/json").header(header, value)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"origin\"}")).build();
+    return TestClients.HTTP.send(request, HttpResponse.BodyHandlers.ofString());
   }
 }
