@@ -52,19 +52,17 @@ record Config(boolean quick, List<Transport.Kind> systems, List<View> views, Lis
     long burst = 1_000_000;
     List<Integer> subscribers = List.of(1, 4);
     int runs = 2;
-    // Each JVM is a few seconds old when its warm-up starts, and on two cores its compilers still
-    // worked through the first seconds of a latency phase after 3 s (PERFORMANCE.md at e28cc3e, "Sixth
-    // session").
+    // Each JVM is a few seconds old when its warm-up starts, and on two cores its compilers are
+    // still at work in the first seconds of a latency phase after a 3 s warm-up.
     int warmup = 5;
     // Long enough for the JIT compilers of every JVM taking part to be mostly done: in 5 s phases
-    // they used a large share of the two cores (PERFORMANCE.md at e28cc3e, "What is measured").
+    // they take a large share of the two cores.
     int throughputSeconds = 15;
     int latencySeconds = 10;
     int rate = 10_000;
     int fanout = 1_000;
-    // On the VM measured so far the host took 0 to 6 % in most phases and 11 to 21 % in some,
-    // where racket's and Redis's p99 were two to four times as high (PERFORMANCE.md at e28cc3e, "Fifteenth
-    // session").
+    // On the VM measured the host takes 0 to 6 % in most phases and 11 to 21 % in some, where
+    // racket's and Redis's p99 are two to four times as high: such a phase is measured again.
     int maxStolenPercent = 10;
     Path relayJar = Path.of("relay/target/racket-relay.jar");
     List<String> relayJvm = List.of();

@@ -8,7 +8,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The report's targets at the largest S, in each view, as ratios to the peer measured in the same
- * run (issue 27): a ratio between systems that ran minutes apart on one machine means something
+ * run: a ratio between systems that ran minutes apart on one machine means something
  * where an absolute rate on a shared machine does not.
  */
 final class Targets {

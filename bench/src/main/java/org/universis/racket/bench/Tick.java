@@ -31,12 +31,10 @@ record Tick(String type, long n, long t, String pad) {
    * The first measured event's number; the i-th is {@code MEASURED_FIRST + 2 * i}. Measured and
    * warm-up numbers look alike to a parser: 9 digits (an int to JSON parsers) with the same first
    * digit, told apart by their parity alone, and a subscriber tallies both with the same code. So
-   * the measurement runs code the JIT compilers compiled during the warm-up. With warm-up numbers
-   * negative and measured ones counting up from 0, every JVM recompiled its number parsing and its
-   * tally in the first seconds of the measurement; with warm-up numbers from 500,000,000, Jackson's
-   * parser still did (its switch on a number's first digit had never seen a 1), taking the
-   * subscriber's inlined delivery loop back to the interpreter (docs/PERFORMANCE.md at e28cc3e, "Sixth
-   * session" and "Seventh session").
+   * the measurement runs code the JIT compilers compiled during the warm-up. Numbers of another
+   * sign, length or first digit in the warm-up would make every JVM recompile its number parsing
+   * and its tally in the first seconds of the measurement (Jackson's parser switches on a number's
+   * first digit), taking the subscriber's inlined delivery loop back to the interpreter.
    */
   static final long MEASURED_FIRST = 100_000_000L;
   /** The first warm-up event's number; the i-th is {@code WARMUP_FIRST + 2 * i}. */

@@ -13,9 +13,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>One thread sends (the one that created the window); completions come from any. A completion
  * is one atomic add, with no compare-and-set loop: a {@code Semaphore}'s retry when two threads
- * met was a branch that C2 had never seen taken and compiled as a trap, and the first such meeting
- * at 10,000 events/s sent a racket publisher's compiled ack path, into which the completion is
- * inlined, back to the interpreter (docs/PERFORMANCE.md at e28cc3e, "Eleventh session").
+ * meet is a branch that C2 rarely sees taken and compiles as a trap, and the first such meeting at
+ * 10,000 events/s would send a racket publisher's compiled ack path, into which the completion is
+ * inlined, back to the interpreter.
  */
 final class Window {
 

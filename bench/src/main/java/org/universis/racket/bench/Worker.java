@@ -25,9 +25,9 @@ import java.util.concurrent.locks.LockSupport;
  * threads' CPU time): they compile what they need before the
  * measurement rather than during it. On two cores at 10,000 events/s a compiler thread gets
  * little CPU, and code that runs once per message rather than once per event (racket's reading
- * and hand-over: the relay sends many events per message flat out, one at that rate) was still
- * being compiled in the first seconds of the measurement after a fixed 5 s + 5 s warm-up
- * (docs/PERFORMANCE.md at e28cc3e, "Seventh session"). Warm-up events run the same code as
+ * and hand-over: the relay sends many events per message flat out, one at that rate) can still
+ * be compiling in the first seconds of the measurement after a fixed 5 s + 5 s warm-up. Warm-up
+ * events run the same code as
  * measured ones ({@link Tick#MEASURED_FIRST}), so that nothing new is compiled when the
  * measurement starts.
  *
@@ -52,7 +52,7 @@ public final class Worker {
 
   public static void main(String[] args) throws Exception {
     // The first call loads and links the JVM's management classes: in the first measured
-    // milliseconds it cost every worker a burst of class loading, compiling and recompiling.
+    // milliseconds it would cost every worker a burst of class loading, compiling and recompiling.
     cpuNanos();
     compileMillis();
     Worker w = new Worker();
@@ -118,9 +118,8 @@ public final class Worker {
       expect("GO");
       // The warm-up ends the way the measurement sends, flat out or paced, and goes on that way a
       // second at a time for as long as the launcher says (until every JVM's JIT compilers are
-      // quiet): ended paced, a throughput phase began with every racket subscriber recompiling
-      // its delivery loop for the long turns of a flat-out stream (docs/PERFORMANCE.md at e28cc3e, "Ninth
-      // session").
+      // quiet): ended paced, a throughput phase would begin with every racket subscriber
+      // recompiling its delivery loop for the long turns of a flat-out stream.
       long warm = 0;
       long flat = burst ? FLAT_WARMUP_MAX : 0; // of them flat out: at most FLAT_WARMUP_MAX
       if (latency) {
@@ -172,11 +171,10 @@ public final class Worker {
    *
    * <p>A tick sent on time is stamped just before its send; a tick the loop reaches late, because
    * the send before it had not returned yet or the thread had lost its core, is stamped with the
-   * time it was due. Stamped at its send, it hid a stall from the measurement whenever the client
-   * waits for the server: a Jedis {@code PUBLISH} waits for its reply, so while Redis stalled for
-   * 2 ms only the event in flight showed it, and the 20 due behind it were stamped after the
-   * stall, while an asynchronous client's ticks showed all of it (coordinated omission;
-   * docs/PERFORMANCE.md at e28cc3e, "Twelfth session").
+   * time it was due. Stamped at its send, it would hide a stall from the measurement whenever the
+   * client waits for the server: a Jedis {@code PUBLISH} waits for its reply, so while Redis stalls
+   * for 2 ms only the event in flight would show it, and the 20 due behind it would be stamped after
+   * the stall, while an asynchronous client's ticks show all of it (coordinated omission).
    */
   private static long paced(Transport.Sender sender, long first, long count, int rate) throws Exception {
     long start = System.nanoTime();
@@ -193,9 +191,9 @@ public final class Worker {
 
   // One tick, and a flush when the next is not due yet. A method of its own, called once per
   // tick, so that the JIT compiles the send path by these calls during the warm-up: inside the
-  // loop it was compiled with the loop, on stack, once the loop's iterations over every phase
-  // passed about 100,000, which was 3 s into the measured phase, and that compile took a core
-  // from every process for a moment (docs/PERFORMANCE.md at e28cc3e, "Eleventh session"). The stamp is picked
+  // loop it would be compiled with the loop, on stack, once the loop's iterations over every phase
+  // pass about 100,000, 3 s into the measured phase, and that compile takes a core from every
+  // process for a moment. The stamp is picked
   // by arithmetic (`late` is all ones when the tick was due before the loop reached it): a branch
   // that the warm-up rarely took would compile to a trap.
   private static void sendDue(Transport.Sender sender, long first, long i, long due, long wait,

@@ -36,8 +36,8 @@ final class LocalSubscription implements Subscription, Runnable {
 
   // Events handled per turn on a pool thread while another subscription waits for one (all
   // Inbox.MAX_HANDLER_THREADS busy), so that busy subscriptions take turns. With none waiting the
-  // turn goes on: handing itself to another pool thread every batch cost a subscriber that is
-  // always busy 3 to 4 % of its CPU (PERFORMANCE.md, "Ninth session").
+  // turn goes on: handing itself to another pool thread every batch would cost a subscriber that
+  // is always busy 3 to 4 % of its CPU.
   static final int BATCH = 256;
   // Events the handler takes from the queue at a time, under one lock.
   private static final int CHUNK = 32;
@@ -236,8 +236,8 @@ final class LocalSubscription implements Subscription, Runnable {
       long now = System.nanoTime();
       // 1 when the turn was slow, by arithmetic rather than a comparison: C2 compiles a branch that
       // its profile never saw taken as a trap, and the first slow turn (a GC pause, a core lost
-      // for a moment) sent the reader's whole compiled delivery path back to the interpreter, to
-      // be compiled again while the machine was busy already (PERFORMANCE.md, "Eleventh session").
+      // for a moment) would send the reader's whole compiled delivery path back to the
+      // interpreter, to be compiled again while the machine is busy already.
       int slow = (int) ((SLOW_HERE_NANOS - (now - began)) >>> 63);
       // Twice in a row: a reader that lost its core for a while during one turn is not slow.
       if ((slow & slowBefore) != 0) pool(now);

@@ -32,9 +32,9 @@ final class Outbox {
   static final int MAX_RECENT_BYTES = 16 << 20;
   // An emit is written on the caller's thread while the emits in flight, itself included, hold
   // at most this many bytes: then there are too few to fill a frame with (FrameWriter), and the
-  // socket's send buffer (16 KiB at least) has room, so the write cannot block. Falling back to
-  // the sender as soon as two emits were in flight cost a wake-up exactly when the machine was
-  // slow already, and a worse p99 at 10,000 events/s (PERFORMANCE.md, tenth session).
+  // socket's send buffer (16 KiB at least) has room, so the write cannot block. Handing over to
+  // the sender as soon as two emits are in flight would cost a wake-up exactly when the machine
+  // is slow already, and a worse p99 at 10,000 events/s.
   static final int HERE_BYTES = 8 << 10;
 
   /**

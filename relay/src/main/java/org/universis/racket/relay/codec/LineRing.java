@@ -8,10 +8,10 @@ import java.util.Arrays;
  * primitives. Both grow as needed, up to the bounds. The relay's replay history (keyed by event
  * id) and an emitter's acknowledged emits (keyed by seq, dropped by age) are kept in one.
  *
- * <p>Kept as objects, two or more per line, they were what young collections copied, since they
- * live a few seconds: at 10,000 events/s an emitter's 3.7 MB of them made pauses of 9 to 16 ms,
- * against 2 ms without, and the relay's history pauses of 2.6 to 6.5 ms (PERFORMANCE.md, "Eleventh
- * session" and "Twelfth session"). A few arrays copy in one move each, or not at all once large.
+ * <p>Kept as objects, two or more per line, they would be what young collections copy, since they
+ * live a few seconds: at 10,000 events/s an emitter's 3.7 MB of them make pauses of 9 to 16 ms,
+ * against 2 ms in arrays, and the relay's history pauses of 2.6 to 6.5 ms. A few arrays copy in
+ * one move each, or not at all once large.
  * Not thread-safe: its owner's lock guards it.
  */
 public final class LineRing {

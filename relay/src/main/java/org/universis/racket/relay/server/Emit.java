@@ -3,8 +3,8 @@ package org.universis.racket.relay.server;
 /**
  * An event to number: its type, its body's JSON bytes ({@code bytes[from, to)}), and the emitter's
  * seq (0 for HTTP). A WebSocket emit's body is read in place, in the frame it came in, which the
- * session holds until the sequencer has encoded it: one copy of each body fewer, about a quarter of
- * what the relay allocated per event (PERFORMANCE.md, "Sixteenth session").
+ * connection holds until the sequencer has encoded it: one copy of each body fewer, about a
+ * quarter of what the relay would otherwise allocate per event.
  */
 record Emit(String type, byte[] bytes, int from, int to, long seq) {
 

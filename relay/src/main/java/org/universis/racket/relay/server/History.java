@@ -11,8 +11,8 @@ import org.universis.racket.spi.TypeFilter;
  *
  * <p>Envelopes are copied into a {@link LineRing} rather than held as the events that subscribers
  * were offered: those stay young for a second or more at 10,000 events/s, so every young
- * collection copied the whole history (pauses of 2.6 to 6.5 ms; PERFORMANCE.md, "Twelfth
- * session"). Replay, which is rare, makes events again.
+ * collection would copy the whole history (pauses of 2.6 to 6.5 ms). Replay, which is rare, makes
+ * events again.
  */
 final class History {
 

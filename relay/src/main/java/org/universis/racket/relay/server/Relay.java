@@ -105,8 +105,8 @@ public final class Relay implements AutoCloseable {
     long heartbeat = config.heartbeatSeconds();
     // On a thread of its own rather than as a timer of an IO thread: a timer that comes due every
     // few seconds is a path through XNIO's IO loop that the JIT's profile of a busy loop misses,
-    // and its first run after the loop was compiled sent the IO thread back to the interpreter
-    // for one to two seconds, at 10,000 events/s (docs/PERFORMANCE.md, "Fourteenth session").
+    // and its first run after the loop is compiled would send the IO thread back to the
+    // interpreter for one to two seconds, at 10,000 events/s.
     this.heartbeats = Executors.newSingleThreadScheduledExecutor(task -> {
       Thread t = new Thread(task, "racket-relay-heartbeat");
       t.setDaemon(true); // the IO threads are what keeps a standalone relay running

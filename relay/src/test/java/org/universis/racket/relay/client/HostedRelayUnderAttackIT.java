@@ -16,9 +16,9 @@ import org.universis.racket.relay.server.HostileClients.RawWs;
 import org.universis.racket.relay.server.RelayProcess;
 
 /**
- * The misbehaving clients of issue 26 against a relay hosted in an application ({@code auto}
- * mode): the application keeps running and its own work goes on, its relay keeps answering, and
- * its memory stays within its heap.
+ * The misbehaving clients of {@link HostileClients} against a relay
+ * hosted in an application ({@code auto} mode): the application keeps running and its own
+ * work goes on, its relay keeps answering, and its memory stays within its heap.
  */
 class HostedRelayUnderAttackIT {
 

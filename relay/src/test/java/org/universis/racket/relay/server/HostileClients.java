@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The attacks of issue 26 as a client would make them, over raw loopback sockets, each bounded in
+ * Attacks on the relay (docs/SECURITY.md) as a client would make them, over raw loopback sockets, each bounded in
  * count and in time; and what the hostile-client suites measure of the relay: {@code /health}
  * latency, RSS, CLOSE_WAIT sockets. Shared by the suite against a standalone relay and the one
  * against a relay hosted in an application.

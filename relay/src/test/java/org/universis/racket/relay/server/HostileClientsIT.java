@@ -16,7 +16,7 @@ import org.universis.racket.relay.server.HostileClients.HealthProbe;
 import org.universis.racket.relay.server.HostileClients.RawWs;
 
 /**
- * The misbehaving clients of issue 26 against a standalone relay with a small heap: each attack
+ * The misbehaving clients of {@link HostileClients} against a standalone relay with a small heap: each attack
  * gets its refusal (a status or close code), while the relay keeps answering {@code /health}
  * within a second, stays within its memory, leaves no socket in CLOSE_WAIT, and a well-behaved
  * subscriber connected throughout misses nothing.
