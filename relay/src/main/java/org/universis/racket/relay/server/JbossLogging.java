@@ -19,28 +19,20 @@ import org.jboss.logging.Slf4jLoggerProvider;
  * (no system property is set). Other loggers of an application that shares this JBoss Logging
  * (Hibernate, say) go where JBoss Logging would have sent them without racket: Log4j 2, Logback
  * through SLF4J, else java.util.logging, chosen when the first of them is asked for, so a process
- * that only runs racket never loads the JUL LogManager.
+ * that only runs racket never loads the JUL LogManager. So do its mapped and nested diagnostic
+ * contexts; racket's libraries use none.
  */
 public final class JbossLogging implements LoggerProvider {
 
   /** The logger names of the libraries the relay runs on. */
-  private static final List<String> RACKET_STACK = List.of("io.undertow", "org.xnio", "org.jboss", "org.wildfly");
+  private static final List<String> RACKET_STACK =
+      List.of("io.undertow", "org.xnio", "org.jboss", "org.wildfly");
 
-  private final boolean everything;
   private volatile LoggerProvider others;
-
-  /** For the service loader: racket's libraries to {@link Log}, the rest where it would go. */
-  public JbossLogging() {
-    this(false);
-  }
-
-  private JbossLogging(boolean everything) {
-    this.everything = everything;
-  }
 
   @Override
   public Logger getLogger(String name) {
-    if (everything || RACKET_STACK.stream().anyMatch(name::startsWith)) return new RacketLogger(name);
+    if (RACKET_STACK.stream().anyMatch(name::startsWith)) return new RacketLogger(name);
     return others().getLogger(name);
   }
 
@@ -58,7 +50,7 @@ public final class JbossLogging implements LoggerProvider {
       if (present("ch.qos.logback.classic.Logger", loader)) return new Slf4jLoggerProvider();
       return new JDKLoggerProvider();
     } catch (LinkageError e) { // an old JBoss Logging whose providers are not public
-      return new JbossLogging(true);
+      return new RacketOnly();
     }
   }
 
@@ -71,56 +63,123 @@ public final class JbossLogging implements LoggerProvider {
     }
   }
 
-  // No mapped or nested diagnostic contexts: the relay does not use them.
   @Override
-  public void clearMdc() {}
+  public void clearMdc() {
+    others().clearMdc();
+  }
 
   @Override
   public Object putMdc(String key, Object value) {
-    return null;
+    return others().putMdc(key, value);
   }
 
   @Override
   public Object getMdc(String key) {
-    return null;
+    return others().getMdc(key);
   }
 
   @Override
-  public void removeMdc(String key) {}
+  public void removeMdc(String key) {
+    others().removeMdc(key);
+  }
 
   @Override
   public Map<String, Object> getMdcMap() {
-    return Map.of();
+    return others().getMdcMap();
   }
 
   @Override
-  public void clearNdc() {}
+  public void clearNdc() {
+    others().clearNdc();
+  }
 
   @Override
   public String getNdc() {
-    return null;
+    return others().getNdc();
   }
 
   @Override
   public int getNdcDepth() {
-    return 0;
+    return others().getNdcDepth();
   }
 
   @Override
   public String popNdc() {
-    return "";
+    return others().popNdc();
   }
 
   @Override
   public String peekNdc() {
-    return "";
+    return others().peekNdc();
   }
 
   @Override
-  public void pushNdc(String message) {}
+  public void pushNdc(String message) {
+    others().pushNdc(message);
+  }
 
   @Override
-  public void setNdcMaxDepth(int maxDepth) {}
+  public void setNdcMaxDepth(int maxDepth) {
+    others().setNdcMaxDepth(maxDepth);
+  }
+
+  /** Every logger to {@link Log}, and no diagnostic contexts: when no other backend can be had. */
+  private static final class RacketOnly implements LoggerProvider {
+    @Override
+    public Logger getLogger(String name) {
+      return new RacketLogger(name);
+    }
+
+    @Override
+    public void clearMdc() {}
+
+    @Override
+    public Object putMdc(String key, Object value) {
+      return null;
+    }
+
+    @Override
+    public Object getMdc(String key) {
+      return null;
+    }
+
+    @Override
+    public void removeMdc(String key) {}
+
+    @Override
+    public Map<String, Object> getMdcMap() {
+      return Map.of();
+    }
+
+    @Override
+    public void clearNdc() {}
+
+    @Override
+    public String getNdc() {
+      return null;
+    }
+
+    @Override
+    public int getNdcDepth() {
+      return 0;
+    }
+
+    @Override
+    public String popNdc() {
+      return "";
+    }
+
+    @Override
+    public String peekNdc() {
+      return "";
+    }
+
+    @Override
+    public void pushNdc(String message) {}
+
+    @Override
+    public void setNdcMaxDepth(int maxDepth) {}
+  }
 
   /** One logger name's messages, as {@link Log} lines; an OutOfMemoryError among them is checked. */
   static final class RacketLogger extends Logger {

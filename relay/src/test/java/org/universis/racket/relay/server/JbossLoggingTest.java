@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 import org.junit.jupiter.api.Test;
 
 /** JBoss Logging finds {@link JbossLogging} by its service file, with no system property set. */
@@ -20,6 +21,16 @@ class JbossLoggingTest {
   @Test
   void anApplicationsOwnJbossLoggingUsersKeepTheBackendTheyWouldHaveHad() {
     assertFalse(Logger.getLogger("org.hibernate.SQL") instanceof JbossLogging.RacketLogger);
+  }
+
+  @Test
+  void anApplicationsDiagnosticContextsAreKeptByItsBackend() {
+    MDC.put("racket.test", "kept");
+    try {
+      assertEquals("kept", MDC.get("racket.test"));
+    } finally {
+      MDC.remove("racket.test");
+    }
   }
 
   @Test
