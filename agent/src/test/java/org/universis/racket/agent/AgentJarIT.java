@@ -20,6 +20,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.universis.racket.agent.apps.BackplanePeer;
 
 /**
  * What an application's class loader can find in racket.jar (which -javaagent puts on the
@@ -54,8 +55,12 @@ class AgentJarIT {
           "org.universis.racket.relay.client.RelayProvider", "org.universis.racket.agent.internal.AgentStart")) {
         assertThrows(ClassNotFoundException.class, () -> app.loadClass(c), c);
       }
+      for (String c : BackplanePeer.HIDDEN) {
+        assertThrows(ClassNotFoundException.class, () -> app.loadClass(c), c);
+      }
       assertNotNull(app.loadClass("org.universis.racket.InterProcessEventEmitter"));
       assertFalse(app.getResources("META-INF/services/org.universis.racket.spi.RacketProvider").hasMoreElements());
+      assertFalse(app.getResources("META-INF/services/org.universis.racket.spi.Backplane$Provider").hasMoreElements());
     }
   }
 
@@ -76,6 +81,7 @@ class AgentJarIT {
       assertTrue(checked > 0, "no service file in racket/inst");
       assertNotNull(jar.getEntry("racket/inst/META-INF/services/org.universis.racket.spi.RacketProvider"));
       assertNotNull(jar.getEntry("racket/inst/META-INF/services/org.jboss.logging.LoggerProvider"));
+      assertNotNull(jar.getEntry("racket/inst/META-INF/services/org.universis.racket.spi.Backplane$Provider"));
     }
   }
 

@@ -68,7 +68,8 @@ public interface Backplane extends AutoCloseable {
   /**
    * Appends entries, in order and together, after those appended before. The future completes
    * with their ids once the log holds them, or fails with an {@link IllegalStateException} whose
-   * message says why (the log unreachable past the hold bound, or the backplane closed).
+   * message says why (the log unreachable past the hold bound, or the backplane closed). Ids in a
+   * row (each the one before plus 1) let the relay answer a run of WebSocket emits with one ack.
    */
   CompletableFuture<long[]> append(List<byte[]> entries);
 

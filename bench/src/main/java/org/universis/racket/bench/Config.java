@@ -41,7 +41,7 @@ record Config(boolean quick, List<Transport.Kind> systems, List<View> views, Lis
                  [--throughput-seconds N] [--warmup-seconds N] [--burst N] [--fanout N]
                  [--max-stolen PERCENT] [--write docs/PERFORMANCE.md]
                  [--relay-jar relay/target/racket-relay.jar] [--relay-jvm-args '...'] [--worker-jvm-args '...']
-        systems: racket-ws, racket-sse, racket-sse-batch, racket-sse-raw, racket-sse-stream,
+        systems: racket-ws, racket-backplane, racket-sse, racket-sse-batch, racket-sse-raw, racket-sse-stream,
           redis-lettuce, redis-jedis, nats (default: all)
         views: opaque (prebuilt payloads, read unparsed), objects (Jackson both ways); default both
         --burst: events of each system's burst phase (default 1,000,000; 0 skips it)""";

@@ -153,7 +153,7 @@ record Scenario(Transport.Kind kind, View view, int subscribers, Phase phase, in
     try {
       for (int i = 0; i < subscribers; i++) {
         children.add(Child.worker("sub" + i, config.workerJvmArgs(),
-            List.of("sub", kind.label, view.label, server.url), logs));
+            List.of("sub", kind.label, view.label, server.subscribeUrl), logs));
       }
       for (Child sub : children) sub.await("READY", 60, TimeUnit.SECONDS);
       boolean latency = latency();

@@ -13,26 +13,34 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A server the launcher started for one scenario, on a loopback port of its own, with no
- * persistence, stopped by {@link #close()}: redis-server, nats-server or racket's relay jar.
+ * persistence, stopped by {@link #close()}: redis-server, nats-server or racket's relay jar; for
+ * {@code racket-backplane}, two relays joined through one redis-server, publishers at the first
+ * and subscribers at the second. Its resident set and CPU are those of all its processes.
  */
 final class Server implements AutoCloseable {
 
   private static final String RELAY_READY = "racket relay listening on ";
 
+  /** Where publishers connect. */
   final String url;
-  private final Child child;
+  /** Where subscribers connect: {@link #url} but for the backplane's two relays. */
+  final String subscribeUrl;
+  private final List<Child> children;
 
-  private Server(String url, Child child) {
+  private Server(String url, String subscribeUrl, List<Child> children) {
     this.url = url;
-    this.child = child;
+    this.subscribeUrl = subscribeUrl;
+    this.children = children;
   }
 
   static Server start(Transport.Kind kind, Config config, Path logs, String name) throws Exception {
-    if (kind.isRacket()) return relay(config, logs, name);
+    if (kind == Transport.Kind.RACKET_BACKPLANE) return backplane(config, logs, name);
+    if (kind.isRacket()) {
+      Started relay = relay(config, logs, name);
+      return new Server(relay.url, relay.url, List.of(relay.child));
+    }
     int port = freePort();
-    List<String> command = kind.isRedis()
-        ? List.of(binary("redis-server"), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no", "--protected-mode", "yes")
+    List<String> command = kind.isRedis() ? redisCommand(port)
         : List.of(binary("nats-server"), "-a", "127.0.0.1", "-p", Integer.toString(port));
     Child child = Child.start(name, command, logs);
     try {
@@ -41,10 +49,36 @@ final class Server implements AutoCloseable {
       child.close();
       throw e;
     }
-    return new Server("http://127.0.0.1:" + port, child);
+    return new Server("http://127.0.0.1:" + port, "http://127.0.0.1:" + port, List.of(child));
   }
 
-  private static Server relay(Config config, Path logs, String name) throws Exception {
+  private static List<String> redisCommand(int port) {
+    return List.of(binary("redis-server"), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        "--save", "", "--appendonly", "no", "--protected-mode", "yes");
+  }
+
+  private static Server backplane(Config config, Path logs, String name) throws Exception {
+    List<Child> started = new ArrayList<>();
+    try {
+      int port = freePort();
+      Child redis = Child.start(name + "-redis", redisCommand(port), logs);
+      started.add(redis);
+      awaitPort(port, redis);
+      String backplane = "redis://127.0.0.1:" + port;
+      Started emitting = relay(config, logs, name + "-emitting", "--backplane", backplane);
+      started.add(emitting.child);
+      Started subscribed = relay(config, logs, name + "-subscribed", "--backplane", backplane);
+      started.add(subscribed.child);
+      return new Server(emitting.url, subscribed.url, List.copyOf(started));
+    } catch (Exception e) {
+      started.forEach(Child::close);
+      throw e;
+    }
+  }
+
+  private record Started(String url, Child child) {}
+
+  private static Started relay(Config config, Path logs, String name, String... options) throws Exception {
     if (!Files.isRegularFile(config.relayJar())) {
       throw new IllegalStateException(config.relayJar() + " is missing: build it with"
           + " mvn -B -q -pl relay -am package -DskipTests (bench/run.sh does)");
@@ -53,33 +87,40 @@ final class Server implements AutoCloseable {
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(config.relayJvmArgs());
     command.addAll(List.of("-jar", config.relayJar().toString(), "--port", "0"));
+    command.addAll(List.of(options));
     Child child = Child.start(name, command, logs);
     try {
       String url = child.await(RELAY_READY, 60, TimeUnit.SECONDS);
-      return new Server(url.endsWith("/") ? url.substring(0, url.length() - 1) : url, child);
+      return new Started(url.endsWith("/") ? url.substring(0, url.length() - 1) : url, child);
     } catch (RuntimeException | InterruptedException e) {
       child.close();
       throw e;
     }
   }
 
-  /** The server's resident set now and at its peak, in KiB. */
+  /** The servers' resident sets now and at their peaks, in KiB, summed. */
   long[] rssKiB() {
-    return child.rssKiB();
+    long[] sum = new long[2];
+    for (Child c : children) {
+      long[] each = c.rssKiB();
+      sum[0] += each[0];
+      sum[1] += each[1];
+    }
+    return sum;
   }
 
   long cpuNanos() {
-    return child.cpuNanos();
+    return children.stream().mapToLong(Child::cpuNanos).sum();
   }
 
-  /** CPU time of the server's JIT compiler threads so far, ms (0 without a JIT, -1 when gone). */
+  /** CPU time of the servers' JIT compiler threads so far, ms (0 without a JIT). */
   long compilerCpuMillis() {
-    return child.compilerCpuMillis();
+    return children.stream().mapToLong(Child::compilerCpuMillis).sum();
   }
 
   @Override
   public void close() {
-    child.close();
+    children.forEach(Child::close);
   }
 
   static int freePort() throws IOException {

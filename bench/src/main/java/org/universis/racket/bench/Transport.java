@@ -45,6 +45,8 @@ interface Transport {
   /** The systems, by the names the command line and the table use. */
   enum Kind {
     RACKET_WS("racket-ws", "racket, JVM client over WebSocket"),
+    RACKET_BACKPLANE("racket-backplane", "racket, JVM clients over WebSocket: emits at one relay, subscribers"
+        + " at another, the two joined through one redis-server (--backplane)"),
     RACKET_SSE("racket-sse", "racket, POST /events in, SSE out (one event per POST)"),
     RACKET_SSE_BATCH("racket-sse-batch", "racket, POST /events batches of 64 in, SSE out"),
     RACKET_SSE_RAW("racket-sse-raw", "racket, as racket-sse through a minimal HTTP/1.1 client"),
@@ -85,7 +87,7 @@ interface Transport {
 
     Transport transport() {
       return switch (this) {
-        case RACKET_WS -> new RacketWsTransport();
+        case RACKET_WS, RACKET_BACKPLANE -> new RacketWsTransport();
         case RACKET_SSE -> new SseTransport(1);
         case RACKET_SSE_BATCH -> new SseTransport(64);
         case RACKET_SSE_RAW -> new RawHttpTransport();
@@ -101,7 +103,7 @@ interface Transport {
         if (k.label.equals(label.trim().toLowerCase(Locale.ROOT))) return k;
       }
       throw new IllegalArgumentException("unknown system '" + label + "'; known: racket-ws,"
-          + " racket-sse, racket-sse-batch, racket-sse-raw, racket-sse-stream, redis-lettuce, redis-jedis, nats");
+          + " racket-backplane, racket-sse, racket-sse-batch, racket-sse-raw, racket-sse-stream, redis-lettuce, redis-jedis, nats");
     }
   }
 }

@@ -16,7 +16,8 @@ record AgentOptions(RacketOptions racket, Log.Level log) {
   /** What the one stderr line about a bad option lists. */
   static final String VALID = "valid options: url=http://host:port, mode=auto|client|relay|off,"
       + " name=<text>, token=<text>, token-file=<path>, buffer=<count>, emit-timeout=<10s|500ms>,"
-      + " queue=<count>, queue-bytes=<64m>, tls-ca=<path>, log=error|warn|info|debug|trace";
+      + " queue=<count>, queue-bytes=<64m>, tls-ca=<path>, backplane=redis://host:port,"
+      + " log=error|warn|info|debug|trace";
 
   /**
    * Parses agent arguments over the environment.

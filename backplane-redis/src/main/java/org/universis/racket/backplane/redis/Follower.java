@@ -85,6 +85,7 @@ final class Follower implements Runnable {
             XReadArgs.StreamOffset.from(RedisBackplane.STREAM, after));
         for (StreamMessage<byte[], byte[]> m : read) deliver(m);
       } catch (RuntimeException e) {
+        if (backplane.closed()) break; // its connection closed under it
         if (connected || backoff == 50) {
           receiver.warn("backplane " + backplane.name() + " unreachable (" + RedisBackplane.reason(e) + ")");
         }

@@ -172,8 +172,9 @@ final class RedisBackplane implements Backplane {
     closing.countDown();
     appender.close();
     join(appending);
-    join(following);
+    // Closing the connections ends the follower's blocking read now, not after its BLOCK time.
     client.shutdown(Duration.ZERO, TIMEOUT);
+    join(following);
   }
 
   private static void join(Thread t) {

@@ -35,24 +35,31 @@ final class BackplaneLink implements Backplane.Receiver {
   }
 
   /**
-   * Appends emits to the log. The emitter, if it waits for acks, gets one per emit with its id in
-   * the log, or a nack if the log could not take it.
+   * Appends emits to the log. The emitter, if it waits for acks, gets them once the log holds the
+   * emits: one per emit, or with {@code ackRun} one per run of consecutive ids (all of them: one
+   * append numbers its entries in a row), else a nack for each if the log could not take them.
    */
-  CompletableFuture<long[]> publish(List<Emit> emits, byte[] origin, Subscriber ackTo) {
+  CompletableFuture<long[]> publish(List<Emit> emits, byte[] origin, Subscriber ackTo, boolean ackRun) {
     long time = System.currentTimeMillis();
     List<byte[]> entries = new ArrayList<>(emits.size());
     for (Emit emit : emits) entries.add(BackplaneEntry.encode(emit, origin, time));
     long[] seqs = new long[emits.size()];
     for (int i = 0; i < seqs.length; i++) seqs[i] = emits.get(i).seq();
     CompletableFuture<long[]> ids = backplane.append(entries);
-    if (ackTo != null) ids.whenComplete((done, failure) -> answer(ackTo, seqs, done, failure));
+    if (ackTo != null) ids.whenComplete((done, failure) -> answer(ackTo, seqs, done, failure, ackRun));
     return ids;
   }
 
-  private static void answer(Subscriber emitter, long[] seqs, long[] ids, Throwable failure) {
+  private static void answer(Subscriber emitter, long[] seqs, long[] ids, Throwable failure, boolean ackRun) {
+    int runStart = 0;
     for (int i = 0; i < seqs.length; i++) {
-      emitter.offerControl(failure == null ? EnvelopeEncoder.ack(seqs[i], ids[i], 1)
-          : Json.object("op", "nack", "seq", seqs[i], "error", "unavailable", "message", reason(failure)));
+      if (failure != null) {
+        emitter.offerControl(Json.object("op", "nack", "seq", seqs[i], "error", "unavailable",
+            "message", reason(failure)));
+      } else if (!ackRun || i + 1 == ids.length || ids[i + 1] != ids[i] + 1) {
+        emitter.offerControl(EnvelopeEncoder.ack(seqs[i], ids[i], i - runStart + 1));
+        runStart = i + 1;
+      }
     }
   }
 

@@ -69,8 +69,8 @@ final class Sequencer {
    * @param origin the origin object's JSON
    * @param ackTo the emitter's connection, which gets an ack after each event, or {@code null}
    * @param ackRun whether {@code ackTo} gets one ack for them all instead, after the last: their
-   *     ids are consecutive (one lock), so the last seq and id and their count name every one;
-   *     under a backplane each gets its own
+   *     ids are consecutive (one lock, or one append to the backplane's log), so the last seq and
+   *     id and their count name every one
    * @return the ids assigned, done at once without a backplane; failed when the backplane cannot
    *     take them (its message says why), or with a {@link StoppedException} once {@link #stop}
    *     ran: then nothing is numbered, nor acknowledged
@@ -80,7 +80,7 @@ final class Sequencer {
     long[] ids = stopped || link != null ? null : number(emits, origin, ackTo, ackRun);
     if (ids != null) return CompletableFuture.completedFuture(ids);
     if (stopped) return CompletableFuture.failedFuture(new StoppedException());
-    return link.publish(emits, origin, ackTo);
+    return link.publish(emits, origin, ackTo, ackRun);
   }
 
   // The ids, or null once stopped.
