@@ -230,59 +230,26 @@ final class LocalSubscription implements Subscription, Runnable {
    */
   @Override
   public void run() {
-    ReceivedEvent[] chunk = new ReceivedEvent[CHUNK];
+    Chunk chunk = new Chunk();
     int handled = 0;
-    int held = 0; // of the chunk in hand, the events taken from the queue
-    long heldBytes = 0;
     while (true) {
-      int n = 0;
-      long freed = 0;
-      boolean handedBack = held > 0;
-      boolean over = false;
+      boolean handedBack = chunk.taken > 0;
+      long freed;
+      boolean turnOver;
       synchronized (this) {
-        // The chunk just handled leaves the bound only now: until then it still took room.
-        heldEvents -= held;
-        if (!heldWrittenOff) {
-          queuedBytes -= heldBytes;
-          freed = heldBytes;
-        }
-        heldWrittenOff = false;
-        if (handled > 0) stuck = false; // it returned: what arrives is queued again
-        held = 0;
-        heldBytes = 0;
-        if (closed || handled >= BATCH && othersWaiting.getAsBoolean()) {
-          over = true;
-        } else {
+        freed = settle(chunk, handled > 0);
+        turnOver = closed || handled >= BATCH && othersWaiting.getAsBoolean();
+        if (!turnOver) {
           if (handled >= BATCH) handled = 0;
-          for (ReceivedEvent e; n < CHUNK && (e = queue.poll()) != null; ) {
-            heldBytes += QueueRoom.cost(e);
-            chunk[n++] = e;
-          }
-          held = n;
-          heldEvents += n;
-          if (n == 0 && unreported.count > 0) chunk[n++] = unreported.notice();
-          if (n == 0) {
-            scheduled = false;
-            if (queuedMost > KEPT_ROOM) queue = new ArrayDeque<>(); // let a backlog's array go
-            queuedMost = 0;
-          }
+          take(chunk);
         }
       }
       // Outside this lock: a waiting reader holds the room's monitor, then takes this one.
       if (handedBack) room.release(freed);
-      if (over) break;
-      if (n == 0) return;
-      int i = 0;
-      try {
-        for (; i < n; i++) {
-          deliver(chunk[i]);
-          chunk[i] = null;
-          delivered.lazySet(delivered.get() + 1);
-        }
-      } finally {
-        if (i < n) giveBack(chunk, i + 1, n, held, heldBytes); // an Error left the handler
-      }
-      handled += n;
+      if (turnOver) break;
+      if (chunk.size == 0) return;
+      deliver(chunk);
+      handled += chunk.size;
     }
     // A turn is over (or the subscription closed): give the thread back, queue up again if open.
     if (closed) {
@@ -294,20 +261,73 @@ final class LocalSubscription implements Subscription, Runnable {
     execute();
   }
 
+  /** What a handler thread took from the queue at once: it takes room until it is handled. */
+  private static final class Chunk {
+    final ReceivedEvent[] events = new ReceivedEvent[CHUNK];
+    int size; // events to deliver
+    int taken; // of them, those taken from the queue (a drop notice is not)
+    long takenBytes;
+  }
+
+  // The chunk just handled leaves the bounds (under this lock); returns the bytes it gives back.
+  private long settle(Chunk chunk, boolean handlerReturned) {
+    heldEvents -= chunk.taken;
+    long freed = heldWrittenOff ? 0 : chunk.takenBytes;
+    queuedBytes -= freed;
+    heldWrittenOff = false;
+    if (handlerReturned) stuck = false; // what arrives is queued again
+    chunk.size = 0;
+    chunk.taken = 0;
+    chunk.takenBytes = 0;
+    return freed;
+  }
+
+  // Takes the next chunk (under this lock): up to CHUNK events, else the drop notice, else none,
+  // and then the turn ends.
+  private void take(Chunk chunk) {
+    int n = 0;
+    for (ReceivedEvent e; n < CHUNK && (e = queue.poll()) != null; ) {
+      chunk.takenBytes += QueueRoom.cost(e);
+      chunk.events[n++] = e;
+    }
+    chunk.taken = n;
+    heldEvents += n;
+    if (n == 0 && unreported.count > 0) chunk.events[n++] = unreported.notice();
+    if (n == 0) {
+      scheduled = false;
+      if (queuedMost > KEPT_ROOM) queue = new ArrayDeque<>(); // let a backlog's array go
+      queuedMost = 0;
+    }
+    chunk.size = n;
+  }
+
+  private void deliver(Chunk chunk) {
+    int i = 0;
+    try {
+      for (; i < chunk.size; i++) {
+        deliver(chunk.events[i]);
+        chunk.events[i] = null;
+        delivered.lazySet(delivered.get() + 1);
+      }
+    } finally {
+      if (i < chunk.size) giveBack(chunk, i + 1); // an Error left the handler
+    }
+  }
+
   // A handler threw what deliver() lets through (a VirtualMachineError): the rest of the chunk
   // goes back to the front of the queue, and another turn delivers it.
-  private void giveBack(ReceivedEvent[] chunk, int from, int n, int held, long heldBytes) {
+  private void giveBack(Chunk chunk, int from) {
     boolean again;
     long back = 0;
     long freed = 0;
     synchronized (this) {
-      heldEvents -= held;
-      if (!heldWrittenOff) freed = heldBytes;
+      heldEvents -= chunk.taken;
+      if (!heldWrittenOff) freed = chunk.takenBytes;
       heldWrittenOff = false;
       queuedBytes -= freed;
-      for (int k = n - 1; k >= from; k--) {
-        queue.addFirst(chunk[k]);
-        back += QueueRoom.cost(chunk[k]);
+      for (int k = chunk.size - 1; k >= from; k--) {
+        queue.addFirst(chunk.events[k]);
+        back += QueueRoom.cost(chunk.events[k]);
       }
       queuedBytes += back;
       again = !closed && (!queue.isEmpty() || unreported.count > 0);
