@@ -61,16 +61,14 @@ final class HandlerRegistry {
       if (target == null) return;
       for (HandlerMethod h : handlers.get(type)) {
         if (h.isStatic()) continue;
-        Subscription[] self = new Subscription[1];
-        self[0] = connection.get().subscribe(h.filter, event -> {
+        target.add(connection.get().subscribe(h.filter, event -> {
           Object t = target.get();
           if (t == null) {
-            self[0].unsubscribe();
+            target.close(); // the instance was collected: its subscriptions, this one too, end
           } else {
             h.invoke(t, event);
           }
-        });
-        target.add(self[0]);
+        }));
       }
     } catch (Throwable t) {
       Log.warn("cannot subscribe the @OnProcessEvent methods of " + type.getName(), t);

@@ -93,12 +93,12 @@ public class FanOutBenchmark {
     }
 
     @Override
-    int frameSize(Object item) {
+    int frameSize(Outgoing item) {
       return WsSubscriber.lineSize(item);
     }
 
     @Override
-    void frame(Object item, ByteBuffer out) {
+    void frame(Outgoing item, ByteBuffer out) {
       WsSubscriber.line(item, out);
     }
 

@@ -10,7 +10,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 import org.universis.racket.ConnectedClient;
@@ -33,9 +32,6 @@ final class Connector {
   private static final long PING_AFTER_NANOS = TimeUnit.SECONDS.toNanos(5);
   private static final long DEAD_AFTER_NANOS = TimeUnit.SECONDS.toNanos(20);
   private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
-  // How often the reading is looked at while handlers' turns run on it (Link): a turn still
-  // running at a second look, between one and two of these, loses the reading.
-  static final long LOOK_MILLIS = 100;
   // A relay frame holds at most max-event-size + 64 KiB; anything far larger is not a relay.
   private static final int MAX_MESSAGE_BYTES = 64 << 20;
 
@@ -62,9 +58,7 @@ final class Connector {
   private int failures;
   private String lastProblem;
   private boolean closed;
-  private volatile long resumeId;
   private volatile int maxEventSize = DEFAULT_MAX_EVENT_SIZE;
-  private final AtomicBoolean watching = new AtomicBoolean();
   private final ClientAsks clientAsks;
 
   Connector(RacketOptions options, String originId, Outbox outbox, Inbox inbox,
@@ -145,7 +139,7 @@ final class Connector {
         socket.abort(); // before a byte of it is read: nothing it sends is delivered
         throw new UntrustedRelayException(distrust);
       }
-      Link attempt = new Link(this, socket);
+      Link attempt = new Link(this, socket, inbox, outbox, clientAsks);
       try {
         network.execute(attempt::run);
       } catch (java.util.concurrent.RejectedExecutionException e) {
@@ -197,7 +191,7 @@ final class Connector {
         return;
       }
       link = opened;
-      long resume = resumeId;
+      long resume = inbox.resumeId();
       // One ack per run of emits (PROTOCOL.md): a busy emitter reads one line per frame it sent.
       String proven = opened.proof();
       hello = "{\"op\":\"hello\",\"origin\":" + originJson + ",\"types\":" + ClientJson.encode(types)
@@ -222,8 +216,7 @@ final class Connector {
     if (welcome.maxEventSize() > 0) maxEventSize = welcome.maxEventSize();
     welcomed.writer().limit(maxEventSize + Relay.FRAME_SLACK);
     if (newRelay) inbox.newRelay();
-    // With nothing seen yet, everything after this point is ours: resume from here next time.
-    if (resumeId == 0) resumeId = welcome.lastId();
+    inbox.resumeFromIfNothingSeen(welcome.lastId());
     outbox.attach(welcomed.writer(), newRelay, welcome.queueSize());
     clientAsks.attach(welcomed.writer());
     if (reconnected) {
@@ -231,68 +224,9 @@ final class Connector {
     }
   }
 
-  void received(ReceivedEvent event, Inbox.Reader reader) {
-    inbox.deliver(event, reader); // may wait for room; throws if the link ends meanwhile
-    resumeId = event.id(); // a resync notice's id is the end of its gap: resuming there is safe
-  }
-
-  /** A link is going: its reader, if it waits for room, must see that now. */
-  void wakeReader() {
-    inbox.wakeReader();
-  }
-
-  /**
-   * The end of a message from the relay: the handlers may take what it brought.
-   *
-   * @param here whether the reader may deliver a few events itself
-   * @return the subscription whose turn the reader must run, or null
-   */
-  LocalSubscription endOfMessage(boolean here) {
-    return inbox.flush(here);
-  }
-
-  /** A handler's turn began on a link's reader: look at the reading while turns run. */
-  void watchTurns() {
-    if (!watching.get() && watching.compareAndSet(false, true)) lookLater();
-  }
-
-  private void lookLater() {
-    try {
-      scheduler.schedule(this::look, LOOK_MILLIS, TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // closing
-    }
-  }
-
-  // Looks again while turns run, then stops until the next turn: an idle emitter wakes nobody.
-  private void look() {
-    Link l;
-    synchronized (this) {
-      l = link;
-    }
-    if (l != null && l.look()) {
-      lookLater();
-      return;
-    }
-    watching.set(false);
-    if (l != null && l.turnedSinceLook()) watchTurns(); // it may have seen `watching` still set
-  }
-
   /** Asks the relay who is connected, waiting up to the emit-timeout. */
   List<ConnectedClient> clients() {
     return clientAsks.ask(options.emitTimeout().toNanos());
-  }
-
-  void clientsAnswered(List<ConnectedClient> clients) {
-    clientAsks.answered(clients);
-  }
-
-  void acked(long seq, long id, int count) {
-    outbox.ack(seq, id, count);
-  }
-
-  void nacked(long seq, String error, String message) {
-    outbox.nack(seq, error, message);
   }
 
   /** Called once per link when it is gone: try again. */

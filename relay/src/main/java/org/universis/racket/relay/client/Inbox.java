@@ -19,6 +19,10 @@ import org.universis.racket.spi.TypeFilter;
  * Duplicates (see {@link Dedupe}) are dropped here, before any handler sees them. When a
  * subscription has no room for an event, the reader hands over what it gathered and waits for
  * room ({@link QueueRoom#await}): the connection stops reading, and TCP slows the relay.
+ *
+ * <p>The path of an event: {@link Link} (the connection's reader) → {@link #deliver} → each
+ * matching {@link LocalSubscription#offer}, gathered until the message ends → {@link #handOver}
+ * → the subscription's queue → its handler, on a handler thread.
  */
 final class Inbox {
 
@@ -31,21 +35,16 @@ final class Inbox {
     void waiting();
   }
 
-  /** The connection ended while its reader waited for room: the event was not delivered. */
-  static final class ReaderGone extends RuntimeException {
-    ReaderGone() {
-      super("the connection ended while its reader waited for room in a subscription's queue",
-          null, false, false);
-    }
-  }
-
   private final int queueCapacity;
   private final QueueRoom room;
   private final Runnable onFilterChange;
   private final CopyOnWriteArrayList<LocalSubscription> subscriptions = new CopyOnWriteArrayList<>();
   private final Dedupe dedupe = new Dedupe();
-  // Subscriptions given events since the last flush (guarded by this, as is dedupe).
-  private final List<LocalSubscription> touched = new ArrayList<>();
+  // The last event delivered (a resync notice's id is the end of its gap): the next connection
+  // resumes after it. Written by the reader under this lock, read by the connecting thread.
+  private volatile long resumeId;
+  // Subscriptions gathering events since the last hand-over (guarded by this, as is dedupe).
+  private final List<LocalSubscription> gathering = new ArrayList<>();
   private final List<LocalSubscription> matching = new ArrayList<>(); // the event's, in deliver()
   // One thread per busy subscription, up to MAX_HANDLER_THREADS: a slow handler holds only its own
   // subscription, and a thousand busy subscriptions (the agent subscribes every instance with
@@ -94,15 +93,29 @@ final class Inbox {
     return union.isEmpty() ? null : union;
   }
 
+  /** The id the next connection resumes after (0: nothing seen yet). */
+  long resumeId() {
+    return resumeId;
+  }
+
+  /** With nothing seen yet, everything after {@code lastId} is ours: resume from there. */
+  void resumeFromIfNothingSeen(long lastId) {
+    synchronized (this) {
+      if (resumeId == 0) resumeId = lastId;
+    }
+  }
+
   /**
-   * Queues an event for the matching subscriptions; {@link #flush()} wakes their handlers. Runs on
-   * the network thread (synchronized all the same: a link's reader may still be finishing a message
-   * when the next link's starts). Waits while a matching subscription has no room.
+   * Gathers an event for the matching subscriptions; {@link #handOver()} gives it to their
+   * handlers. Runs on the connection's reader (synchronized all the same: a link's reader may
+   * still be finishing a message when the next link's starts). Waits while a matching
+   * subscription has no room.
    *
-   * @throws ReaderGone when the connection ended while the reader waited; the event, and any
-   *     later one, is not delivered (the next connection resumes before it)
+   * @return false when the connection ended (or its reader was interrupted) while the reader
+   *     waited: the event is not delivered, nor should any later one be (the next connection
+   *     resumes before it)
    */
-  synchronized void deliver(ReceivedEvent event, Reader reader) {
+  synchronized boolean deliver(ReceivedEvent event, Reader reader) {
     boolean resync = event.isResync();
     matching.clear();
     for (LocalSubscription s : subscriptions) {
@@ -110,51 +123,47 @@ final class Inbox {
       // missed events.
       if (resync || s.typeFilter().matches(event.type())) matching.add(s);
     }
-    if (matching.isEmpty()) return;
-    // Before the event counts as seen: a reader that gives up leaves it to the next connection.
-    makeRoom(event, reader);
-    if (!resync && !dedupe.firstTime(event.id(), event.origin().id(), event.seq())) return;
-    for (LocalSubscription s : matching) s.offer(event);
+    if (!matching.isEmpty()) {
+      // Before the event counts as seen: a reader that gives up leaves it to the next connection.
+      if (!makeRoom(event, reader)) return false;
+      if (resync || dedupe.firstTime(event.id(), event.origin().id(), event.seq())) {
+        for (LocalSubscription s : matching) s.offer(event);
+      }
+    }
+    resumeId = event.id();
+    return true;
   }
 
-  // Waits until every matching subscription has room for the event (or drops it, cut loose).
-  private void makeRoom(ReceivedEvent event, Reader reader) {
+  // Waits until every matching subscription has room for the event (or drops it, cut loose);
+  // false when the reader gave up.
+  private boolean makeRoom(ReceivedEvent event, Reader reader) {
     int shares = matching.size();
     for (int i = 0; i < shares; ) {
       LocalSubscription s = matching.get(i);
-      if (s.begin()) touched.add(s); // once per subscription: bounded by their number
+      if (s.begin()) gathering.add(s); // once per subscription: bounded by their number
       if (s.fits(event, shares)) {
         i++;
       } else {
-        flushLocked(false); // what was gathered goes to the handlers, who then make room
-        room.await(s, event, shares, subscriptions, reader);
-        i = 0; // the flush ended every subscription's gathering: begin again
+        handOverLocked(); // what was gathered goes to the handlers, who then make room
+        if (!room.await(s, event, shares, subscriptions, reader)) return false;
+        i = 0; // the hand-over ended every subscription's gathering: begin again
       }
     }
+    return true;
   }
 
   /**
-   * Wakes the handlers of the subscriptions given events since the last flush. The network thread
-   * calls it once per message from the relay, so a message of many events costs each handler
-   * thread at most one wake-up, not one per event (a handler that keeps up would otherwise sleep
-   * and be woken between every two events).
-   *
-   * @param here whether the caller may deliver a few events itself
-   * @return the subscription whose turn the caller must now run
-   *     ({@link LocalSubscription#runHere}), or null: at most one, so that one handler that blocks
-   *     holds up no other subscription's
+   * Gives the handlers what was gathered for them since the last hand-over, waking those that
+   * sleep. The reader calls it once per message from the relay, so a message of many events costs
+   * each handler thread at most one wake-up, not one per event.
    */
-  synchronized LocalSubscription flush(boolean here) {
-    return flushLocked(here);
+  synchronized void handOver() {
+    handOverLocked();
   }
 
-  private LocalSubscription flushLocked(boolean here) {
-    LocalSubscription mine = null;
-    for (LocalSubscription s : touched) {
-      if (s.wake(here && mine == null)) mine = s;
-    }
-    touched.clear();
-    return mine;
+  private void handOverLocked() {
+    for (LocalSubscription s : gathering) s.handOver();
+    gathering.clear();
   }
 
   /** Wakes a reader waiting for room, so that it sees the connection is gone. */

@@ -27,8 +27,7 @@ import org.universis.racket.spi.TypeFilter;
  * any event that came after them.
  *
  * <p>The connection's reader gathers a message's events here ({@link #offer}) and hands them over
- * together ({@link #wake}). A few events for an idle subscription the reader may deliver itself
- * ({@link #runHere}); otherwise a pooled handler thread takes them in chunks ({@link #run}). Each
+ * together ({@link #handOver}); a pooled handler thread takes them in chunks ({@link #run}). Each
  * side takes the lock once per message or chunk, not once per event: per-event atomics on memory
  * both threads write cost more than the rest of handing an event over.
  */
@@ -43,13 +42,6 @@ final class LocalSubscription implements Subscription, Runnable {
   private static final int CHUNK = 32;
   // Past this many events, buffers that grew for a backlog are let go once it is gone.
   private static final int KEPT_ROOM = 1024;
-  // The most events the reader delivers itself, when the subscription had none queued: the case of
-  // events arriving a few at a time, where a hop to a handler thread costs a wake-up per event.
-  static final int HERE_MAX = 8;
-  // A turn on the reader that took longer than this sends the subscription's turns to the pool for
-  // a while: the reader is every subscription's and every ack's, and must not wait on a slow one.
-  static final long SLOW_HERE_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-  static final long POOLED_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final String filterText;
   private final TypeFilter filter;
@@ -68,9 +60,7 @@ final class LocalSubscription implements Subscription, Runnable {
   private boolean stuck; // cut loose: drops what arrives until the handler returns
   private boolean heldWrittenOff; // cut loose: the chunk in hand no longer counts in the room
   private int queuedMost; // since the queue was last empty: a deque that grew is replaced then
-  private boolean scheduled;
-  private long pooledUntil = System.nanoTime(); // turns go to the pool until then
-  private int slowBefore; // the reader's: 1 when its last turn here was slow, else 0
+  private boolean scheduled; // a handler thread has, or will get, this subscription's turn
   private final Drops unreported = new Drops(); // dropped after the last queued event
   // Events handled so far: the reader waiting for room watches it move. Written by the handler
   // (one thread at a time) with lazySet, a plain store: once per event, and nobody waits on it.
@@ -79,7 +69,7 @@ final class LocalSubscription implements Subscription, Runnable {
   // The reader's side (guarded by the Inbox): the message being read.
   private final ArrayList<ReceivedEvent> arriving = new ArrayList<>();
   private long arrivingBytes;
-  private boolean gathering; // offers came since the last wake(), and the room below is theirs
+  private boolean gathering; // offers came since the last handOver(), and the room below is theirs
   private int roomEvents; // room in the queue when the message began
   private boolean dropAll; // cut loose when the message began
   private final Drops dropping = new Drops();
@@ -107,10 +97,11 @@ final class LocalSubscription implements Subscription, Runnable {
   }
 
   /**
-   * Begins gathering for a message, if not begun since the last {@link #wake}; called by one
-   * thread at a time (under the {@link Inbox}'s lock), as are {@link #offer} and {@code wake()}.
+   * Begins gathering for a message, if not begun since the last {@link #handOver}; called by one
+   * thread at a time (under the {@link Inbox}'s lock), as are {@link #offer} and
+   * {@code handOver()}.
    *
-   * @return whether it began now (the Inbox then wakes this subscription at the message's end)
+   * @return whether it began now (the Inbox then hands over to it at the message's end)
    */
   boolean begin() {
     if (gathering) return false;
@@ -135,7 +126,7 @@ final class LocalSubscription implements Subscription, Runnable {
     // The notice for earlier drops, if one is due, goes in with the event and takes room too.
     boolean notice = dropping.count > 0;
     return takes(arriving.size(), notice ? 2 : 1, roomEvents)
-        && room.fits(shares * (QueueRoom.cost(event) + QueueRoom.EVENT_OVERHEAD));
+        && room.fits(shares * QueueRoom.cost(event));
   }
 
   // Whether `entries` more fit in the room beside the `gathered` ones; into an empty queue with
@@ -145,7 +136,7 @@ final class LocalSubscription implements Subscription, Runnable {
   }
 
   /**
-   * Gathers an event for the handler, once it {@link #fits}; {@link #wake} hands what was
+   * Gathers an event for the handler, once it {@link #fits}; {@link #handOver} hands what was
    * gathered over.
    */
   void offer(ReceivedEvent event) {
@@ -167,7 +158,7 @@ final class LocalSubscription implements Subscription, Runnable {
   synchronized boolean hasRoom(ReceivedEvent event, int shares) {
     if (closed || stuck) return true;
     return takes(0, unreported.count > 0 ? 2 : 1, capacity - queue.size() - heldEvents)
-        && room.fits(shares * (QueueRoom.cost(event) + QueueRoom.EVENT_OVERHEAD));
+        && room.fits(shares * QueueRoom.cost(event));
   }
 
   /**
@@ -196,13 +187,8 @@ final class LocalSubscription implements Subscription, Runnable {
         + " until it returns (it then gets a racket.resync)");
   }
 
-  /**
-   * Hands the events gathered since the last call to the handler, waking it if it sleeps.
-   *
-   * @param here whether the caller may deliver them itself
-   * @return true when the caller must now call {@link #runHere()}: the turn is its own
-   */
-  boolean wake(boolean here) {
+  /** Hands the events gathered since the last call to the handler, waking it if it sleeps. */
+  void handOver() {
     gathering = false;
     boolean start;
     synchronized (this) {
@@ -214,8 +200,6 @@ final class LocalSubscription implements Subscription, Runnable {
       unreported.take(dropping);
       start = !closed && !scheduled && (!queue.isEmpty() || unreported.count > 0);
       if (start) scheduled = true;
-      here = start && here && queue.size() + (unreported.count > 0 ? 1 : 0) <= HERE_MAX
-          && System.nanoTime() - pooledUntil >= 0;
     }
     room.commit(arrivingBytes);
     if (closed) room.release(arrivingBytes); // given back at once
@@ -223,31 +207,7 @@ final class LocalSubscription implements Subscription, Runnable {
     arriving.clear();
     if (grew) arriving.trimToSize();
     arrivingBytes = 0;
-    if (start && !here) execute();
-    return here;
-  }
-
-  /** The reader delivers what {@link #wake(boolean)} gave it; its next turns may go to the pool. */
-  void runHere() {
-    long began = System.nanoTime();
-    try {
-      turn(true);
-    } finally {
-      long now = System.nanoTime();
-      // 1 when the turn was slow, by arithmetic rather than a comparison: C2 compiles a branch that
-      // its profile never saw taken as a trap, and the first slow turn (a GC pause, a core lost
-      // for a moment) would send the reader's whole compiled delivery path back to the
-      // interpreter, to be compiled again while the machine is busy already.
-      int slow = (int) ((SLOW_HERE_NANOS - (now - began)) >>> 63);
-      // Twice in a row: a reader that lost its core for a while during one turn is not slow.
-      if ((slow & slowBefore) != 0) pool(now);
-      slowBefore = slow & (slowBefore ^ 1);
-    }
-  }
-
-  /** Sends the turns of the next {@link #POOLED_NANOS} to the pool. */
-  synchronized void pool(long now) {
-    pooledUntil = now + POOLED_NANOS;
+    if (start) execute();
   }
 
   private void add(ReceivedEvent event) {
@@ -270,67 +230,26 @@ final class LocalSubscription implements Subscription, Runnable {
    */
   @Override
   public void run() {
-    turn(false);
-  }
-
-  // On the reader (here), one chunk, the rest (which only a reader taking over can have added)
-  // going to the pool.
-  private void turn(boolean here) {
-    ReceivedEvent[] chunk = new ReceivedEvent[CHUNK];
+    Chunk chunk = new Chunk();
     int handled = 0;
-    int held = 0; // of the chunk in hand, the events taken from the queue
-    long heldBytes = 0;
     while (true) {
-      int n = 0;
-      long freed = 0;
-      boolean handedBack = held > 0;
-      boolean over = false;
+      boolean handedBack = chunk.taken > 0;
+      long freed;
+      boolean turnOver;
       synchronized (this) {
-        // The chunk just handled leaves the bound only now: until then it still took room.
-        heldEvents -= held;
-        if (!heldWrittenOff) {
-          queuedBytes -= heldBytes;
-          freed = heldBytes;
-        }
-        heldWrittenOff = false;
-        if (handled > 0) stuck = false; // it returned: what arrives is queued again
-        held = 0;
-        heldBytes = 0;
-        if (closed || here && handled > 0 && !queue.isEmpty()) {
-          over = true;
-        } else if (handled >= BATCH && othersWaiting.getAsBoolean()) {
-          over = true;
-        } else {
+        freed = settle(chunk, handled > 0);
+        turnOver = closed || handled >= BATCH && othersWaiting.getAsBoolean();
+        if (!turnOver) {
           if (handled >= BATCH) handled = 0;
-          for (ReceivedEvent e; n < CHUNK && (e = queue.poll()) != null; ) {
-            heldBytes += QueueRoom.cost(e);
-            chunk[n++] = e;
-          }
-          held = n;
-          heldEvents += n;
-          if (n == 0 && unreported.count > 0) chunk[n++] = unreported.notice();
-          if (n == 0) {
-            scheduled = false;
-            if (queuedMost > KEPT_ROOM) queue = new ArrayDeque<>(); // let a backlog's array go
-            queuedMost = 0;
-          }
+          take(chunk);
         }
       }
       // Outside this lock: a waiting reader holds the room's monitor, then takes this one.
       if (handedBack) room.release(freed);
-      if (over) break;
-      if (n == 0) return;
-      int i = 0;
-      try {
-        for (; i < n; i++) {
-          deliver(chunk[i]);
-          chunk[i] = null;
-          delivered.lazySet(delivered.get() + 1);
-        }
-      } finally {
-        if (i < n) giveBack(chunk, i + 1, n, held, heldBytes); // an Error left the handler
-      }
-      handled += n;
+      if (turnOver) break;
+      if (chunk.size == 0) return;
+      deliver(chunk);
+      handled += chunk.size;
     }
     // A turn is over (or the subscription closed): give the thread back, queue up again if open.
     if (closed) {
@@ -342,20 +261,73 @@ final class LocalSubscription implements Subscription, Runnable {
     execute();
   }
 
+  /** What a handler thread took from the queue at once: it takes room until it is handled. */
+  private static final class Chunk {
+    final ReceivedEvent[] events = new ReceivedEvent[CHUNK];
+    int size; // events to deliver
+    int taken; // of them, those taken from the queue (a drop notice is not)
+    long takenBytes;
+  }
+
+  // The chunk just handled leaves the bounds (under this lock); returns the bytes it gives back.
+  private long settle(Chunk chunk, boolean handlerReturned) {
+    heldEvents -= chunk.taken;
+    long freed = heldWrittenOff ? 0 : chunk.takenBytes;
+    queuedBytes -= freed;
+    heldWrittenOff = false;
+    if (handlerReturned) stuck = false; // what arrives is queued again
+    chunk.size = 0;
+    chunk.taken = 0;
+    chunk.takenBytes = 0;
+    return freed;
+  }
+
+  // Takes the next chunk (under this lock): up to CHUNK events, else the drop notice, else none,
+  // and then the turn ends.
+  private void take(Chunk chunk) {
+    int n = 0;
+    for (ReceivedEvent e; n < CHUNK && (e = queue.poll()) != null; ) {
+      chunk.takenBytes += QueueRoom.cost(e);
+      chunk.events[n++] = e;
+    }
+    chunk.taken = n;
+    heldEvents += n;
+    if (n == 0 && unreported.count > 0) chunk.events[n++] = unreported.notice();
+    if (n == 0) {
+      scheduled = false;
+      if (queuedMost > KEPT_ROOM) queue = new ArrayDeque<>(); // let a backlog's array go
+      queuedMost = 0;
+    }
+    chunk.size = n;
+  }
+
+  private void deliver(Chunk chunk) {
+    int i = 0;
+    try {
+      for (; i < chunk.size; i++) {
+        deliver(chunk.events[i]);
+        chunk.events[i] = null;
+        delivered.lazySet(delivered.get() + 1);
+      }
+    } finally {
+      if (i < chunk.size) giveBack(chunk, i + 1); // an Error left the handler
+    }
+  }
+
   // A handler threw what deliver() lets through (a VirtualMachineError): the rest of the chunk
   // goes back to the front of the queue, and another turn delivers it.
-  private void giveBack(ReceivedEvent[] chunk, int from, int n, int held, long heldBytes) {
+  private void giveBack(Chunk chunk, int from) {
     boolean again;
     long back = 0;
     long freed = 0;
     synchronized (this) {
-      heldEvents -= held;
-      if (!heldWrittenOff) freed = heldBytes;
+      heldEvents -= chunk.taken;
+      if (!heldWrittenOff) freed = chunk.takenBytes;
       heldWrittenOff = false;
       queuedBytes -= freed;
-      for (int k = n - 1; k >= from; k--) {
-        queue.addFirst(chunk[k]);
-        back += QueueRoom.cost(chunk[k]);
+      for (int k = chunk.size - 1; k >= from; k--) {
+        queue.addFirst(chunk.events[k]);
+        back += QueueRoom.cost(chunk.events[k]);
       }
       queuedBytes += back;
       again = !closed && (!queue.isEmpty() || unreported.count > 0);

@@ -69,9 +69,10 @@ final class QueueRoom {
    * If no handler of the emitter handled anything for {@link #STUCK_NANOS}, the ones holding
    * events are cut loose, and the wait goes on (it ends at once if {@code s} was one of them).
    *
-   * @throws Inbox.ReaderGone when the connection ends (or the reader is interrupted) meanwhile
+   * @return true once there is room; false when the connection ends (or the reader is
+   *     interrupted) meanwhile
    */
-  void await(LocalSubscription s, ReceivedEvent event, int shares,
+  boolean await(LocalSubscription s, ReceivedEvent event, int shares,
       Iterable<LocalSubscription> all, Inbox.Reader reader) {
     long progress = progress(all);
     long since = System.nanoTime();
@@ -80,7 +81,7 @@ final class QueueRoom {
       try {
         while (!s.hasRoom(event, shares)) {
           reader.waiting();
-          if (reader.gone()) throw new Inbox.ReaderGone();
+          if (reader.gone()) return false;
           long now = System.nanoTime();
           long p = progress(all);
           if (p != progress) {
@@ -93,9 +94,10 @@ final class QueueRoom {
           }
           wait(LOOK_MILLIS);
         }
+        return true;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new Inbox.ReaderGone();
+        return false;
       } finally {
         waiters--;
       }

@@ -35,12 +35,14 @@ final class RelayConnection implements RacketConnection {
     this.unobserved = new UnobservedFailures(options.url().toString());
     this.outbox = new Outbox(options.buffer(), options.emitTimeout().toNanos(),
         options.url().toString(), unobserved);
-    Connector[] ref = new Connector[1];
-    this.inbox = new Inbox(options.queue(), options.queueBytes(), () -> {
-      if (ref[0] != null) ref[0].typesChanged();
-    });
-    this.connector = ref[0] = new Connector(options, UUID.randomUUID().toString(), outbox, inbox,
+    this.inbox = new Inbox(options.queue(), options.queueBytes(), this::filterChanged);
+    this.connector = new Connector(options, UUID.randomUUID().toString(), outbox, inbox,
         unobserved);
+  }
+
+  // The subscriptions' filter changed (only after construction: subscribe needs this built).
+  private void filterChanged() {
+    connector.typesChanged();
   }
 
   void start() {

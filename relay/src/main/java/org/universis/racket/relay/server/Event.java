@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
  * A numbered event: its envelope, encoded once, is shared by every subscriber queue that holds
  * it; the {@link History} keeps a copy of its own.
  */
-final class Event {
+final class Event implements Outgoing {
 
   final long id;
   final String type;
@@ -28,6 +28,11 @@ final class Event {
       ssePrefix = prefix;
     }
     return prefix;
+  }
+
+  @Override
+  public byte[] bytes() {
+    return envelope;
   }
 
   /** What one queued copy of this event costs, for byte bounds. */

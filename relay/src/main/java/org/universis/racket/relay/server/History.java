@@ -76,7 +76,7 @@ final class History {
    *
    * @return the id up to which the held events were looked at: the next call's {@code afterId}
    */
-  long after(long afterId, long toId, TypeFilter filter, long maxBytes, List<Object> out) {
+  long after(long afterId, long toId, TypeFilter filter, long maxBytes, List<? super Event> out) {
     long bytes = 0;
     for (int i = firstAfter(afterId); i < envelopes.size() && envelopes.key(i) <= toId; i++) {
       long id = envelopes.key(i);

@@ -13,7 +13,7 @@ import org.universis.racket.spi.TypeFilter;
 final class ReplayCursor {
 
   /** One part of a replay and the id up to which the history was read for it. */
-  record Part(List<Object> items, long reached) {}
+  record Part(List<Outgoing> items, long reached) {}
 
   private final Sequencer sequencer;
   private final long to;
@@ -35,7 +35,7 @@ final class ReplayCursor {
    * The next items, about {@code maxBytes} of events or what the share for replays has left, at
    * least one event; maybe none, with the cursor moved on. Replaces the last part in the share.
    */
-  List<Object> next(TypeFilter filter, int maxBytes) {
+  List<Outgoing> next(TypeFilter filter, int maxBytes) {
     long room = share.resizeUpTo(maxBytes);
     Part part = sequencer.replay(after, to, filter, (int) Math.max(1, room));
     after = part.reached();

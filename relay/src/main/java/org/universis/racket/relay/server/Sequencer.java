@@ -155,10 +155,10 @@ final class Sequencer {
    * @param resumeId the last id the subscriber saw, or {@code null} for live only
    * @param greeting the first message, from the last id assigned, or {@code null}
    */
-  void subscribe(Subscriber subscriber, Long resumeId, LongFunction<Object> greeting) {
+  void subscribe(Subscriber subscriber, Long resumeId, LongFunction<byte[]> greeting) {
     synchronized (lock) {
-      List<Object> first = new ArrayList<>();
-      if (greeting != null) first.add(greeting.apply(lastId));
+      List<Outgoing> first = new ArrayList<>();
+      if (greeting != null) first.add(new Outgoing.Control(greeting.apply(lastId)));
       ReplayCursor cursor = resumeId == null ? null
           : new ReplayCursor(this, replayStart(resumeId, first), lastId, history.replayShare());
       subscriber.startWith(first, cursor);
@@ -168,7 +168,7 @@ final class Sequencer {
 
   // The replay rule (see PROTOCOL.md): an id from an earlier relay replays everything held; an
   // id whose successors were evicted gets a resync notice first. Returns the id replay starts after.
-  private long replayStart(long resumeId, List<Object> first) {
+  private long replayStart(long resumeId, List<Outgoing> first) {
     long from = resumeId < firstId ? firstId : resumeId + 1;
     long evicted = history.evictedThrough();
     if (from <= evicted) {
@@ -185,7 +185,7 @@ final class Sequencer {
    */
   ReplayCursor.Part replay(long afterId, long toId, TypeFilter filter, int maxBytes) {
     synchronized (lock) {
-      List<Object> items = new ArrayList<>();
+      List<Outgoing> items = new ArrayList<>();
       if (afterId < history.evictedThrough()) {
         long end = Math.min(toId, history.evictedThrough());
         items.add(notices.resync("history", -1, afterId + 1, end));

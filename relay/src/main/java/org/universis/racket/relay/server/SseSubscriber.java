@@ -68,17 +68,17 @@ final class SseSubscriber extends Subscriber {
   }
 
   @Override
-  int frameSize(Object item) {
+  int frameSize(Outgoing item) {
     if (item instanceof Event e) return prefix(e).length + e.envelope.length + END.length;
-    return ((byte[]) item).length;
+    return item.bytes().length; // a control message is framed already
   }
 
   @Override
-  void frame(Object item, ByteBuffer out) {
+  void frame(Outgoing item, ByteBuffer out) {
     if (item instanceof Event e) {
       out.put(prefix(e)).put(e.envelope).put(END);
     } else {
-      out.put((byte[]) item);
+      out.put(item.bytes()); // a control message is framed already
     }
   }
 

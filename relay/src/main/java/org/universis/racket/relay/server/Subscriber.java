@@ -24,11 +24,11 @@ abstract class Subscriber {
 
   private final Object lock = new Object();
   /** Sent before the live queue: greeting, resync notice, the part of a replay read so far. */
-  private final ArrayDeque<Object> replay = new ArrayDeque<>();
+  private final ArrayDeque<Outgoing> replay = new ArrayDeque<>();
   /** The rest of a replay, read into {@link #replay} a frame at a time; null when none is left. */
   private ReplayCursor cursor;
-  /** {@link Event}s and control messages ({@code byte[]}), in relay order. */
-  private final ArrayDeque<Object> live = new ArrayDeque<>();
+  /** Events and control messages, in relay order. */
+  private final ArrayDeque<Outgoing> live = new ArrayDeque<>();
   private int liveEvents;
   private int liveControls;
   private long liveBytes;
@@ -41,7 +41,7 @@ abstract class Subscriber {
   // The IO thread's alone: whether send() is running, and whether it completed inside.
   private boolean sending;
   private boolean sentAtOnce;
-  private final ArrayList<Object> batch = new ArrayList<>();
+  private final ArrayList<Outgoing> batch = new ArrayList<>();
   // Made once: a task and a callback per frame were a third of what the relay allocated per event.
   private final Runnable drainTask = this::drain;
   private final Runnable sentTask = this::sent;
@@ -83,10 +83,10 @@ abstract class Subscriber {
   abstract int headroom();
 
   /** The bytes one queued item takes in a frame. */
-  abstract int frameSize(Object item);
+  abstract int frameSize(Outgoing item);
 
   /** Appends one queued item to a frame. */
-  abstract void frame(Object item, ByteBuffer out);
+  abstract void frame(Outgoing item, ByteBuffer out);
 
   /** Closes the connection; {@code slow} when the overflow policy closes it. */
   abstract void closeTransport(boolean slow);
@@ -98,7 +98,7 @@ abstract class Subscriber {
    * Queues what must precede live events: {@code items}, then what {@code cursor} (or null) reads
    * from the history. Called under the sequencer lock at subscription.
    */
-  void startWith(List<Object> items, ReplayCursor cursor) {
+  void startWith(List<Outgoing> items, ReplayCursor cursor) {
     synchronized (lock) {
       replay.addAll(items);
       this.cursor = cursor == null || cursor.done() ? null : cursor;
@@ -133,7 +133,7 @@ abstract class Subscriber {
   boolean offerControl(byte[] message) {
     synchronized (lock) {
       if (closed) return false;
-      live.addLast(message);
+      live.addLast(new Outgoing.Control(message));
       liveBytes += message.length;
       // A client that sends but never reads its acks (or asks for the client list, whose answers
       // are large) fills the queue with them: close it.
@@ -197,8 +197,8 @@ abstract class Subscriber {
   }
 
   private boolean dropOldestEvent() {
-    for (Iterator<Object> it = live.iterator(); it.hasNext(); ) {
-      Object item = it.next();
+    for (Iterator<Outgoing> it = live.iterator(); it.hasNext(); ) {
+      Outgoing item = it.next();
       if (item instanceof Event e) {
         it.remove();
         liveEvents--;
@@ -238,14 +238,14 @@ abstract class Subscriber {
       }
       int size = 0;
       int events = 0;
-      for (Object item : batch) {
+      for (Outgoing item : batch) {
         size += frameSize(item);
         if (item instanceof Event) events++;
       }
       int headroom = headroom();
       ByteBuffer frame = frameBuffer(headroom + size);
       frame.position(headroom);
-      for (Object item : batch) frame(item, frame);
+      for (Outgoing item : batch) frame(item, frame);
       frame.limit(frame.position()).position(headroom);
       clearBatch();
       metrics.delivered.add(events);
@@ -275,7 +275,7 @@ abstract class Subscriber {
           return;
         }
       }
-      List<Object> items = c.next(filter, limits.frameBytes());
+      List<Outgoing> items = c.next(filter, limits.frameBytes());
       synchronized (lock) {
         if (closed) return;
         replay.addAll(items);
@@ -338,10 +338,10 @@ abstract class Subscriber {
     return ByteBuffer.wrap(Arrays.copyOfRange(frame.array(), from, from + frame.remaining()));
   }
 
-  private boolean takeBatch(List<Object> batch) {
+  private boolean takeBatch(List<Outgoing> batch) {
     int size = 0;
     while (true) {
-      Object next = peek();
+      Outgoing next = peek();
       if (next == null) break;
       int itemSize = frameSize(next);
       if (!batch.isEmpty() && size + itemSize > limits.frameBytes()) break;
@@ -351,7 +351,7 @@ abstract class Subscriber {
     return !batch.isEmpty();
   }
 
-  private Object peek() {
+  private Outgoing peek() {
     if (!replay.isEmpty()) return replay.peekFirst();
     if (cursor != null) return null; // the replay's next part comes first
     if (dropped > 0) {
@@ -362,15 +362,15 @@ abstract class Subscriber {
     return live.peekFirst();
   }
 
-  private Object poll() {
+  private Outgoing poll() {
     if (!replay.isEmpty()) return replay.pollFirst();
-    Object item = live.pollFirst();
+    Outgoing item = live.pollFirst();
     if (item instanceof Event e) {
       liveEvents--;
       liveBytes -= e.size();
     } else {
       liveControls--;
-      liveBytes -= ((byte[]) item).length;
+      liveBytes -= item.bytes().length;
     }
     return item;
   }

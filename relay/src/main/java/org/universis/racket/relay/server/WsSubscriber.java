@@ -30,23 +30,23 @@ final class WsSubscriber extends Subscriber {
   }
 
   @Override
-  int frameSize(Object item) {
+  int frameSize(Outgoing item) {
     return lineSize(item);
   }
 
   @Override
-  void frame(Object item, ByteBuffer out) {
+  void frame(Outgoing item, ByteBuffer out) {
     line(item, out);
   }
 
   /** The bytes {@link #line} writes for an event or a control message. */
-  static int lineSize(Object item) {
-    return (item instanceof Event e ? e.envelope.length : ((byte[]) item).length) + 1;
+  static int lineSize(Outgoing item) {
+    return item.bytes().length + 1;
   }
 
   /** Writes an event's envelope or a control message as one NDJSON line. */
-  static void line(Object item, ByteBuffer out) {
-    out.put(item instanceof Event e ? e.envelope : (byte[]) item).put((byte) '\n');
+  static void line(Outgoing item, ByteBuffer out) {
+    out.put(item.bytes()).put((byte) '\n');
   }
 
   @Override

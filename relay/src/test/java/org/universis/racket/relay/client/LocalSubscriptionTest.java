@@ -17,8 +17,7 @@ import org.universis.racket.spi.TypeFilter;
 
 /**
  * The hand-over from the connection's reader to a subscription's handler, step by step: the
- * handler runs only when the test runs the tasks the subscription gave its executor, or delivers
- * on "the reader" (the test's thread) when the subscription says it may.
+ * handler runs only when the test runs the tasks the subscription gave its executor.
  */
 class LocalSubscriptionTest {
 
@@ -67,7 +66,7 @@ class LocalSubscriptionTest {
   private void message(LocalSubscription s, long... ids) {
     s.begin();
     for (long id : ids) s.offer(event(id));
-    s.wake(false);
+    s.handOver();
   }
 
   private void runTasks() {
@@ -91,7 +90,7 @@ class LocalSubscriptionTest {
     message(s, 1, 2, 3);
     s.begin();
     assertFalse(s.fits(event(4), 1), "full: the reader must wait");
-    s.wake(false);
+    s.handOver();
     runTasks();
     s.begin();
     assertTrue(s.fits(event(4), 1), "handled: room again");
@@ -119,7 +118,7 @@ class LocalSubscriptionTest {
       if (e.id() == 1) {
         s[0].begin();
         fitWhileHandling[0] = s[0].fits(event(4), 1);
-        s[0].wake(false);
+        s[0].handOver();
       }
     });
     message(s[0], 1, 2, 3);
@@ -134,14 +133,37 @@ class LocalSubscriptionTest {
     QueueRoom room = new QueueRoom(3 * cost);
     LocalSubscription a = subscription(100, room, e -> { });
     LocalSubscription b = subscription(100, room, e -> { });
-    message(a, 1, 2);
+    message(a, 1, 2, 3);
     b.begin();
     assertFalse(b.fits(event(3), 1), "b has an empty queue, but a holds the emitter's bytes");
-    b.wake(false);
+    b.handOver();
     runTasks();
     assertEquals(0, room.queued(), "handled events give their bytes back");
     b.begin();
     assertTrue(b.fits(event(3), 1));
+  }
+
+  @Test
+  void theByteBoundTakesEventsUntilTheirCostsFillItExactly() {
+    // An event costs QueueRoom.cost(), its bytes and overhead together, and nothing more.
+    long cost = QueueRoom.cost(event(1));
+    QueueRoom room = new QueueRoom(3 * cost);
+    LocalSubscription s = subscription(100, room, e -> { });
+    s.begin();
+    int taken = 0;
+    for (long id = 1; id <= 10 && s.fits(event(id), 1); id++) {
+      s.offer(event(id));
+      taken++;
+    }
+    assertEquals(3, taken, "three events' costs fill the bound");
+    s.handOver();
+    LocalSubscription other = subscription(100, room, e -> { });
+    assertFalse(other.hasRoom(event(4), 1), "the bound is full");
+    runTasks();
+    message(s, 4, 5);
+    assertTrue(other.hasRoom(event(6), 1), "the third cost fits beside two");
+    other.begin();
+    assertTrue(other.fits(event(6), 1));
   }
 
   @Test
@@ -190,72 +212,6 @@ class LocalSubscriptionTest {
     tasks.poll().run();
     assertEquals(1000, seen.size(), "one turn handles them all");
     assertEquals(0, tasks.size());
-  }
-
-  @Test
-  void aFewEventsForAnIdleSubscriptionAreTheReadersToDeliver() {
-    LocalSubscription s = subscription(100, e -> { });
-    s.begin();
-    for (long id = 1; id <= LocalSubscription.HERE_MAX; id++) s.offer(event(id));
-    assertTrue(s.wake(true), "the reader may deliver them");
-    assertEquals(0, tasks.size(), "no task for the pool");
-    s.runHere();
-    assertEquals(LocalSubscription.HERE_MAX, seen.size());
-    s.begin();
-    s.offer(event(100));
-    assertTrue(s.wake(true), "its turn is over: the next message is the reader's too");
-  }
-
-  @Test
-  void moreEventsOrABusySubscriptionGoToThePool() {
-    LocalSubscription s = subscription(100, e -> { });
-    s.begin();
-    for (long id = 1; id <= LocalSubscription.HERE_MAX + 1; id++) s.offer(event(id));
-    assertFalse(s.wake(true), "too many for the reader");
-    assertEquals(1, tasks.size());
-    s.begin();
-    s.offer(event(20));
-    assertFalse(s.wake(true), "a turn is scheduled on the pool: the events wait for it");
-    assertEquals(1, tasks.size());
-    s.begin();
-    s.offer(event(21));
-    assertFalse(s.wake(false), "the reader said no");
-    runTasks();
-    assertEquals(LocalSubscription.HERE_MAX + 3, seen.size());
-  }
-
-  @Test
-  void twoSlowTurnsInARowOnTheReaderSendTheNextTurnsToThePool() {
-    long[] busyNanos = {0};
-    LocalSubscription s = subscription(100, e -> spin(busyNanos[0]));
-    busyNanos[0] = 2 * LocalSubscription.SLOW_HERE_NANOS;
-    assertTrue(here(s, 1), "a first turn");
-    busyNanos[0] = 0;
-    assertTrue(here(s, 2), "one slow turn alone is forgiven: the reader may have lost its core");
-    busyNanos[0] = 2 * LocalSubscription.SLOW_HERE_NANOS;
-    assertTrue(here(s, 3), "slow again");
-    assertTrue(here(s, 4), "and again: this turn is the second slow one in a row");
-    s.begin();
-    s.offer(event(5));
-    assertFalse(s.wake(true), "the handler is slow: its turns go to the pool");
-    runTasks();
-    assertEquals(List.of("e1", "e2", "e3", "e4", "e5"), seen);
-  }
-
-  // One message of one event, delivered by the reader if it may; returns whether it did.
-  private boolean here(LocalSubscription s, long id) {
-    s.begin();
-    s.offer(event(id));
-    if (!s.wake(true)) return false;
-    s.runHere();
-    return true;
-  }
-
-  private static void spin(long nanos) {
-    long end = System.nanoTime() + nanos;
-    while (System.nanoTime() - end < 0) {
-      Thread.onSpinWait(); // a handler's work: time on the thread, the case being tested
-    }
   }
 
   private static long[] ids(int n) {

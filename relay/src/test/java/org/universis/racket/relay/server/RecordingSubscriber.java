@@ -67,12 +67,12 @@ final class RecordingSubscriber extends Subscriber {
   }
 
   @Override
-  int frameSize(Object item) {
+  int frameSize(Outgoing item) {
     return WsSubscriber.lineSize(item);
   }
 
   @Override
-  void frame(Object item, ByteBuffer out) {
+  void frame(Outgoing item, ByteBuffer out) {
     WsSubscriber.line(item, out);
   }
 
