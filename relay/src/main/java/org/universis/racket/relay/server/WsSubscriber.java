@@ -2,6 +2,7 @@ package org.universis.racket.relay.server;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
+import org.universis.racket.relay.codec.WsFrames;
 import org.universis.racket.spi.TypeFilter;
 
 /**
@@ -56,7 +57,7 @@ final class WsSubscriber extends Subscriber {
 
   @Override
   int headroom() {
-    return WsConnection.HEADROOM;
+    return WsFrames.SERVER_HEAD_ROOM;
   }
 
   @Override

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Timeout;
 import org.universis.racket.relay.codec.JsonSlice;
 import org.universis.racket.relay.codec.RelayProof;
 import org.universis.racket.relay.codec.WebSocketAccept;
+import org.universis.racket.relay.codec.WsFrames;
 import org.universis.racket.relay.server.Relay;
 import org.universis.racket.relay.server.RelayConfig;
 
@@ -142,7 +143,7 @@ class RelaySocketTest {
       Thread peer = new Thread(() -> {
         try (Socket s = server.accept()) {
           InputStream in = s.getInputStream();
-          String head = RelaySocket.readHead(in);
+          String head = WsUpgrade.readHead(in);
           String key = head.replaceAll("(?s).*Sec-WebSocket-Key: ([^\r]+).*", "$1");
           OutputStream out = s.getOutputStream();
           out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
@@ -175,7 +176,7 @@ class RelaySocketTest {
         public void heard() {}
       });
       assertEquals(size, received.get(30, TimeUnit.SECONDS));
-      socket.sendText(new byte[RelaySocket.HEADER_ROOM + size], size);
+      socket.sendText(new byte[WsFrames.CLIENT_HEAD_ROOM + size], size);
       assertEquals(size, echoed.get(30, TimeUnit.SECONDS));
       // The reading thread (still alive) and this one each keep their temporary direct buffer.
       long grown = directBytes() - before;
@@ -234,8 +235,8 @@ class RelaySocketTest {
 
   private void send(String message) throws IOException {
     byte[] payload = message.getBytes(StandardCharsets.UTF_8);
-    byte[] frame = new byte[RelaySocket.HEADER_ROOM + payload.length];
-    System.arraycopy(payload, 0, frame, RelaySocket.HEADER_ROOM, payload.length);
+    byte[] frame = new byte[WsFrames.CLIENT_HEAD_ROOM + payload.length];
+    System.arraycopy(payload, 0, frame, WsFrames.CLIENT_HEAD_ROOM, payload.length);
     socket.sendText(frame, payload.length);
   }
 
