@@ -12,12 +12,18 @@ import org.universis.racket.spi.TypeFilter;
 final class WsSubscriber extends Subscriber {
 
   private final WsConnection ws;
-  private final Runnable onClosed;
+  private volatile Runnable onClosed; // set once, before the connection reads
 
-  WsSubscriber(WsConnection ws, SubscriberInfo info, SubscriberLimits limits, Metrics metrics,
-      Runnable onClosed) {
+  WsSubscriber(WsConnection ws, SubscriberInfo info, SubscriberLimits limits, Metrics metrics) {
     super(info, TypeFilter.none(), limits, metrics);
     this.ws = ws;
+  }
+
+  /**
+   * Sets what runs once this subscriber is closed: the second step of wiring it with its {@link
+   * WsSession}, which is built with it. Called before the connection starts reading.
+   */
+  void onClosed(Runnable onClosed) {
     this.onClosed = onClosed;
   }
 
