@@ -285,5 +285,4 @@ final class WsConnection {
     closeWith(code, reason);
     return false;
   }
-
 }
