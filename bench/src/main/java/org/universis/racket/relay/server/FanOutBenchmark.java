@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.universis.racket.Origin;
 import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.relay.codec.WsFrames;
 import org.universis.racket.spi.TypeFilter;
 
 /**
@@ -89,7 +90,7 @@ public class FanOutBenchmark {
 
     @Override
     int headroom() {
-      return WsConnection.HEADROOM;
+      return WsFrames.SERVER_HEAD_ROOM;
     }
 
     @Override

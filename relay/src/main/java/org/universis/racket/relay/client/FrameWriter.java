@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.universis.racket.relay.codec.WsFrames;
 
 /**
  * The single writer in front of a {@link RelaySocket}: messages (UTF-8 JSON, one line each) queue
@@ -31,7 +32,7 @@ final class FrameWriter {
   /** Whether a sender runs or is about to: at most one at a time. */
   private final AtomicBoolean sending = new AtomicBoolean();
   // Used only while holding `sending`; the header goes in front of the payload.
-  private byte[] frame = new byte[RelaySocket.HEADER_ROOM + INITIAL_FRAME];
+  private byte[] frame = new byte[WsFrames.CLIENT_HEAD_ROOM + INITIAL_FRAME];
   private volatile boolean failed;
 
   /**
@@ -117,8 +118,8 @@ final class FrameWriter {
       fail(e);
       return;
     }
-    if (frame.length > RelaySocket.HEADER_ROOM + KEPT_FRAME) {
-      frame = new byte[RelaySocket.HEADER_ROOM + INITIAL_FRAME]; // do not pin one big batch
+    if (frame.length > WsFrames.CLIENT_HEAD_ROOM + KEPT_FRAME) {
+      frame = new byte[WsFrames.CLIENT_HEAD_ROOM + INITIAL_FRAME]; // do not pin one big batch
     }
     sending.set(false);
     flush(); // a message queued after the loop's last look
@@ -138,12 +139,12 @@ final class FrameWriter {
 
   // Appends a message after `at` payload bytes, on a line of its own if asked; returns the new length.
   private int append(int at, byte[] message, boolean newLine) {
-    int from = RelaySocket.HEADER_ROOM + at;
+    int from = WsFrames.CLIENT_HEAD_ROOM + at;
     int end = from + (newLine ? 1 : 0) + message.length;
     if (end > frame.length) frame = Arrays.copyOf(frame, Math.max(end, frame.length * 2));
     if (newLine) frame[from++] = '\n';
     System.arraycopy(message, 0, frame, from, message.length);
-    return end - RelaySocket.HEADER_ROOM;
+    return end - WsFrames.CLIENT_HEAD_ROOM;
   }
 
   private void fail(Throwable error) {

@@ -58,15 +58,15 @@ final class EventsStream implements HttpHandler {
       boolean untyped) {
     SubscriberInfo info = new SubscriberInfo("sse", Connections.address(exchange.getSourceAddress()),
         System.currentTimeMillis(), origin);
-    Subscriber[] self = new Subscriber[1];
     Announced announced = new Announced();
-    self[0] = new SseSubscriber(exchange, info, filter, limits, metrics, untyped, () -> {
-      sequencer.unsubscribe(self[0]);
-      connections.release(exchange.getSourceAddress());
-      announced.end(() -> presence.left(self[0]));
-    });
-    sequencer.subscribe(self[0], resumeId, lastId -> SseSubscriber.GREETING);
-    if (origin != null) announced.join(() -> presence.joined(self[0]));
+    SseSubscriber subscriber = new SseSubscriber(exchange, info, filter, limits, metrics, untyped,
+        closed -> {
+          sequencer.unsubscribe(closed);
+          connections.release(exchange.getSourceAddress());
+          announced.end(() -> presence.left(closed));
+        });
+    sequencer.subscribe(subscriber, resumeId, lastId -> SseSubscriber.GREETING);
+    if (origin != null) announced.join(() -> presence.joined(subscriber));
   }
 
   /** A stream's presence events: a left only after a joined, never a joined after the end. */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import org.universis.racket.spi.TypeFilter;
 import org.xnio.IoUtils;
 import org.xnio.channels.StreamSinkChannel;
@@ -23,11 +24,11 @@ final class SseSubscriber extends Subscriber {
 
   private final HttpServerExchange exchange;
   private final StreamSinkChannel sink;
-  private final Runnable onClosed;
+  private final Consumer<SseSubscriber> onClosed;
   private final boolean untyped; // records without an event: line (?untyped=true)
 
   SseSubscriber(HttpServerExchange exchange, SubscriberInfo info, TypeFilter filter,
-      SubscriberLimits limits, Metrics metrics, boolean untyped, Runnable onClosed) {
+      SubscriberLimits limits, Metrics metrics, boolean untyped, Consumer<SseSubscriber> onClosed) {
     super(info, filter, limits, metrics);
     this.exchange = exchange;
     this.untyped = untyped;
@@ -139,6 +140,6 @@ final class SseSubscriber extends Subscriber {
 
   @Override
   void closed() {
-    onClosed.run();
+    onClosed.accept(this);
   }
 }

@@ -105,28 +105,27 @@ final class WsEndpoint implements HttpHandler {
     }
     SubscriberInfo info = new SubscriberInfo("ws", Connections.address(connection.getPeerAddress()),
         System.currentTimeMillis(), null);
-    WsSubscriber[] self = new WsSubscriber[1];
-    WsSession[] session = new WsSession[1];
-    self[0] = new WsSubscriber(ws, info, limits, metrics, () -> {
-      sequencer.unsubscribe(self[0]);
-      connections.release(connection.getPeerAddress());
-      release.run();
-      session[0].closed();
-    });
-    session[0] = new WsSession(self[0], sequencer, config, epoch, origins, metrics,
+    WsSubscriber subscriber = new WsSubscriber(ws, info, limits, metrics);
+    WsSession session = new WsSession(subscriber, sequencer, config, epoch, origins, metrics,
         expectedProof, presence, () -> {
           ws.maxMessage(maxMessage);
           release.run();
         });
+    subscriber.onClosed(() -> {
+      sequencer.unsubscribe(subscriber);
+      connections.release(connection.getPeerAddress());
+      release.run();
+      session.closed();
+    });
     // Undertow's own close listener on the socket calls these; setting another would replace it.
     exchange.getConnection().addCloseListener(c -> {
-      self[0].close();
+      subscriber.close();
       ws.closed();
     });
-    ws.start(session[0]);
+    ws.start(session);
     try {
-      session[0].helloTimer(connection.getIoThread().executeAfter(session[0]::requireHello,
-          session[0].helloSeconds(), TimeUnit.SECONDS));
+      session.helloTimer(connection.getIoThread().executeAfter(session::requireHello,
+          session.helloSeconds(), TimeUnit.SECONDS));
     } catch (RejectedExecutionException e) {
       // The relay is closing and its IO threads with it; the connection goes with them.
     }

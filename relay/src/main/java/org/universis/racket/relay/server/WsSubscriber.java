@@ -2,6 +2,7 @@ package org.universis.racket.relay.server;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
+import org.universis.racket.relay.codec.WsFrames;
 import org.universis.racket.spi.TypeFilter;
 
 /**
@@ -11,12 +12,18 @@ import org.universis.racket.spi.TypeFilter;
 final class WsSubscriber extends Subscriber {
 
   private final WsConnection ws;
-  private final Runnable onClosed;
+  private volatile Runnable onClosed; // set once, before the connection reads
 
-  WsSubscriber(WsConnection ws, SubscriberInfo info, SubscriberLimits limits, Metrics metrics,
-      Runnable onClosed) {
+  WsSubscriber(WsConnection ws, SubscriberInfo info, SubscriberLimits limits, Metrics metrics) {
     super(info, TypeFilter.none(), limits, metrics);
     this.ws = ws;
+  }
+
+  /**
+   * Sets what runs once this subscriber is closed: the second step of wiring it with its {@link
+   * WsSession}, which is built with it. Called before the connection starts reading.
+   */
+  void onClosed(Runnable onClosed) {
     this.onClosed = onClosed;
   }
 
@@ -56,7 +63,7 @@ final class WsSubscriber extends Subscriber {
 
   @Override
   int headroom() {
-    return WsConnection.HEADROOM;
+    return WsFrames.SERVER_HEAD_ROOM;
   }
 
   @Override

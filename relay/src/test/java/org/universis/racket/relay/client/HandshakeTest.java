@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.universis.racket.relay.codec.RelayProof;
+import org.universis.racket.relay.codec.WsFrames;
 import org.universis.racket.relay.server.Relay;
 import org.universis.racket.relay.server.RelayConfig;
 
@@ -116,8 +117,8 @@ class HandshakeTest {
 
     void send(String text) throws IOException {
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-      byte[] frame = new byte[RelaySocket.HEADER_ROOM + bytes.length];
-      System.arraycopy(bytes, 0, frame, RelaySocket.HEADER_ROOM, bytes.length);
+      byte[] frame = new byte[WsFrames.CLIENT_HEAD_ROOM + bytes.length];
+      System.arraycopy(bytes, 0, frame, WsFrames.CLIENT_HEAD_ROOM, bytes.length);
       socket.sendText(frame, bytes.length);
     }
 

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.universis.racket.ProcessEvent;
 import org.universis.racket.ProcessEventEmitter;
 import org.universis.racket.RacketOptions;
+import org.universis.racket.relay.codec.WsFrames;
 import org.universis.racket.relay.server.Await;
 import org.universis.racket.relay.server.Relay;
 import org.universis.racket.relay.server.RelayConfig;
@@ -87,8 +88,8 @@ class OriginInUseTest {
       reader.start();
       byte[] hello = ("{\"op\":\"hello\",\"origin\":{\"id\":\"" + originId + "\",\"pid\":1}}")
           .getBytes(StandardCharsets.UTF_8);
-      byte[] frame = new byte[RelaySocket.HEADER_ROOM + hello.length];
-      System.arraycopy(hello, 0, frame, RelaySocket.HEADER_ROOM, hello.length);
+      byte[] frame = new byte[WsFrames.CLIENT_HEAD_ROOM + hello.length];
+      System.arraycopy(hello, 0, frame, WsFrames.CLIENT_HEAD_ROOM, hello.length);
       socket.sendText(frame, hello.length);
       String answer = messages.poll(10, TimeUnit.SECONDS);
       return answer != null && answer.contains("\"welcome\"");

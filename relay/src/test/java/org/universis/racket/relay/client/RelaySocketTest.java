@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Timeout;
 import org.universis.racket.relay.codec.JsonSlice;
 import org.universis.racket.relay.codec.RelayProof;
 import org.universis.racket.relay.codec.WebSocketAccept;
+import org.universis.racket.relay.codec.WsFrames;
 import org.universis.racket.relay.server.Relay;
 import org.universis.racket.relay.server.RelayConfig;
 
@@ -142,7 +143,7 @@ class RelaySocketTest {
       Thread peer = new Thread(() -> {
         try (Socket s = server.accept()) {
           InputStream in = s.getInputStream();
-          String head = RelaySocket.readHead(in);
+          String head = WsUpgrade.readHead(in);
           String key = head.replaceAll("(?s).*Sec-WebSocket-Key: ([^\r]+).*", "$1");
           OutputStream out = s.getOutputStream();
           out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
@@ -175,11 +176,64 @@ class RelaySocketTest {
         public void heard() {}
       });
       assertEquals(size, received.get(30, TimeUnit.SECONDS));
-      socket.sendText(new byte[RelaySocket.HEADER_ROOM + size], size);
+      socket.sendText(new byte[WsFrames.CLIENT_HEAD_ROOM + size], size);
       assertEquals(size, echoed.get(30, TimeUnit.SECONDS));
       // The reading thread (still alive) and this one each keep their temporary direct buffer.
       long grown = directBytes() - before;
       assertTrue(grown < 2 << 20, "direct memory grew by " + grown + " bytes for 8 MiB each way");
+    }
+  }
+
+  @Test
+  void framesWrittenByHandAreReadPingsAnsweredAndAMaskedFrameRefused() throws Exception {
+    // A peer that upgrades, then sends RFC 6455's own examples: an unmasked ping "Hello", a text
+    // message in two fragments (the second with a 16-bit length), and then a masked frame, which
+    // a server must never send.
+    CompletableFuture<byte[]> pong = new CompletableFuture<>();
+    try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Thread peer = new Thread(() -> {
+        try (Socket s = server.accept()) {
+          InputStream in = s.getInputStream();
+          String key = WsUpgrade.readHead(in).replaceAll("(?s).*Sec-WebSocket-Key: ([^\r]+).*", "$1");
+          OutputStream out = s.getOutputStream();
+          out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+              + "Connection: Upgrade\r\nSec-WebSocket-Accept: " + WebSocketAccept.of(key)
+              + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+          out.write(new byte[] {(byte) 0x89, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f});
+          out.flush();
+          byte[] frame = in.readNBytes(11); // 0x8a, 0x85, the mask, "Hello" masked
+          for (int i = 0; i < 5; i++) frame[6 + i] ^= frame[2 + i % 4];
+          pong.complete(frame);
+          out.write(new byte[] {0x01, 0x03, 'H', 'e', 'l'});
+          out.write(new byte[] {(byte) 0x80, 126, 0x00, (byte) 200});
+          out.write("l".repeat(200).getBytes(StandardCharsets.US_ASCII));
+          out.write(new byte[] {(byte) 0x81, (byte) 0x81, 1, 2, 3, 4, 'x' ^ 1});
+          out.flush();
+          in.readAllBytes(); // until the client closes
+        } catch (IOException e) {
+          pong.completeExceptionally(e);
+        }
+      });
+      peer.setDaemon(true);
+      peer.start();
+      socket = RelaySocket.open(URI.create("ws://127.0.0.1:" + server.getLocalPort() + "/ws"), null,
+          5_000, 1 << 20, null);
+      List<String> texts = new ArrayList<>();
+      IOException refused = assertThrows(IOException.class, () -> socket.read(new RelaySocket.Listener() {
+        @Override
+        public void text(byte[] data, int length) {
+          texts.add(new String(data, 0, length, StandardCharsets.US_ASCII));
+        }
+
+        @Override
+        public void heard() {}
+      }));
+      byte[] answer = pong.get(10, TimeUnit.SECONDS);
+      assertEquals(0x8a, answer[0] & 0xff, "a pong, whole");
+      assertEquals(0x85, answer[1] & 0xff, "masked, of 5 bytes");
+      assertEquals("Hello", new String(answer, 6, 5, StandardCharsets.US_ASCII));
+      assertEquals(List.of("Hel" + "l".repeat(200)), texts);
+      assertTrue(refused.getMessage().contains("frames from a server must not be masked"), refused.getMessage());
     }
   }
 
@@ -234,8 +288,8 @@ class RelaySocketTest {
 
   private void send(String message) throws IOException {
     byte[] payload = message.getBytes(StandardCharsets.UTF_8);
-    byte[] frame = new byte[RelaySocket.HEADER_ROOM + payload.length];
-    System.arraycopy(payload, 0, frame, RelaySocket.HEADER_ROOM, payload.length);
+    byte[] frame = new byte[WsFrames.CLIENT_HEAD_ROOM + payload.length];
+    System.arraycopy(payload, 0, frame, WsFrames.CLIENT_HEAD_ROOM, payload.length);
     socket.sendText(frame, payload.length);
   }
 

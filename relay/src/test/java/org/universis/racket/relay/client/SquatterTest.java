@@ -140,7 +140,7 @@ class SquatterTest {
 
     private void serve(Socket s) {
       try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-        String head = RelaySocket.readHead(in);
+        String head = WsUpgrade.readHead(in);
         byte[] headBytes = (head + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
         record(headBytes, headBytes.length);
         String key = header(head, "sec-websocket-key");

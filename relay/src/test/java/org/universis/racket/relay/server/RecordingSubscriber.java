@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.universis.racket.relay.codec.WsFrames;
 import org.universis.racket.spi.TypeFilter;
 
 /**
@@ -63,7 +64,7 @@ final class RecordingSubscriber extends Subscriber {
 
   @Override
   int headroom() {
-    return WsConnection.HEADROOM; // as on /ws: the frame starts after room for a header
+    return WsFrames.SERVER_HEAD_ROOM; // as on /ws: the frame starts after room for a header
   }
 
   @Override

@@ -1,6 +1,5 @@
 package org.universis.racket.relay.server;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -237,20 +236,6 @@ class WsConnectionTest {
       ws.send(false, 1, chunk);
       ws.send(false, 0, chunk);
       assertEquals(1009, ws.closeCode());
-    }
-  }
-
-  @Test
-  void unmaskingHandlesEveryLengthAndOffset() {
-    int mask = 0x12345678;
-    byte[] key = {0x12, 0x34, 0x56, 0x78};
-    for (int length = 0; length < 40; length++) {
-      byte[] plain = new byte[length];
-      ThreadLocalRandom.current().nextBytes(plain);
-      ByteBuffer buffer = ByteBuffer.allocate(length + 3);
-      for (int i = 0; i < length; i++) buffer.put(3 + i, (byte) (plain[i] ^ key[i % 4]));
-      WsConnection.unmask(buffer, 3, length, mask);
-      assertArrayEquals(plain, slice(buffer.array(), 3, 3 + length), "length " + length);
     }
   }
 
