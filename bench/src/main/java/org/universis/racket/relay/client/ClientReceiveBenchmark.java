@@ -16,7 +16,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.universis.racket.Origin;
-import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.relay.codec.Envelope;
+import org.universis.racket.relay.codec.OriginJson;
 
 /**
  * The JVM client's per-event cost on receipt: reading a relay message of 64 events (lines found,
@@ -55,11 +56,11 @@ public class ClientReceiveBenchmark {
   public void setUp() throws Exception {
     String head = "{\"type\":\"bench\",\"n\":123456,\"t\":98765432109876,\"pad\":\"";
     body = (head + "x".repeat(256 - head.length() - 2) + "\"}").getBytes(StandardCharsets.UTF_8);
-    byte[] origin = EnvelopeEncoder.origin(new Origin("7c1e0d9a-5b8f-4c4e-9d0a-3f2b1c0d9e8f", 4711, "web-1", "orders"));
+    byte[] origin = OriginJson.write(new Origin("7c1e0d9a-5b8f-4c4e-9d0a-3f2b1c0d9e8f", 4711, "web-1", "orders"));
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < FRAME; i++) {
       long id = 61_525_019_955_203L + i;
-      text.append(new String(EnvelopeEncoder.encode(id, "bench", 1_764_201_600_123L, origin, 1000 + i, body),
+      text.append(new String(Envelope.encode(id, "bench", 1_764_201_600_123L, origin, 1000 + i, body),
           StandardCharsets.UTF_8)).append('\n');
     }
     message = text.toString().getBytes(StandardCharsets.UTF_8);

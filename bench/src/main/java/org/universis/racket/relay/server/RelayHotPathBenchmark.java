@@ -15,7 +15,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.universis.racket.Origin;
-import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.relay.codec.Envelope;
+import org.universis.racket.relay.codec.OriginJson;
 import org.universis.racket.relay.codec.EventBatchReader;
 import org.universis.racket.relay.codec.RawEvent;
 
@@ -52,7 +53,7 @@ public class RelayHotPathBenchmark {
     oneEmit = line.getBytes(StandardCharsets.UTF_8);
     frameOfEmits = String.join("\n", java.util.Collections.nCopies(FRAME, line)).getBytes(StandardCharsets.UTF_8);
     onePost = BODY.clone();
-    origin = EnvelopeEncoder.origin(new Origin("7c1e0d9a-5b8f-4c4e-9d0a-3f2b1c0d9e8f", 4711, "web-1", "orders"));
+    origin = OriginJson.write(new Origin("7c1e0d9a-5b8f-4c4e-9d0a-3f2b1c0d9e8f", 4711, "web-1", "orders"));
     sequencer = FanOutBenchmark.sequencer();
     emit = List.of(new Emit("bench", BODY, 1));
   }
@@ -75,7 +76,7 @@ public class RelayHotPathBenchmark {
 
   @Benchmark
   public byte[] encodeEnvelope() {
-    return EnvelopeEncoder.encode(++id, "bench", 1_764_201_600_123L, origin, id, BODY);
+    return Envelope.encode(++id, "bench", 1_764_201_600_123L, origin, id, BODY);
   }
 
   @Benchmark

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.relay.codec.Ack;
 import org.universis.racket.spi.Backplane;
 
 /**
@@ -51,7 +51,7 @@ final class BackplaneLink implements Backplane.Receiver {
 
   private static void answer(Subscriber emitter, long[] seqs, long[] ids, Throwable failure) {
     for (int i = 0; i < seqs.length; i++) {
-      emitter.offerControl(failure == null ? EnvelopeEncoder.ack(seqs[i], ids[i], 1)
+      emitter.offerControl(failure == null ? Ack.write(seqs[i], ids[i], 1)
           : Json.object("op", "nack", "seq", seqs[i], "error", "unavailable", "message", reason(failure)));
     }
   }
