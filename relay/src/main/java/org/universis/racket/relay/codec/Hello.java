@@ -46,6 +46,7 @@ public final class Hello {
       g.writeStringField(TYPES, types);
       if (lastEventId > 0) g.writeNumberField(LAST_EVENT_ID, lastEventId);
       g.writeStringField(ACKS, ACK_RUNS);
+      g.writeNumberField(PROTOCOL, KEYED);
       if (proof != null) g.writeStringField(PROOF, proof);
       g.writeEndObject();
     } catch (IOException e) {

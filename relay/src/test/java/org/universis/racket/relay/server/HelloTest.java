@@ -31,6 +31,7 @@ class HelloTest {
     assertEquals(42L, m.lastEventId());
     assertEquals(Hello.ACK_RUNS, m.acks());
     assertEquals("proof-1", m.proof());
+    assertEquals((long) Hello.KEYED, m.protocol());
   }
 
   @Test
