@@ -1,8 +1,5 @@
 package org.universis.racket.relay.client;
 
-import org.universis.racket.relay.codec.Ack;
-import org.universis.racket.relay.codec.Envelope;
-import org.universis.racket.relay.codec.OriginJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -15,6 +12,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.universis.racket.Origin;
+import org.universis.racket.relay.codec.Ack;
+import org.universis.racket.relay.codec.Envelope;
+import org.universis.racket.relay.codec.OriginJson;
 
 /**
  * The reader's two ways of reading a line, by position for the relay's own layout and with Jackson
@@ -81,6 +81,24 @@ class WireReaderTest {
     assertSame(events.get(0).origin(), events.get(3).origin());
     assertEquals(4, events.get(3).seq());
     assertEquals(1, events.get(3).body());
+  }
+
+  @Test
+  void keyedEnvelopesInTheRelaysLayoutAndOtherwiseReadAlike() throws Exception {
+    String origin = "{\"id\":\"o\",\"pid\":1,\"host\":null,\"name\":\"n\"}";
+    read("{\"id\":5,\"type\":\"a\",\"time\":1,\"origin\":" + origin + ",\"o\":3,\"seq\":1,\"body\":1}",
+        "{\"id\":6,\"type\":\"a\",\"time\":2,\"o\":3,\"seq\":2,\"body\":2}",
+        "{ \"o\":3, \"id\":7, \"type\":\"a\", \"body\":3 }", // for Jackson
+        "{\"id\":8,\"type\":\"a\",\"time\":2,\"origin\":{\"id\":\"p\"},\"o\":3,\"seq\":2,\"body\":4}",
+        "{\"id\":9,\"type\":\"a\",\"time\":2,\"o\":3,\"seq\":2,\"body\":5}");
+    Origin o = new Origin("o", 1, null, "n");
+    Origin p = new Origin("p", 0, null, null);
+    assertEquals(List.of(o, o, o, p, p), events.stream().map(ReceivedEvent::origin).toList());
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), events.stream().map(e -> ((Number) e.body()).longValue()).toList());
+    assertThrows(WireReader.MalformedLine.class,
+        () -> read("{\"id\":10,\"type\":\"a\",\"time\":2,\"o\":4,\"seq\":2,\"body\":5}"));
+    assertThrows(WireReader.MalformedLine.class,
+        () -> read("{\"id\":10,\"type\":\"a\",\"time\":2,\"o\":64,\"seq\":2,\"body\":5}"));
   }
 
   @Test
