@@ -103,38 +103,37 @@ public final class Envelope {
   }
 
   /**
-   * Writes {@code envelope} keyed for a connection whose origins so far are {@code keys}: with
-   * {@code "o":K} in its origin's place when the connection knows the origin, else with the origin
-   * and its new key after it. An envelope laid out otherwise is written whole.
+   * Writes {@code envelope}, which {@link #encode} wrote for event {@code id} of {@code type}, keyed
+   * for a connection whose origins so far are {@code keys}: with {@code "o":K} in its origin's
+   * place when the connection knows the origin, else with the origin and its new key after it. Its
+   * origin is found by position, as the id and type give it: only the time's digits are scanned.
    */
-  public static void writeKeyed(byte[] envelope, OriginKeys keys, ByteBuffer out) {
-    Bytes.Cursor c = new Bytes.Cursor().at(envelope, 0, envelope.length);
-    if (!c.skip(ID) || c.digits() < 0 || !c.skip(TYPE) || c.type() == null || !c.skip(TIME)
-        || c.digits() < 0) {
-      out.put(envelope);
+  public static void writeKeyed(byte[] envelope, long id, String type, OriginKeys keys,
+      ByteBuffer out) {
+    int originField = ID.length + Bytes.digits(id) + TYPE.length + type.length() + TIME.length;
+    while (originField < envelope.length && envelope[originField] >= '0' && envelope[originField] <= '9') {
+      originField++;
+    }
+    int origin = originField + ORIGIN.length;
+    if (origin > envelope.length || !Arrays.equals(envelope, originField, origin, ORIGIN, 0, ORIGIN.length)) {
+      out.put(envelope); // not an envelope of encode's: whole, as to a client of protocol 1
       return;
     }
-    int originField = c.pos;
-    if (!c.skip(ORIGIN)) {
-      out.put(envelope);
-      return;
-    }
-    int origin = c.pos;
     int key = keys.find(envelope, origin);
+    int originEnd;
     if (key >= 0) {
-      out.put(envelope, 0, originField).put(KEY);
-      putKey(out, key);
-      int rest = origin + keys.length(key);
-      out.put(envelope, rest, envelope.length - rest);
-      return;
+      originEnd = origin + keys.length(key);
+      out.put(envelope, 0, originField);
+    } else {
+      originEnd = JsonScan.valueEnd(envelope, origin, envelope.length);
+      if (originEnd < 0 || envelope[origin] != '{') {
+        out.put(envelope);
+        return;
+      }
+      key = keys.add(envelope, origin, originEnd);
+      out.put(envelope, 0, originEnd);
     }
-    int originEnd = JsonScan.valueEnd(envelope, origin, envelope.length);
-    if (originEnd < 0 || envelope[origin] != '{') {
-      out.put(envelope);
-      return;
-    }
-    key = keys.add(envelope, origin, originEnd);
-    out.put(envelope, 0, originEnd).put(KEY);
+    out.put(KEY);
     putKey(out, key);
     out.put(envelope, originEnd, envelope.length - originEnd);
   }

@@ -48,7 +48,7 @@ final class WsSubscriber extends Subscriber {
   @Override
   void frame(Object item, ByteBuffer out) {
     if (originKeys != null && item instanceof Event e) {
-      Envelope.writeKeyed(e.envelope, originKeys, out);
+      Envelope.writeKeyed(e.envelope, e.id, e.type, originKeys, out);
       out.put((byte) '\n');
     } else {
       line(item, out);

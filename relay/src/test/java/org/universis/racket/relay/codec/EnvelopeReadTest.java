@@ -27,9 +27,9 @@ class EnvelopeReadTest {
     return out.get(0);
   }
 
-  private static byte[] keyed(byte[] envelope, OriginKeys keys) {
+  private static byte[] keyed(byte[] envelope, long id, String type, OriginKeys keys) {
     ByteBuffer out = ByteBuffer.allocate(Envelope.keyedSize(envelope));
-    Envelope.writeKeyed(envelope, keys, out);
+    Envelope.writeKeyed(envelope, id, type, keys, out);
     return Arrays.copyOf(out.array(), out.position());
   }
 
@@ -59,7 +59,7 @@ class EnvelopeReadTest {
         long id = round * 1000L + e + 1;
         byte[] envelope = Envelope.encode(id, "t", 5, OriginJson.write(origin), id, "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
         for (int twice = 0; twice < 2; twice++) {
-          byte[] line = keyed(envelope, keys);
+          byte[] line = keyed(envelope, id, "t", keys);
           JsonNode node = json.readTree(line);
           assertTrue(node.has("o"), "no key");
           // The first of an origin's events introduces it; the next one names only its key.
