@@ -56,6 +56,7 @@ public class ClientReceiveBenchmark {
   private final WireReader keyedReader = new WireReader();
   private byte[] keyedMessage; // the same events, keyed (protocol 2) for a reader that knows the key
   private byte[] body;
+  private final byte[] stringBody = ("\"" + "0123456789abcdef".repeat(16) + "\"").getBytes(StandardCharsets.UTF_8);
   private ReceivedEvent one;
 
   @Setup
@@ -105,6 +106,12 @@ public class ClientReceiveBenchmark {
     events.clear();
     keyedReader.read(keyedMessage, keyedMessage.length, sink);
     return events.size();
+  }
+
+  /** A JSON string body read as a String, as {@code body(String.class)} does (bench's opaque view). */
+  @Benchmark
+  public String decodeStringBody() {
+    return ClientJson.decode(stringBody, 0, stringBody.length, String.class, () -> "event");
   }
 
   /** A body decoded into a class through Jackson (here Map), as {@code body(Map.class)} does. */
