@@ -14,8 +14,9 @@ public interface RacketConnection extends AutoCloseable {
    * Queues an event for the relay. When the buffer is full, waits for room up to the
    * {@code emit-timeout} option (never on the implementation's own threads).
    *
-   * @param type the event's type, or {@code null} to take the body's top-level {@code "type"}
-   *     string, else {@code message}
+   * @param type the event's type, already checked by {@link TypeFilter#checkType} (the emitter
+   *     checks it at the call site, once), or {@code null} to take the body's top-level {@code
+   *     "type"} string, else {@code message}
    * @param body anything that encodes to JSON: a map, a record, a POJO, a string...
    * @return completes with the relay's id once the relay accepted the event; fails when the body
    *     cannot be encoded, no relay took the event within the emit-timeout, or the connection is

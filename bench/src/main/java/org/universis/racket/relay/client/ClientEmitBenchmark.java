@@ -11,6 +11,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.universis.racket.relay.codec.EmitLine;
 
 /**
  * The JVM client's per-event cost on emit: encoding the benchmark's 256-byte body (a record of a
@@ -51,6 +52,6 @@ public class ClientEmitBenchmark {
   /** The body encoded and laid out as the line the relay receives. */
   @Benchmark
   public byte[] emitLine() {
-    return Outbox.emitLine(++seq, "bench", ClientJson.encodeBytes(tick));
+    return EmitLine.write(++seq, "bench", ClientJson.encodeBytes(tick));
   }
 }

@@ -1,7 +1,9 @@
 package org.universis.racket.relay.client;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,7 +18,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.universis.racket.Origin;
-import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.relay.codec.Envelope;
+import org.universis.racket.relay.codec.OriginJson;
+import org.universis.racket.relay.codec.OriginKeys;
 
 /**
  * The JVM client's per-event cost on receipt: reading a relay message of 64 events (lines found,
@@ -35,6 +39,7 @@ import org.universis.racket.relay.codec.EnvelopeEncoder;
 public class ClientReceiveBenchmark {
 
   static final int FRAME = 64;
+  private static final long FIRST_ID = 61_525_019_955_203L;
 
   private final WireReader reader = new WireReader();
   private final List<ReceivedEvent> events = new ArrayList<>(FRAME);
@@ -48,23 +53,42 @@ public class ClientReceiveBenchmark {
     public void message(RelayMessage message) {}
   };
   private byte[] message;
+  private final WireReader keyedReader = new WireReader();
+  private byte[] keyedMessage; // the same events, keyed (protocol 2) for a reader that knows the key
   private byte[] body;
+  private final byte[] stringBody = ("\"" + "0123456789abcdef".repeat(16) + "\"").getBytes(StandardCharsets.UTF_8);
   private ReceivedEvent one;
 
   @Setup
   public void setUp() throws Exception {
     String head = "{\"type\":\"bench\",\"n\":123456,\"t\":98765432109876,\"pad\":\"";
     body = (head + "x".repeat(256 - head.length() - 2) + "\"}").getBytes(StandardCharsets.UTF_8);
-    byte[] origin = EnvelopeEncoder.origin(new Origin("7c1e0d9a-5b8f-4c4e-9d0a-3f2b1c0d9e8f", 4711, "web-1", "orders"));
+    byte[] origin = OriginJson.write(new Origin("7c1e0d9a-5b8f-4c4e-9d0a-3f2b1c0d9e8f", 4711, "web-1", "orders"));
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < FRAME; i++) {
-      long id = 61_525_019_955_203L + i;
-      text.append(new String(EnvelopeEncoder.encode(id, "bench", 1_764_201_600_123L, origin, 1000 + i, body),
+      long id = FIRST_ID + i;
+      text.append(new String(Envelope.encode(id, "bench", 1_764_201_600_123L, origin, 1000 + i, body),
           StandardCharsets.UTF_8)).append('\n');
     }
     message = text.toString().getBytes(StandardCharsets.UTF_8);
     reader.read(message, message.length, sink);
     one = events.get(0);
+    // Keyed (protocol 2): the first pass introduces the origin to the reader, the second is the
+    // steady state, every line naming its key.
+    OriginKeys keys = new OriginKeys();
+    byte[] introducing = keyed(text.toString(), keys);
+    keyedReader.read(introducing, introducing.length, sink);
+    keyedMessage = keyed(text.toString(), keys);
+  }
+
+  private static byte[] keyed(String lines, OriginKeys keys) {
+    ByteBuffer out = ByteBuffer.allocate(2 * lines.length());
+    String[] split = lines.split("\n");
+    for (int i = 0; i < split.length; i++) {
+      Envelope.writeKeyed(split[i].getBytes(StandardCharsets.UTF_8), FIRST_ID + i, "bench", keys, out);
+      out.put((byte) '\n');
+    }
+    return Arrays.copyOf(out.array(), out.position());
   }
 
   @Benchmark
@@ -73,6 +97,21 @@ public class ClientReceiveBenchmark {
     events.clear();
     reader.read(message, message.length, sink);
     return events.size();
+  }
+
+  /** The same with keyed envelopes (protocol 2): the origin is a key, not an object to match. */
+  @Benchmark
+  @OperationsPerInvocation(FRAME)
+  public int readKeyedMessageOf64EventsPerEvent() throws Exception {
+    events.clear();
+    keyedReader.read(keyedMessage, keyedMessage.length, sink);
+    return events.size();
+  }
+
+  /** A JSON string body read as a String, as {@code body(String.class)} does (bench's opaque view). */
+  @Benchmark
+  public String decodeStringBody() {
+    return ClientJson.decode(stringBody, 0, stringBody.length, String.class, () -> "event");
   }
 
   /** A body decoded into a class through Jackson (here Map), as {@code body(Map.class)} does. */

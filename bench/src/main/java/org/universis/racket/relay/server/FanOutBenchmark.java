@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 import org.universis.racket.Origin;
-import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.relay.codec.OriginJson;
 import org.universis.racket.relay.codec.WsFrames;
 import org.universis.racket.spi.TypeFilter;
 
@@ -50,7 +50,7 @@ public class FanOutBenchmark {
       sequencer.subscribe(new MemorySubscriber(limits, blackhole), null, null);
     }
     emit = List.of(new Emit("bench", RelayHotPathBenchmark.BODY, 1));
-    origin = EnvelopeEncoder.origin(new Origin("7c1e0d9a-5b8f-4c4e-9d0a-3f2b1c0d9e8f", 4711, "web-1", "orders"));
+    origin = OriginJson.write(new Origin("7c1e0d9a-5b8f-4c4e-9d0a-3f2b1c0d9e8f", 4711, "web-1", "orders"));
   }
 
   @Benchmark

@@ -1,5 +1,6 @@
 package org.universis.racket.relay.server;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,8 +16,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.universis.racket.Origin;
-import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.relay.codec.Envelope;
 import org.universis.racket.relay.codec.EventBatchReader;
+import org.universis.racket.relay.codec.OriginJson;
+import org.universis.racket.relay.codec.OriginKeys;
 import org.universis.racket.relay.codec.RawEvent;
 
 /**
@@ -45,6 +48,9 @@ public class RelayHotPathBenchmark {
   private Sequencer sequencer;
   private List<Emit> emit;
   private long id;
+  private Event event;
+  private final OriginKeys keys = new OriginKeys();
+  private final ByteBuffer frame = ByteBuffer.allocate(4096);
 
   @Setup
   public void setUp() {
@@ -52,9 +58,11 @@ public class RelayHotPathBenchmark {
     oneEmit = line.getBytes(StandardCharsets.UTF_8);
     frameOfEmits = String.join("\n", java.util.Collections.nCopies(FRAME, line)).getBytes(StandardCharsets.UTF_8);
     onePost = BODY.clone();
-    origin = EnvelopeEncoder.origin(new Origin("7c1e0d9a-5b8f-4c4e-9d0a-3f2b1c0d9e8f", 4711, "web-1", "orders"));
+    origin = OriginJson.write(new Origin("7c1e0d9a-5b8f-4c4e-9d0a-3f2b1c0d9e8f", 4711, "web-1", "orders"));
     sequencer = FanOutBenchmark.sequencer();
     emit = List.of(new Emit("bench", BODY, 1));
+    event = new Event(1, "bench", Envelope.encode(1, "bench", 1_764_201_600_123L, origin, 1, BODY));
+    Envelope.writeKeyed(event.envelope, event.id, event.type, keys, frame); // the connection knows the origin from now
   }
 
   @Benchmark
@@ -75,7 +83,21 @@ public class RelayHotPathBenchmark {
 
   @Benchmark
   public byte[] encodeEnvelope() {
-    return EnvelopeEncoder.encode(++id, "bench", 1_764_201_600_123L, origin, id, BODY);
+    return Envelope.encode(++id, "bench", 1_764_201_600_123L, origin, id, BODY);
+  }
+
+  /** An event's line into a subscriber's frame, whole (SSE aside, protocol 1). */
+  @Benchmark
+  public ByteBuffer writeEnvelopeLine() {
+    WsSubscriber.line(event, frame.clear());
+    return frame;
+  }
+
+  /** The same keyed (protocol 2), the origin known to the connection: its key in its place. */
+  @Benchmark
+  public ByteBuffer writeKeyedEnvelopeLine() {
+    Envelope.writeKeyed(event.envelope, event.id, event.type, keys, frame.clear());
+    return frame.put((byte) '\n');
   }
 
   @Benchmark

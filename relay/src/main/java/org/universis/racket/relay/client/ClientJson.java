@@ -69,9 +69,11 @@ final class ClientJson {
    * @throws IllegalArgumentException saying where and why the body does not fit {@code type}
    */
   static <T> T decode(byte[] json, int offset, int length, Class<T> type, Supplier<String> what) {
-    if (type == Object.class) { // body() as a tree: read directly, the same tree as Jackson's
+    // body() as a tree, and a string as a String: read directly, the same values as Jackson's.
+    // Anything else as a String (a number, say) is Jackson's to coerce or refuse.
+    if (type == Object.class || type == String.class) {
       Object tree = JsonTree.read(json, offset, length);
-      if (tree != JsonTree.UNREAD) return type.cast(tree);
+      if (type == Object.class ? tree != JsonTree.UNREAD : tree instanceof String) return type.cast(tree);
     }
     try {
       return READERS.get(type).readValue(json, offset, length);

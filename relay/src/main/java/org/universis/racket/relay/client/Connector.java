@@ -13,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 import org.universis.racket.ConnectedClient;
+import org.universis.racket.Origin;
 import org.universis.racket.RacketOptions;
+import org.universis.racket.relay.codec.Hello;
+import org.universis.racket.relay.codec.OriginJson;
 import org.universis.racket.relay.codec.RelayProof;
 import org.universis.racket.relay.server.Log;
 import org.universis.racket.relay.server.Relay;
@@ -194,9 +197,7 @@ final class Connector {
       long resume = inbox.resumeId();
       // One ack per run of emits (PROTOCOL.md): a busy emitter reads one line per frame it sent.
       String proven = opened.proof();
-      hello = "{\"op\":\"hello\",\"origin\":" + originJson + ",\"types\":" + ClientJson.encode(types)
-          + (resume > 0 ? ",\"lastEventId\":" + resume : "") + ",\"acks\":\"runs\""
-          + (proven == null ? "" : ",\"proof\":\"" + proven + "\"") + "}";
+      hello = Hello.write(originJson, types, resume, proven);
       opened.writer().enqueue(hello);
     }
     opened.writer().flush();
@@ -313,12 +314,8 @@ final class Connector {
   }
 
   private String originJson() {
-    java.util.Map<String, Object> origin = new java.util.LinkedHashMap<>();
-    origin.put("id", originId);
-    origin.put("pid", ProcessHandle.current().pid());
-    origin.put("host", LocalHostName.get());
-    origin.put("name", options.name());
-    return ClientJson.encode(origin);
+    return new String(OriginJson.write(new Origin(originId, ProcessHandle.current().pid(),
+        LocalHostName.get(), options.name())), java.nio.charset.StandardCharsets.UTF_8);
   }
 
   // Marks a problem that is the server's proof, logged as an error: the others are warnings.

@@ -1,13 +1,12 @@
 package org.universis.racket.relay.client;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.relay.codec.EmitLine;
 import org.universis.racket.relay.codec.LineRing;
 
 /**
@@ -91,7 +90,7 @@ final class Outbox {
       IllegalStateException refused = awaitRoom(body.length, called, mayWait);
       if (refused != null) return CompletableFuture.failedFuture(refused);
       long seq = nextSeq++;
-      byte[] message = emitLine(seq, type, body);
+      byte[] message = EmitLine.write(seq, type, body);
       Emit emit = new Emit(seq, message, future, called + timeoutNanos, true);
       pending++;
       pendingBytes += message.length;
@@ -361,36 +360,5 @@ final class Outbox {
     }
     if (found != null) inFlightBytes -= found.message.length;
     return found;
-  }
-
-  private static final byte[] EMIT_SEQ = "{\"op\":\"emit\",\"seq\":".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] TYPE = ",\"type\":\"".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] TYPED_BODY = "\",\"body\":".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] BODY = ",\"body\":".getBytes(StandardCharsets.US_ASCII);
-
-  // {"op":"emit","seq":N,"type":"T","body":B}, written straight into one array: the body's bytes
-  // are copied in, never re-encoded (building the head as a String first was a tenth of a busy
-  // publisher's samples). A checked type is ASCII with nothing to escape (TypeFilter.checkType).
-  static byte[] emitLine(long seq, String type, byte[] body) {
-    int head = EMIT_SEQ.length + EnvelopeEncoder.digits(seq)
-        + (type == null ? BODY.length : TYPE.length + type.length() + TYPED_BODY.length);
-    byte[] line = new byte[head + body.length + 1];
-    System.arraycopy(EMIT_SEQ, 0, line, 0, EMIT_SEQ.length);
-    int at = EnvelopeEncoder.putLong(line, EMIT_SEQ.length, seq);
-    if (type == null) {
-      at = put(line, at, BODY);
-    } else {
-      at = put(line, at, TYPE);
-      for (int i = 0; i < type.length(); i++) line[at++] = (byte) type.charAt(i);
-      at = put(line, at, TYPED_BODY);
-    }
-    System.arraycopy(body, 0, line, at, body.length);
-    line[line.length - 1] = '}';
-    return line;
-  }
-
-  private static int put(byte[] line, int at, byte[] bytes) {
-    System.arraycopy(bytes, 0, line, at, bytes.length);
-    return at + bytes.length;
   }
 }

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.universis.racket.Origin;
 import org.universis.racket.ProcessEvent;
+import org.universis.racket.relay.codec.Envelope;
+import org.universis.racket.relay.codec.OriginJson;
 
 /**
  * An event as it arrived: the envelope's UTF-8 bytes, its header fields read once, and the body
@@ -38,19 +40,19 @@ final class ReceivedEvent implements ProcessEvent {
 
   private static final Origin LOCAL =
       new Origin("local", ProcessHandle.current().pid(), null, "racket-client");
+  private static final byte[] LOCAL_JSON = OriginJson.write(LOCAL);
 
   /**
-   * The notice a subscription gets in place of events its full queue had to drop: the same shape as
-   * the relay's {@code racket.resync} with reason {@code overflow}, from this process.
+   * The notice a subscription gets in place of events its full queue had to drop: the relay's
+   * {@code racket.resync} with reason {@code overflow}, from this process.
    */
   static ReceivedEvent overflowNotice(long dropped, long from, long to) {
-    String prefix = "{\"id\":" + to + ",\"type\":\"" + RESYNC + "\",\"time\":"
-        + System.currentTimeMillis() + ",\"origin\":{\"id\":\"local\",\"pid\":" + LOCAL.pid()
-        + ",\"host\":null,\"name\":\"racket-client\"},\"seq\":0,\"body\":";
-    String body = "{\"reason\":\"overflow\",\"dropped\":" + dropped + ",\"from\":" + from
-        + ",\"to\":" + to + "}";
-    return new ReceivedEvent((prefix + body + "}").getBytes(StandardCharsets.UTF_8), to, RESYNC, System.currentTimeMillis(), LOCAL, 0,
-        prefix.length(), prefix.length() + body.length());
+    long time = System.currentTimeMillis();
+    byte[] body = Envelope.resyncBody("overflow", dropped, from, to);
+    byte[] envelope = Envelope.encode(to, RESYNC, time, LOCAL_JSON, 0, body);
+    // The body is last, before the closing brace (PROTOCOL.md).
+    return new ReceivedEvent(envelope, to, RESYNC, time, LOCAL, 0,
+        envelope.length - 1 - body.length, envelope.length - 1);
   }
 
   @Override

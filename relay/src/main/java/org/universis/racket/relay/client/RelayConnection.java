@@ -11,7 +11,6 @@ import org.universis.racket.RacketOptions;
 import org.universis.racket.Subscription;
 import org.universis.racket.relay.server.Log;
 import org.universis.racket.spi.RacketConnection;
-import org.universis.racket.spi.TypeFilter;
 
 /**
  * One emitter's link to its relay: a single WebSocket connection carrying every emit (through the
@@ -85,7 +84,6 @@ final class RelayConnection implements RacketConnection {
   }
 
   private CompletableFuture<Long> emit(String type, Object body, boolean mayWait) {
-    if (type != null) TypeFilter.checkType(type);
     if (closed) {
       return CompletableFuture.failedFuture(
           new IllegalStateException("the racket emitter for " + options.url() + " is closed"));

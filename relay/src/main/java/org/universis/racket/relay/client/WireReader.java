@@ -5,16 +5,17 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.universis.racket.ConnectedClient;
 import org.universis.racket.Origin;
+import org.universis.racket.relay.codec.Ack;
+import org.universis.racket.relay.codec.Envelope;
 import org.universis.racket.relay.codec.JsonLimits;
-import org.universis.racket.relay.codec.JsonScan;
 import org.universis.racket.relay.codec.JsonSlice;
 import org.universis.racket.relay.codec.MalformedEventException;
+import org.universis.racket.relay.codec.OriginJson;
 
 /**
  * Reads what the relay sends, one NDJSON line of UTF-8 at a time. An event's header fields are
@@ -22,7 +23,7 @@ import org.universis.racket.relay.codec.MalformedEventException;
  * {@link ReceivedEvent#body()}). This runs on the network thread for every event and every ack.
  *
  * <p>The two lines that come by the thousand, events and acks, are read by position when they are
- * laid out exactly as the relay writes them ({@code EnvelopeEncoder}, {@code Sequencer}); a JSON
+ * laid out exactly as the relay writes them ({@link Envelope}, {@link Ack}); a JSON
  * parser's set-up and tokens cost more than the rest of receiving an event (profiled). Any other
  * line, or one that differs in the least, goes to Jackson's streaming parser, which accepts any
  * field order and spacing.
@@ -33,23 +34,13 @@ import org.universis.racket.relay.codec.MalformedEventException;
  */
 final class WireReader {
 
-  private static final byte[] ACK = ascii("{\"op\":\"ack\",\"seq\":");
-  private static final byte[] ACK_ID = ascii(",\"id\":");
-  private static final byte[] ACK_COUNT = ascii(",\"count\":");
-  private static final byte[] EVENT_ID = ascii("{\"id\":");
-  private static final byte[] TYPE = ascii(",\"type\":\"");
-  private static final byte[] TIME = ascii("\",\"time\":");
-  private static final byte[] ORIGIN = ascii(",\"origin\":");
-  private static final byte[] SEQ = ascii(",\"seq\":");
-  private static final byte[] BODY = ascii(",\"body\":");
-  private static final int ORIGIN_CACHE = 8;
-
-  // Few processes emit, many events: the origins last seen, as bytes and as values, so that an
-  // event from one of them costs a comparison instead of a parse and an Origin.
-  private final byte[][] originBytes = new byte[ORIGIN_CACHE][];
-  private final Origin[] originValues = new Origin[ORIGIN_CACHE];
-  private int nextOriginSlot;
-  private int pos; // where the positional reading of the current line stands
+  private final Envelope.Reader envelopes = new Envelope.Reader(); // this connection's origins
+  // The current line, for the envelope reader's callback.
+  private Sink sink;
+  private byte[] text;
+  private int lineFrom;
+  private int lineTo;
+  private final Envelope.Sink toEvent = this::event;
 
   /** Called for each line: an event or a relay message. */
   interface Sink {
@@ -80,7 +71,17 @@ final class WireReader {
   }
 
   private void readLine(byte[] text, int from, int to, Sink sink) throws MalformedLine {
-    if (readAck(text, from, to, sink) || readRelayEvent(text, from, to, sink)) return;
+    Ack ack = Ack.read(text, from, to);
+    if (ack != null) {
+      sink.message(new RelayMessage("ack", ack.seq(), ack.id(), ack.count(), null, 0, 0, 0, null,
+          null, null));
+      return;
+    }
+    this.sink = sink;
+    this.text = text;
+    lineFrom = from;
+    lineTo = to;
+    if (envelopes.read(text, from, to, toEvent)) return;
     ReceivedEvent event = null;
     RelayMessage message = null;
     try (JsonParser p = JsonLimits.parser(text, from, to)) {
@@ -117,6 +118,7 @@ final class WireReader {
     long seq = 0;
     String type = null;
     Origin origin = null;
+    long key = -1;
     int bodyStart = -1;
     int bodyEnd = -1;
     for (JsonToken t = p.currentToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
@@ -127,7 +129,8 @@ final class WireReader {
         case "type" -> type = text(p, "type", to - from);
         case "time" -> time = number(p, "time", to - from);
         case "seq" -> seq = number(p, "seq", to - from);
-        case "origin" -> origin = readOrigin(p, to - from);
+        case "origin" -> origin = OriginJson.read(p);
+        case "o" -> key = number(p, "o", to - from);
         case "body" -> {
           // Offsets count from the start of the parsed range, that is of the line.
           bodyStart = (int) p.currentTokenLocation().getByteOffset();
@@ -142,156 +145,20 @@ final class WireReader {
     }
     if (p.currentToken() != JsonToken.END_OBJECT) throw new MalformedLine("not an event", to - from);
     if (id <= 0 || type == null || type.isEmpty()) throw new MalformedLine("an event without id or type", to - from);
+    if (key >= 0 && (origin = envelopes.keyed(key, origin)) == null) {
+      throw new MalformedLine("an origin key the relay never gave", to - from);
+    }
     if (origin == null) origin = new Origin("unknown", 0, null, null);
     return new ReceivedEvent(Arrays.copyOfRange(text, from, to), id, type, time, origin, seq,
         bodyStart, bodyEnd);
   }
 
-  // {"op":"ack","seq":1,"id":2} or {"op":"ack","seq":1,"id":2,"count":3}
-  private boolean readAck(byte[] t, int from, int to, Sink sink) {
-    pos = from;
-    if (!skip(t, to, ACK)) return false;
-    long seq = digits(t, to);
-    if (seq < 0 || !skip(t, to, ACK_ID)) return false;
-    long id = digits(t, to);
-    if (id < 0) return false;
-    long count = skip(t, to, ACK_COUNT) ? digits(t, to) : 0; // absent: 0, as from Jackson
-    if (count < 0 || count > Integer.MAX_VALUE || pos != to - 1 || t[pos] != '}') return false;
-    sink.message(new RelayMessage("ack", seq, id, (int) count, null, 0, 0, 0, null, null, null));
-    return true;
-  }
-
-  // {"id":1,"type":"a.b","time":2,"origin":{...},"seq":3,"body":...}
-  private boolean readRelayEvent(byte[] t, int from, int to, Sink sink) throws MalformedLine {
-    pos = from;
-    if (!skip(t, to, EVENT_ID)) return false;
-    long id = digits(t, to);
-    if (id <= 0 || !skip(t, to, TYPE)) return false;
-    int typeStart = pos;
-    while (pos < to && t[pos] != '"') {
-      // A checked type has no escape, control or non-ASCII byte (negative here): Jackson decides.
-      if (t[pos] == '\\' || t[pos] < 0x20) return false;
-      pos++;
-    }
-    String type = new String(t, typeStart, pos - typeStart, StandardCharsets.ISO_8859_1);
-    if (type.isEmpty() || !skip(t, to, TIME)) return false;
-    long time = digits(t, to);
-    if (time < 0 || !skip(t, to, ORIGIN)) return false;
-    Origin origin = knownOrigin(t, to);
-    if (origin == null) {
-      int originStart = pos;
-      int originEnd = objectEnd(t, originStart, to);
-      if (originEnd < 0) return false;
-      origin = newOrigin(t, originStart, originEnd);
-      if (origin == null) return false;
-      pos = originEnd;
-    }
-    long seq;
-    if (!skip(t, to, SEQ) || (seq = digits(t, to)) < 0 || !skip(t, to, BODY)) return false;
-    int bodyStart = pos;
-    // The body as the relay checked it, whole: a line cut short, or one that is not the relay's, is
-    // Jackson's to read and refuse.
-    int bodyEnd = to - 1;
-    if (t[bodyEnd] != '}' || JsonScan.valueEnd(t, bodyStart, bodyEnd) != bodyEnd) return false;
-    sink.event(new ReceivedEvent(Arrays.copyOfRange(t, from, to), id, type, time, origin, seq,
-        bodyStart - from, bodyEnd - from));
-    return true;
-  }
-
-  private boolean skip(byte[] t, int to, byte[] expected) {
-    int end = pos + expected.length;
-    if (end > to || !Arrays.equals(t, pos, end, expected, 0, expected.length)) return false;
-    pos = end;
-    return true;
-  }
-
-  // A non-negative decimal of at most 18 digits (ids, times and seqs all are), or -1; as JSON,
-  // without leading zeros.
-  private long digits(byte[] t, int to) {
-    int start = pos;
-    long value = 0;
-    while (pos < to && t[pos] >= '0' && t[pos] <= '9') {
-      if (pos - start == 18) return -1;
-      value = value * 10 + (t[pos++] - '0');
-    }
-    return pos == start || t[start] == '0' && pos - start > 1 ? -1 : value;
-  }
-
-  // Where the JSON object starting at `at` ends (exclusive), minding strings; -1 if it does not.
-  private static int objectEnd(byte[] t, int at, int to) {
-    if (at >= to || t[at] != '{') return -1;
-    int depth = 0;
-    boolean inString = false;
-    for (int i = at; i < to; i++) {
-      byte b = t[i];
-      if (inString) {
-        if (b == '\\') i++;
-        else if (b == '"') inString = false;
-      } else if (b == '"') {
-        inString = true;
-      } else if (b == '{') {
-        depth++;
-      } else if (b == '}' && --depth == 0) {
-        return i + 1;
-      }
-    }
-    return -1;
-  }
-
-  // An origin seen lately, when the line has its very bytes at pos, which then moves past them. They
-  // are a whole object, so matching them also finds where the object ends, without scanning it.
-  private Origin knownOrigin(byte[] t, int to) {
-    for (int i = 0; i < ORIGIN_CACHE; i++) {
-      byte[] known = originBytes[i];
-      if (known != null && pos + known.length <= to
-          && Arrays.equals(known, 0, known.length, t, pos, pos + known.length)) {
-        pos += known.length;
-        return originValues[i];
-      }
-    }
-    return null;
-  }
-
-  // Null when Jackson must read the line: the origin is not one as the relay writes it.
-  private Origin newOrigin(byte[] t, int from, int to) {
-    Origin origin;
-    try (JsonParser p = JsonLimits.parser(t, from, to)) {
-      p.nextToken();
-      origin = readOrigin(p, to - from);
-      if (p.nextToken() != null) return null;
-    } catch (IOException | MalformedEventException e) {
-      return null;
-    }
-    int slot = nextOriginSlot++ & (ORIGIN_CACHE - 1);
-    originBytes[slot] = Arrays.copyOfRange(t, from, to);
-    originValues[slot] = origin;
-    return origin;
-  }
-
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
-  }
-
-  private static Origin readOrigin(JsonParser p, int length) throws IOException {
-    if (p.currentToken() == JsonToken.VALUE_NULL) return null;
-    if (p.currentToken() != JsonToken.START_OBJECT) throw new MalformedLine("origin is not an object", length);
-    String id = null;
-    String host = null;
-    String name = null;
-    long pid = 0;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      JsonToken value = p.nextToken();
-      switch (field) {
-        case "id" -> id = text(p, "origin.id", length);
-        case "pid" -> pid = value == JsonToken.VALUE_NULL ? 0 : number(p, "origin.pid", length);
-        case "host" -> host = text(p, "origin.host", length);
-        case "name" -> name = text(p, "origin.name", length);
-        default -> p.skipChildren();
-      }
-    }
-    if (id == null) throw new MalformedLine("origin without id", length);
-    return new Origin(id, pid, host, name);
+  // An envelope read by position (Envelope.Reader), from the current line. The line is copied out
+  // of the message buffer, which the socket reuses.
+  private void event(long id, String type, long time, Origin origin, long seq, int bodyFrom,
+      int bodyTo) {
+    sink.event(new ReceivedEvent(Arrays.copyOfRange(text, lineFrom, lineTo), id, type, time,
+        origin, seq, bodyFrom - lineFrom, bodyTo - lineFrom));
   }
 
   private static RelayMessage readMessage(JsonParser p, int length) throws IOException {
@@ -345,7 +212,7 @@ final class WireReader {
         p.nextToken();
         switch (field) {
           case "transport" -> transport = text(p, "transport", length);
-          case "origin" -> origin = readOrigin(p, length);
+          case "origin" -> origin = OriginJson.read(p);
           case "types" -> types = text(p, "types", length);
           case "since" -> since = number(p, "since", length);
           case "address" -> address = text(p, "address", length);

@@ -31,11 +31,15 @@ public final class JsonLimits {
 
   private JsonLimits() {}
 
-  private static final JsonFactory JSON = factory();
+  private static final JsonFactory JSON =
+      JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build();
 
-  /** A factory whose parsers enforce these limits. */
+  /**
+   * The one factory of the relay and the client (thread-safe), whose parsers enforce these limits:
+   * every parser and generator comes from it.
+   */
   public static JsonFactory factory() {
-    return JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build();
+    return JSON;
   }
 
   /**

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.relay.codec.Ack;
 import org.universis.racket.spi.Backplane;
 
 /**
@@ -57,7 +57,7 @@ final class BackplaneLink implements Backplane.Receiver {
         emitter.offerControl(Json.object("op", "nack", "seq", seqs[i], "error", "unavailable",
             "message", reason(failure)));
       } else if (!ackRun || i + 1 == ids.length || ids[i + 1] != ids[i] + 1) {
-        emitter.offerControl(EnvelopeEncoder.ack(seqs[i], ids[i], i - runStart + 1));
+        emitter.offerControl(Ack.write(seqs[i], ids[i], i - runStart + 1));
         runStart = i + 1;
       }
     }

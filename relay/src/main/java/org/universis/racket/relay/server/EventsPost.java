@@ -13,9 +13,9 @@ import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.universis.racket.Origin;
-import org.universis.racket.relay.codec.EnvelopeEncoder;
 import org.universis.racket.relay.codec.EventBatchReader;
 import org.universis.racket.relay.codec.MalformedEventException;
+import org.universis.racket.relay.codec.OriginJson;
 import org.universis.racket.relay.codec.RawEvent;
 import org.universis.racket.relay.codec.TooManyEventsException;
 import org.universis.racket.spi.TypeFilter;
@@ -216,7 +216,7 @@ final class EventsPost implements HttpHandler {
   private static byte[] originJson(Origin origin) {
     Object[] last = LAST_ORIGIN.get();
     if (origin.equals(last[0])) return (byte[]) last[1];
-    byte[] json = EnvelopeEncoder.origin(origin);
+    byte[] json = OriginJson.write(origin);
     last[0] = origin;
     last[1] = json;
     return json;

@@ -1,7 +1,7 @@
 package org.universis.racket.relay.server;
 
 import java.util.List;
-import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.relay.codec.Envelope;
 import org.universis.racket.relay.codec.LineRing;
 import org.universis.racket.spi.TypeFilter;
 
@@ -83,7 +83,7 @@ final class History {
       if (bytes >= maxBytes) return id - 1;
       byte[] envelope = envelopes.line(i);
       bytes += envelope.length;
-      String type = EnvelopeEncoder.type(envelope, id);
+      String type = Envelope.type(envelope, id);
       if (filter.matches(type)) out.add(new Event(id, type, envelope));
     }
     return toId;

@@ -1,22 +1,20 @@
 package org.universis.racket.relay.server;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.universis.racket.relay.codec.JsonLimits;
 
 /** Small JSON objects the relay writes itself (welcome, nacks, errors, status pages), escaped by Jackson. */
 final class Json {
-
-  private static final JsonFactory JSON = new JsonFactory();
 
   private Json() {}
 
   /** An object from alternating names and values (String, Number, Boolean or null). */
   static byte[] object(Object... namesAndValues) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(128);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
+    try (JsonGenerator g = JsonLimits.factory().createGenerator(out)) {
       g.writeStartObject();
       for (int i = 0; i < namesAndValues.length; i += 2) {
         g.writeFieldName((String) namesAndValues[i]);
@@ -39,6 +37,6 @@ final class Json {
   }
 
   static JsonGenerator generator(ByteArrayOutputStream out) throws IOException {
-    return JSON.createGenerator(out);
+    return JsonLimits.factory().createGenerator(out);
   }
 }

@@ -1,15 +1,15 @@
 package org.universis.racket.relay.server;
 
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.LongAdder;
 import org.universis.racket.Origin;
-import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.ProcessEvent;
+import org.universis.racket.relay.codec.Envelope;
+import org.universis.racket.relay.codec.OriginJson;
 import org.universis.racket.relay.codec.MalformedEventException;
 
 /** Builds the relay's own {@code racket.resync} notices, sent to one subscriber each; holds its origin. */
 final class Notices {
 
-  static final String RESYNC = "racket.resync";
   /** Types the relay's notices alone may have. */
   static final String RESERVED = "racket.";
 
@@ -17,7 +17,7 @@ final class Notices {
   private final LongAdder made = new LongAdder();
 
   Notices(String host) {
-    origin = EnvelopeEncoder.origin(new Origin("relay", ProcessHandle.current().pid(), host,
+    origin = OriginJson.write(new Origin("relay", ProcessHandle.current().pid(), host,
         "racket-relay"));
   }
 
@@ -50,11 +50,6 @@ final class Notices {
    */
   Event resync(String reason, long dropped, long from, long to) {
     made.increment();
-    StringBuilder body = new StringBuilder(96).append("{\"reason\":\"").append(reason).append('"');
-    if (dropped >= 0) body.append(",\"dropped\":").append(dropped);
-    body.append(",\"from\":").append(from).append(",\"to\":").append(to).append('}');
-    byte[] envelope = EnvelopeEncoder.encode(to, RESYNC, System.currentTimeMillis(), origin, 0,
-        body.toString().getBytes(StandardCharsets.US_ASCII));
-    return new Event(to, RESYNC, envelope);
+    return new Event(to, ProcessEvent.RESYNC, Envelope.resync(origin, reason, dropped, from, to));
   }
 }

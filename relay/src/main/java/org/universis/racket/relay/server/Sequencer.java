@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.LongFunction;
-import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.relay.codec.Ack;
+import org.universis.racket.relay.codec.Envelope;
 import org.universis.racket.spi.Backplane;
 import org.universis.racket.spi.TypeFilter;
 
@@ -92,14 +93,14 @@ final class Sequencer {
       for (int i = 0; i < ids.length; i++) {
         Emit emit = emits.get(i);
         long id = nextId++;
-        fanOut(new Event(id, emit.type(), EnvelopeEncoder.encode(id, emit.type(), time,
+        fanOut(new Event(id, emit.type(), Envelope.encode(id, emit.type(), time,
             origin, emit.seq(), emit.bytes(), emit.from(), emit.to())));
-        if (ackTo != null && !ackRun) ackTo.offerControl(EnvelopeEncoder.ack(emit.seq(), id, 1));
+        if (ackTo != null && !ackRun) ackTo.offerControl(Ack.write(emit.seq(), id, 1));
         ids[i] = id;
       }
       lastId = nextId - 1;
       if (ackTo != null && ackRun && ids.length > 0) {
-        ackTo.offerControl(EnvelopeEncoder.ack(emits.get(ids.length - 1).seq(), lastId, ids.length));
+        ackTo.offerControl(Ack.write(emits.get(ids.length - 1).seq(), lastId, ids.length));
       }
     }
     metrics.published.add(ids.length);
@@ -123,7 +124,7 @@ final class Sequencer {
       if (id <= lastId) return;
       // What came before the first event this relay read is not its to replay.
       if (lastId < firstId) history.forget(id - 1);
-      fanOut(new Event(id, e.type(), EnvelopeEncoder.encode(id, e.type(), e.time(), e.origin(),
+      fanOut(new Event(id, e.type(), Envelope.encode(id, e.type(), e.time(), e.origin(),
           e.seq(), e.body())));
       nextId = id + 1;
       lastId = id;

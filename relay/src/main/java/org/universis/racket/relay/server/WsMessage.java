@@ -4,16 +4,18 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.universis.racket.Origin;
+import org.universis.racket.relay.codec.EmitLine;
 import org.universis.racket.relay.codec.EventBatchReader;
+import org.universis.racket.relay.codec.Hello;
 import org.universis.racket.relay.codec.JsonLimits;
 import org.universis.racket.relay.codec.JsonScan;
 import org.universis.racket.relay.codec.JsonSlice;
 import org.universis.racket.relay.codec.MalformedEventException;
+import org.universis.racket.relay.codec.OriginJson;
 
 /**
  * One client → relay WebSocket message. A text frame holds one or more, one JSON object per line;
@@ -28,9 +30,11 @@ import org.universis.racket.relay.codec.MalformedEventException;
  *     {@code null}
  * @param proof the hello's {@code proof} field (the client's answer to the relay's nonce), or
  *     {@code null}
+ * @param protocol the hello's {@code protocol} field, the revision the client reads, or {@code null}
  */
 record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, int bodyTo,
-    String bodyType, String types, Origin origin, Long lastEventId, String acks, String proof) {
+    String bodyType, String types, Origin origin, Long lastEventId, String acks, String proof,
+    Long protocol) {
 
   boolean hasBody() {
     return bodyTo > bodyFrom; // a JSON value is never empty
@@ -62,40 +66,15 @@ record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, i
     return out;
   }
 
-  private static final byte[] EMIT = ascii("{\"op\":\"emit\",\"seq\":");
-  private static final byte[] TYPE = ascii(",\"type\":\"");
-  private static final byte[] BODY = ascii("\",\"body\":");
-
-  // An emit laid out exactly as the JVM client writes it, {"op":"emit","seq":N,"type":"T","body":B},
-  // is read by position and its body checked by JsonScan: Jackson's tokens for the same line were
-  // a third of the relay's IO threads (profiled). Returns the index after the emit, or -1 if the
-  // message is anything else, and then nothing was added.
+  // An emit laid out exactly as the JVM client writes it is read by position (EmitLine). Returns
+  // the index after the emit, or -1 if the message is anything else, and then nothing was added.
   private static int emit(byte[] f, int at, int n, List<WsMessage> out) {
-    if (!Arrays.equals(f, at, Math.min(n, at + EMIT.length), EMIT, 0, EMIT.length)) return -1;
-    int i = at + EMIT.length;
-    int start = i;
-    long seq = 0;
-    for (; i < n && i - start < 18 && f[i] >= '0' && f[i] <= '9'; i++) seq = seq * 10 + f[i] - '0';
-    if (i == start || f[start] == '0' && i - start > 1) return -1;
-    if (!Arrays.equals(f, i, Math.min(n, i + TYPE.length), TYPE, 0, TYPE.length)) return -1;
-    i += TYPE.length;
-    start = i;
-    for (; i < n && f[i] != '"'; i++) {
-      if (f[i] == '\\' || f[i] < 0x20) return -1; // escapes, control and non-ASCII bytes: Jackson
-    }
-    String type = new String(f, start, i - start, StandardCharsets.ISO_8859_1);
-    if (!Arrays.equals(f, i, Math.min(n, i + BODY.length), BODY, 0, BODY.length)) return -1;
-    int bodyStart = i + BODY.length;
-    int bodyEnd = JsonScan.valueEnd(f, bodyStart, n);
-    if (bodyEnd < 0 || bodyEnd >= n || f[bodyEnd] != '}') return -1;
-    JsonSlice.unbreak(f, bodyStart, bodyEnd);
-    out.add(new WsMessage("emit", seq, type, f, bodyStart, bodyEnd, null, null, null, null, null,
-        null));
-    return bodyEnd + 1;
-  }
-
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
+    EmitLine emit = EmitLine.read(f, at, n);
+    if (emit == null) return -1;
+    JsonSlice.unbreak(f, emit.bodyFrom(), emit.bodyTo());
+    out.add(new WsMessage("emit", emit.seq(), emit.type(), f, emit.bodyFrom(), emit.bodyTo(), null,
+        null, null, null, null, null, null));
+    return emit.bodyTo() + 1;
   }
 
   /** Reads a frame with Jackson alone: any field order and spacing. */
@@ -127,6 +106,7 @@ record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, i
     Long lastEventId = null;
     String acks = null;
     String proof = null;
+    Long protocol = null;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String name = p.currentName();
       JsonToken value = p.nextToken();
@@ -134,11 +114,12 @@ record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, i
         case "op" -> op = string(p, name);
         case "seq" -> seq = number(p, name);
         case "type" -> type = string(p, name);
-        case "types" -> types = string(p, name);
-        case "lastEventId" -> lastEventId = number(p, name);
-        case "acks" -> acks = string(p, name);
-        case "proof" -> proof = string(p, name);
-        case "origin" -> origin = origin(p);
+        case Hello.TYPES -> types = string(p, name);
+        case Hello.LAST_EVENT_ID -> lastEventId = number(p, name);
+        case Hello.ACKS -> acks = string(p, name);
+        case Hello.PROOF -> proof = string(p, name);
+        case Hello.PROTOCOL -> protocol = number(p, name);
+        case Hello.ORIGIN -> origin = origin(p);
         case "body" -> {
           int from = JsonSlice.start(p);
           // The body's own "type" counts only when the emit names none (JVM clients name it first).
@@ -156,7 +137,7 @@ record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, i
     }
     if (op == null) throw new MalformedEventException("message has no \"op\"");
     return new WsMessage(op, seq, type, frame, bodyFrom, bodyTo, bodyType, types, origin,
-        lastEventId, acks, proof);
+        lastEventId, acks, proof, protocol);
   }
 
   private static String string(JsonParser p, String field) throws IOException {
@@ -175,32 +156,18 @@ record WsMessage(String op, Long seq, String type, byte[] frame, int bodyFrom, i
     return p.getLongValue();
   }
 
+  // The origin of a hello, capped: every envelope of the connection carries it, as the HTTP
+  // origin headers are.
   private static Origin origin(JsonParser p) throws IOException {
-    if (p.currentToken() != JsonToken.START_OBJECT) {
-      throw new MalformedEventException("\"origin\" must be an object {id, pid, host, name}");
-    }
-    String id = null;
-    long pid = 0;
-    String host = null;
-    String name = null;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      String field = p.currentName();
-      p.nextToken();
-      switch (field) {
-        case "id" -> id = string(p, "origin.id");
-        case "pid" -> pid = number(p, "origin.pid") == null ? 0 : p.getLongValue();
-        case "host" -> host = string(p, "origin.host");
-        case "name" -> name = string(p, "origin.name");
-        default -> p.skipChildren();
-      }
-    }
-    if (id == null || id.isEmpty() || id.length() > MAX_ORIGIN_FIELD) {
+    Origin origin = OriginJson.read(p);
+    if (origin == null) throw new MalformedEventException("\"origin\" must be an object {id, pid, host, name}");
+    if (origin.id().isEmpty() || origin.id().length() > MAX_ORIGIN_FIELD) {
       throw new MalformedEventException("\"origin.id\" must be a string of 1 to 256 characters");
     }
-    // Every envelope of the connection carries them: capped as the HTTP origin headers are.
-    if (host != null && host.length() > MAX_ORIGIN_FIELD || name != null && name.length() > MAX_ORIGIN_FIELD) {
+    if (origin.host() != null && origin.host().length() > MAX_ORIGIN_FIELD
+        || origin.name() != null && origin.name().length() > MAX_ORIGIN_FIELD) {
       throw new MalformedEventException("\"origin.host\" and \"origin.name\" may have at most 256 characters");
     }
-    return new Origin(id, pid, host, name);
+    return origin;
   }
 }

@@ -3,9 +3,10 @@ package org.universis.racket.relay.server;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.universis.racket.relay.codec.EnvelopeEncoder;
 import org.universis.racket.relay.codec.EventBatchReader;
+import org.universis.racket.relay.codec.Hello;
 import org.universis.racket.relay.codec.MalformedEventException;
+import org.universis.racket.relay.codec.OriginJson;
 import org.universis.racket.relay.codec.RelayProof;
 import org.universis.racket.spi.TypeFilter;
 import org.xnio.XnioExecutor;
@@ -39,6 +40,7 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
   // the frame. Only the IO thread touches it.
   private final List<Emit> emits = new ArrayList<>();
   private boolean ackRuns; // the client asked for one ack per run of emits (hello "acks":"runs")
+  private boolean keyed; // the client reads keyed envelopes (hello "protocol":2)
   private volatile XnioExecutor.Key helloTimer;
   private volatile long lastHeardNanos = System.nanoTime();
 
@@ -91,11 +93,11 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
   }
 
   private void handle(WsMessage m) {
-    if (origin == null && !m.op().equals("hello")) {
+    if (origin == null && !m.op().equals(Hello.OP)) {
       throw new MalformedEventException("the first message must be {\"op\":\"hello\",…}");
     }
     switch (m.op()) {
-      case "hello" -> hello(m);
+      case Hello.OP -> hello(m);
       case "types" -> subscriber.filter(filter(m.types()));
       case "emit" -> emit(m);
       case "ping" -> subscriber.offerControl(PONG);
@@ -129,8 +131,10 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
     }
     earlierSeq = claim.highestSeq();
     subscriber.filter(filter);
-    ackRuns = "runs".equals(m.acks());
-    origin = EnvelopeEncoder.origin(m.origin());
+    ackRuns = Hello.ACK_RUNS.equals(m.acks());
+    keyed = m.protocol() != null && m.protocol() >= Hello.KEYED;
+    if (keyed) subscriber.keyOrigins();
+    origin = OriginJson.write(m.origin());
     SubscriberInfo info = subscriber.info();
     subscriber.info(new SubscriberInfo(info.transport(), info.address(), info.since(), m.origin()));
     sequencer.subscribe(subscriber, m.lastEventId(), lastId -> welcome(lastId));
@@ -221,7 +225,8 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
 
   private byte[] welcome(long lastId) {
     return Json.object("op", "welcome", "relay", epoch, "lastId", lastId,
-        "maxEventSize", config.maxEventSize(), "queueSize", config.queueSize());
+        "maxEventSize", config.maxEventSize(), "queueSize", config.queueSize(),
+        Hello.PROTOCOL, keyed ? Hello.KEYED : 1);
   }
 
   /**

@@ -2,6 +2,8 @@ package org.universis.racket.relay.server;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
+import org.universis.racket.relay.codec.Envelope;
+import org.universis.racket.relay.codec.OriginKeys;
 import org.universis.racket.relay.codec.WsFrames;
 import org.universis.racket.spi.TypeFilter;
 
@@ -13,6 +15,9 @@ final class WsSubscriber extends Subscriber {
 
   private final WsConnection ws;
   private volatile Runnable onClosed; // set once, before the connection reads
+  // Set at hello, before the subscription, on the IO thread that writes every frame: the origins
+  // of a client that reads keyed envelopes (PROTOCOL.md, Origin keys); null for full envelopes.
+  private OriginKeys originKeys;
 
   WsSubscriber(WsConnection ws, SubscriberInfo info, SubscriberLimits limits, Metrics metrics) {
     super(info, TypeFilter.none(), limits, metrics);
@@ -36,14 +41,25 @@ final class WsSubscriber extends Subscriber {
     }
   }
 
+  /** From now on events go out keyed: the client said {@code "protocol":2} in its hello. */
+  void keyOrigins() {
+    originKeys = new OriginKeys();
+  }
+
   @Override
   int frameSize(Outgoing item) {
+    if (originKeys != null && item instanceof Event e) return Envelope.keyedSize(e.envelope) + 1;
     return lineSize(item);
   }
 
   @Override
   void frame(Outgoing item, ByteBuffer out) {
-    line(item, out);
+    if (originKeys != null && item instanceof Event e) {
+      Envelope.writeKeyed(e.envelope, e.id, e.type, originKeys, out);
+      out.put((byte) '\n');
+    } else {
+      line(item, out);
+    }
   }
 
   /** The bytes {@link #line} writes for an event or a control message. */

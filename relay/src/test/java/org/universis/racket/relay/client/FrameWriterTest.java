@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.universis.racket.relay.server.Await;
 import org.universis.racket.relay.server.Relay;
 import org.universis.racket.relay.server.RelayConfig;
+import org.universis.racket.relay.codec.EmitLine;
 
 /** Which thread writes an emit, against a real relay: the sender's tasks are kept, never run. */
 class FrameWriterTest {
@@ -31,7 +32,7 @@ class FrameWriterTest {
             new UnobservedFailures("the test relay"));
         outbox.attach(writer, false, 0);
         byte[] body = ("{\"pad\":\"" + "x".repeat(200) + "\"}").getBytes(StandardCharsets.UTF_8);
-        int line = Outbox.emitLine(1, "t", body).length;
+        int line = EmitLine.write(1, "t", body).length;
         // Nothing reads the acks: every emit stays in flight.
         int here = 0;
         while (senderTasks.isEmpty()) {

@@ -50,6 +50,20 @@ class JsonTreeTest {
   }
 
   @Test
+  void aBodyReadAsAStringIsWhatJacksonReads() throws Exception {
+    // Strings are read directly; a number or a boolean, Jackson coerces; an object, it refuses.
+    for (String s : List.of("\"plain\"", "\"\\\"\\u00e9\\uD83D\\uDE00\\n\"", "\"caf\u00e9\"", "1",
+        "-2.5e3", "true", "null")) {
+      byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+      assertEquals(ClientJson.MAPPER.readValue(bytes, String.class),
+          ClientJson.decode(bytes, 0, bytes.length, String.class, () -> "event"), s);
+    }
+    byte[] object = "{\"k\":1}".getBytes(StandardCharsets.UTF_8);
+    assertThrows(IllegalArgumentException.class,
+        () -> ClientJson.decode(object, 0, object.length, String.class, () -> "event"));
+  }
+
+  @Test
   void keepsKeyOrderAndTheLastOfRepeatedKeys() {
     assertSameTree("{\"b\":1,\"a\":2,\"c\":{\"z\":[],\"y\":{}}}");
     assertSameTree("{\"a\":1,\"b\":2,\"a\":3}");

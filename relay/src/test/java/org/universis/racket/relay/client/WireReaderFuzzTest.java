@@ -1,5 +1,7 @@
 package org.universis.racket.relay.client;
 
+import org.universis.racket.relay.codec.Envelope;
+import org.universis.racket.relay.codec.OriginJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.universis.racket.Origin;
-import org.universis.racket.relay.codec.EnvelopeEncoder;
 import org.universis.racket.relay.codec.JsonSlice;
 import org.universis.racket.spi.TypeFilter;
 
@@ -75,7 +76,7 @@ class WireReaderFuzzTest {
     tree.put("l", List.of(data.consumeInt(), data.consumeString(10)));
     Object value = data.consumeBoolean() ? tree : data.consumeRemainingAsString();
     byte[] body = ClientJson.MAPPER.writeValueAsBytes(value);
-    byte[] line = EnvelopeEncoder.encode(id, type, time, EnvelopeEncoder.origin(origin), seq, body);
+    byte[] line = Envelope.encode(id, type, time, OriginJson.write(origin), seq, body);
     assertFalse(new String(line, StandardCharsets.UTF_8).contains("\n"));
     assertEquals(JsonSlice.lineEnd(line, 0, line.length), line.length);
     for (int twice = 0; twice < 2; twice++) { // the second time, the origin is a known one

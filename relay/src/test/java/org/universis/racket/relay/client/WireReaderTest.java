@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.universis.racket.Origin;
-import org.universis.racket.relay.codec.EnvelopeEncoder;
+import org.universis.racket.relay.codec.Ack;
+import org.universis.racket.relay.codec.Envelope;
+import org.universis.racket.relay.codec.OriginJson;
 
 /**
  * The reader's two ways of reading a line, by position for the relay's own layout and with Jackson
@@ -45,8 +47,8 @@ class WireReaderTest {
     // A name with a quote, braces and non-ASCII, as an application may choose it.
     Origin origin = new Origin("o-1", 42, "h\u00f6st", "we\"ird {name}");
     String body = "{\"k\":[1,{\"n\":\"}\"}],\"s\":\"\u20ac\"}";
-    String relayLine = new String(EnvelopeEncoder.encode(7_000_001, "cache.invalidate", 1_700_000_000_000L,
-        EnvelopeEncoder.origin(origin), 3, body.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    String relayLine = new String(Envelope.encode(7_000_001, "cache.invalidate", 1_700_000_000_000L,
+        OriginJson.write(origin), 3, body.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
     String reordered = "{ \"type\" : \"cache.invalidate\", \"id\":7000001, \"seq\":3,"
         + " \"origin\":{\"name\":\"we\\\"ird {name}\",\"id\":\"o-1\",\"host\":\"h\u00f6st\",\"pid\":42},"
         + " \"time\":1700000000000, \"body\":" + body + " }";
@@ -66,13 +68,13 @@ class WireReaderTest {
 
   @Test
   void anOriginSeenBeforeIsTheSameValueAndAChangedOneIsNot() throws Exception {
-    byte[] a = EnvelopeEncoder.origin(new Origin("a", 1, null, null));
-    byte[] b = EnvelopeEncoder.origin(new Origin("a", 1, null, "renamed"));
+    byte[] a = OriginJson.write(new Origin("a", 1, null, null));
+    byte[] b = OriginJson.write(new Origin("a", 1, null, "renamed"));
     byte[] body = "1".getBytes(StandardCharsets.UTF_8);
-    read(new String(EnvelopeEncoder.encode(1, "t", 0, a, 1, body), StandardCharsets.UTF_8),
-        new String(EnvelopeEncoder.encode(2, "t", 0, a, 2, body), StandardCharsets.UTF_8),
-        new String(EnvelopeEncoder.encode(3, "t", 0, b, 3, body), StandardCharsets.UTF_8),
-        new String(EnvelopeEncoder.encode(4, "t", 0, a, 4, body), StandardCharsets.UTF_8));
+    read(new String(Envelope.encode(1, "t", 0, a, 1, body), StandardCharsets.UTF_8),
+        new String(Envelope.encode(2, "t", 0, a, 2, body), StandardCharsets.UTF_8),
+        new String(Envelope.encode(3, "t", 0, b, 3, body), StandardCharsets.UTF_8),
+        new String(Envelope.encode(4, "t", 0, a, 4, body), StandardCharsets.UTF_8));
     assertSame(events.get(0).origin(), events.get(1).origin());
     assertEquals("renamed", events.get(2).origin().name());
     assertEquals(1, events.get(2).body());
@@ -82,8 +84,26 @@ class WireReaderTest {
   }
 
   @Test
+  void keyedEnvelopesInTheRelaysLayoutAndOtherwiseReadAlike() throws Exception {
+    String origin = "{\"id\":\"o\",\"pid\":1,\"host\":null,\"name\":\"n\"}";
+    read("{\"id\":5,\"type\":\"a\",\"time\":1,\"origin\":" + origin + ",\"o\":3,\"seq\":1,\"body\":1}",
+        "{\"id\":6,\"type\":\"a\",\"time\":2,\"o\":3,\"seq\":2,\"body\":2}",
+        "{ \"o\":3, \"id\":7, \"type\":\"a\", \"body\":3 }", // for Jackson
+        "{\"id\":8,\"type\":\"a\",\"time\":2,\"origin\":{\"id\":\"p\"},\"o\":3,\"seq\":2,\"body\":4}",
+        "{\"id\":9,\"type\":\"a\",\"time\":2,\"o\":3,\"seq\":2,\"body\":5}");
+    Origin o = new Origin("o", 1, null, "n");
+    Origin p = new Origin("p", 0, null, null);
+    assertEquals(List.of(o, o, o, p, p), events.stream().map(ReceivedEvent::origin).toList());
+    assertEquals(List.of(1L, 2L, 3L, 4L, 5L), events.stream().map(e -> ((Number) e.body()).longValue()).toList());
+    assertThrows(WireReader.MalformedLine.class,
+        () -> read("{\"id\":10,\"type\":\"a\",\"time\":2,\"o\":4,\"seq\":2,\"body\":5}"));
+    assertThrows(WireReader.MalformedLine.class,
+        () -> read("{\"id\":10,\"type\":\"a\",\"time\":2,\"o\":64,\"seq\":2,\"body\":5}"));
+  }
+
+  @Test
   void acksInTheRelaysLayoutAndOtherwiseReadAlike() throws Exception {
-    read(new String(EnvelopeEncoder.ack(12, 61518051253248L, 1), StandardCharsets.UTF_8),
+    read(new String(Ack.write(12, 61518051253248L, 1), StandardCharsets.UTF_8),
         "{\"op\":\"ack\",\"id\":61518051253248,\"seq\":12}",
         "{\"op\":\"ack\",\"seq\":12,\"id\":61518051253248,\"extra\":true}",
         "{\"op\":\"welcome\",\"relay\":\"r1\",\"lastId\":5,\"maxEventSize\":1024,\"queueSize\":100}");
@@ -98,9 +118,9 @@ class WireReaderTest {
 
   @Test
   void runAcksReadAlikeInTheRelaysLayoutAndOtherwise() throws Exception {
-    read(new String(EnvelopeEncoder.ack(12, 61518051253248L, 5), StandardCharsets.UTF_8),
+    read(new String(Ack.write(12, 61518051253248L, 5), StandardCharsets.UTF_8),
         "{\"op\":\"ack\",\"count\":5,\"id\":61518051253248,\"seq\":12}",
-        new String(EnvelopeEncoder.ack(13, 61518051253249L, 1), StandardCharsets.UTF_8));
+        new String(Ack.write(13, 61518051253249L, 1), StandardCharsets.UTF_8));
     for (RelayMessage m : messages.subList(0, 2)) {
       assertEquals(12, m.seq());
       assertEquals(61518051253248L, m.id());
@@ -112,8 +132,8 @@ class WireReaderTest {
   @Test
   void aLineThatIsNotTheProtocolIsRefusedWithAMessageThatNeverQuotesIt() throws Exception {
     String secret = "s3cret-body";
-    byte[] origin = EnvelopeEncoder.origin(new Origin("o", 1, null, null));
-    String good = new String(EnvelopeEncoder.encode(5, "a.b", 1, origin, 1,
+    byte[] origin = OriginJson.write(new Origin("o", 1, null, null));
+    String good = new String(Envelope.encode(5, "a.b", 1, origin, 1,
         ("{\"k\":\"" + secret + "\"}").getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
     String deep = "[".repeat(1001) + "\"" + secret + "\"" + "]".repeat(1001);
     for (String bad : List.of(
@@ -147,8 +167,8 @@ class WireReaderTest {
 
   @Test
   void theLinesBeforeARefusedOneAreDelivered() {
-    byte[] origin = EnvelopeEncoder.origin(new Origin("o", 1, null, null));
-    String good = new String(EnvelopeEncoder.encode(5, "a.b", 1, origin, 1, "{}".getBytes(StandardCharsets.UTF_8)),
+    byte[] origin = OriginJson.write(new Origin("o", 1, null, null));
+    String good = new String(Envelope.encode(5, "a.b", 1, origin, 1, "{}".getBytes(StandardCharsets.UTF_8)),
         StandardCharsets.UTF_8);
     assertThrows(WireReader.MalformedLine.class, () -> read(good, "{\"id\":6", good));
     assertEquals(1, events.size());

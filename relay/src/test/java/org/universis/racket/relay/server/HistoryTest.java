@@ -1,5 +1,7 @@
 package org.universis.racket.relay.server;
 
+import org.universis.racket.relay.codec.Envelope;
+import org.universis.racket.relay.codec.OriginJson;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,16 +12,15 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.universis.racket.Origin;
-import org.universis.racket.relay.codec.EnvelopeEncoder;
 import org.universis.racket.spi.TypeFilter;
 
 class HistoryTest {
 
-  private static final byte[] ORIGIN = EnvelopeEncoder.origin(new Origin("o", 1, "h", null));
+  private static final byte[] ORIGIN = OriginJson.write(new Origin("o", 1, "h", null));
 
   private static Event event(long id, String type, int bodySize) {
     byte[] body = ("\"" + "x".repeat(bodySize) + "\"").getBytes(StandardCharsets.UTF_8);
-    return new Event(id, type, EnvelopeEncoder.encode(id, type, 0, ORIGIN, id, body));
+    return new Event(id, type, Envelope.encode(id, type, 0, ORIGIN, id, body));
   }
 
   @Test

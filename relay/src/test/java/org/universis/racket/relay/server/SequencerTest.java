@@ -1,5 +1,6 @@
 package org.universis.racket.relay.server;
 
+import org.universis.racket.relay.codec.OriginJson;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,13 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.universis.racket.Origin;
-import org.universis.racket.relay.codec.EnvelopeEncoder;
 import org.universis.racket.spi.TypeFilter;
 
 class SequencerTest {
 
   private static final long START = Sequencer.ID_EPOCH_MILLIS + 1_000_000;
-  private static final byte[] ORIGIN = EnvelopeEncoder.origin(new Origin("o", 1, "h", null));
+  private static final byte[] ORIGIN = OriginJson.write(new Origin("o", 1, "h", null));
 
   private final Metrics metrics = new Metrics();
   private final Notices notices = new Notices("test");
