@@ -52,7 +52,7 @@ class AgentJarIT {
         ClassLoader.getPlatformClassLoader())) {
       for (String c : List.of("com.fasterxml.jackson.databind.ObjectMapper", "net.bytebuddy.ByteBuddy",
           "io.undertow.Undertow", "org.xnio.Xnio", "org.jboss.logging.Logger",
-          "org.universis.racket.relay.client.RelayProvider", "org.universis.racket.agent.internal.AgentStart")) {
+          "org.universis.racket.relay.RelayProvider", "org.universis.racket.agent.internal.AgentStart")) {
         assertThrows(ClassNotFoundException.class, () -> app.loadClass(c), c);
       }
       for (String c : BackplanePeer.HIDDEN) {

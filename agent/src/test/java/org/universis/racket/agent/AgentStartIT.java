@@ -96,7 +96,7 @@ class AgentStartIT {
       assertEquals(0, child.exit(WAIT), child.stderr());
     }
     String loaded = Files.readString(classes);
-    assertTrue(loaded.contains("org.universis.racket.relay.client.RelaySocket "), "the client ran");
+    assertTrue(loaded.contains("org.universis.racket.relay.internal.client.RelaySocket "), "the client ran");
     assertFalse(loaded.contains("java.util.logging.LogManager "), "java.util.logging was started");
   }
 

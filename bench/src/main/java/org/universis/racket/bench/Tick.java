@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.universis.racket.relay.client.BenchJson;
 
 /**
  * The benchmark's event: 256 bytes as a payload in either {@link View} (JSON of this record, or

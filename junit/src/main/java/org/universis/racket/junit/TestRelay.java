@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.universis.racket.ProcessEventEmitter;
 import org.universis.racket.RacketOptions;
-import org.universis.racket.relay.server.Relay;
-import org.universis.racket.relay.server.RelayConfig;
+import org.universis.racket.relay.Relay;
+import org.universis.racket.relay.RelayConfig;
 
 /** The embedded relay of a test: on a free loopback port, on daemon threads, closed after it. */
 public final class TestRelay implements AutoCloseable {

@@ -9,7 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.universis.racket.RacketOptions;
-import org.universis.racket.relay.client.RelayProvider;
+import org.universis.racket.relay.RelayProvider;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 

@@ -3,7 +3,7 @@ package org.universis.racket.agent.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.universis.racket.relay.server.RelayMain;
+import org.universis.racket.relay.RelayMain;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

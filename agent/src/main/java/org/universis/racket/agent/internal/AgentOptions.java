@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.universis.racket.RacketOptions;
-import org.universis.racket.relay.server.Log;
+import org.universis.racket.relay.internal.Log;
 
 /**
  * The agent's options: the emitter's {@link RacketOptions} plus the agent's own {@code log} level.

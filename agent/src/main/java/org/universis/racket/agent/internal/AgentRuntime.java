@@ -8,7 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.universis.racket.RacketOptions;
-import org.universis.racket.relay.server.Log;
+import org.universis.racket.relay.internal.Log;
 import org.universis.racket.spi.RacketConnection;
 import org.universis.racket.spi.RacketProvider;
 

@@ -7,7 +7,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.universis.racket.RacketOptions;
 import org.universis.racket.bridge.RacketBridge;
-import org.universis.racket.relay.server.Log;
+import org.universis.racket.relay.internal.Log;
 
 /**
  * The agent's start-up, in its isolated class loader. What must be in place before the application's

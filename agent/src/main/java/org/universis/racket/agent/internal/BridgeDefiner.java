@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
-import org.universis.racket.relay.server.Log;
+import org.universis.racket.relay.internal.Log;
 
 /**
  * Defines {@code RacketBridge} in the bootstrap class loader, where every class loader finds it.

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.universis.racket.ProcessEvent;
-import org.universis.racket.relay.server.Log;
+import org.universis.racket.relay.internal.Log;
 
 /**
  * One {@code @OnProcessEvent} method and how to call it with an event. The annotation and the

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.universis.racket.Subscription;
-import org.universis.racket.relay.server.Log;
+import org.universis.racket.relay.internal.Log;
 import org.universis.racket.spi.RacketConnection;
 
 /**

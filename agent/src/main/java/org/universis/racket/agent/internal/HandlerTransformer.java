@@ -30,7 +30,7 @@ import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
 import org.universis.racket.bridge.RacketBridge;
-import org.universis.racket.relay.server.Log;
+import org.universis.racket.relay.internal.Log;
 
 /**
  * Weaves the subscription of {@code @OnProcessEvent} methods into the classes that declare them:

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.universis.racket.RacketOptions;
-import org.universis.racket.relay.server.Log;
+import org.universis.racket.relay.internal.Log;
 
 class AgentOptionsTest {
 

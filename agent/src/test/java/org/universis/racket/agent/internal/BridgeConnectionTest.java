@@ -13,7 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import org.universis.racket.RacketOptions;
-import org.universis.racket.relay.client.RelayProvider;
+import org.universis.racket.relay.RelayProvider;
 import org.universis.racket.spi.RacketConnection;
 
 class BridgeConnectionTest {

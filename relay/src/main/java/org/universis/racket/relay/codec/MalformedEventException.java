@@ -1,9 +1,0 @@
-package org.universis.racket.relay.codec;
-
-/** An event or message the relay cannot accept; the message says why, for the sender. */
-public final class MalformedEventException extends RuntimeException {
-
-  public MalformedEventException(String message) {
-    super(message, null, false, false);
-  }
-}

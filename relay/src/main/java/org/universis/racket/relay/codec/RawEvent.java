@@ -1,9 +1,0 @@
-package org.universis.racket.relay.codec;
-
-/**
- * One event as an emitter sent it, before the relay numbers it.
- *
- * @param type the event's type, already checked
- * @param body the body's JSON bytes, copied from the request without line breaks
- */
-public record RawEvent(String type, byte[] body) {}

@@ -1,9 +1,0 @@
-package org.universis.racket.relay.codec;
-
-/** A batch of more events than the relay takes in one go (max-batch); for a 413 answer. */
-public final class TooManyEventsException extends RuntimeException {
-
-  public TooManyEventsException(int max) {
-    super("the batch has more than " + max + " events, the limit (max-batch)", null, false, false);
-  }
-}
