@@ -52,7 +52,7 @@ final class Inbox {
   // their turn; each is queued at most once, so the queue is bounded by the subscription count.
   static final int MAX_HANDLER_THREADS = 64;
   // A plain ThreadPoolExecutor starts a new thread for every task until it has its core size, idle
-  // threads or not (one subscription ended up with 64 threads). Here a task goes to an idle thread
+  // threads or not, so one subscription could take all 64. Here a task goes to an idle thread
   // if there is one (the queue's offer only hands over), else to a new thread, and only once all
   // are busy does it wait in the queue: a task in it is a subscription waiting for a thread.
   private final LinkedTransferQueue<Runnable> waiting = new LinkedTransferQueue<>() {

@@ -190,19 +190,22 @@ final class LocalSubscription implements Subscription, Runnable {
   /** Hands the events gathered since the last call to the handler, waking it if it sleeps. */
   void handOver() {
     gathering = false;
+    boolean kept;
     boolean start;
     synchronized (this) {
-      if (!closed) {
+      // Read once: a cancel after this block frees what it finds queued, these events included.
+      kept = !closed;
+      if (kept) {
         queue.addAll(arriving);
         queuedBytes += arrivingBytes;
         queuedMost = Math.max(queuedMost, queue.size());
       }
       unreported.take(dropping);
-      start = !closed && !scheduled && (!queue.isEmpty() || unreported.count > 0);
+      start = kept && !scheduled && (!queue.isEmpty() || unreported.count > 0);
       if (start) scheduled = true;
     }
     room.commit(arrivingBytes);
-    if (closed) room.release(arrivingBytes); // given back at once
+    if (!kept) room.release(arrivingBytes); // given back at once
     boolean grew = arriving.size() > KEPT_ROOM;
     arriving.clear();
     if (grew) arriving.trimToSize();

@@ -27,7 +27,8 @@ public final class JbossLogging implements LoggerProvider {
 
   /** The logger names of the libraries the relay runs on. */
   private static final List<String> RACKET_STACK =
-      List.of("io.undertow", "org.xnio", "org.jboss", "org.wildfly");
+      List.of("io.undertow", "org.xnio", "org.jboss.threads", "org.jboss.logging", "org.wildfly.common",
+          "org.wildfly.client");
 
   private volatile LoggerProvider others;
 

@@ -200,7 +200,7 @@ final class WsConnection {
       if (fault != null) return fail(PROTOCOL_ERROR, fault);
       long length = head.length();
       if (length < 0 || (!head.isControl() && length + partLength > maxMessage)) {
-        // As Undertow did: 1009 at once, without an error message.
+        // 1009 at once, without an error message: nothing more of the frame is read.
         return fail(TOO_BIG, "message over " + maxMessage + " bytes");
       }
       if (in.remaining() < headSize + length) return incomplete(headSize + (int) length);

@@ -21,7 +21,9 @@ class JbossLoggingTest {
 
   @Test
   void anApplicationsOwnJbossLoggingUsersKeepTheBackendTheyWouldHaveHad() {
-    assertFalse(Logger.getLogger("org.hibernate.SQL") instanceof JbossLogging.RacketLogger);
+    for (String name : new String[] {"org.hibernate.SQL", "org.jboss.weld.Bootstrap", "org.wildfly.security"}) {
+      assertFalse(Logger.getLogger(name) instanceof JbossLogging.RacketLogger, name);
+    }
   }
 
   @Test
