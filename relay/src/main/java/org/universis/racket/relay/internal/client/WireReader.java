@@ -101,7 +101,9 @@ public final class WireReader {
       throw new MalformedLine("not valid JSON (" + e.getClass().getSimpleName()
           + (at == null ? "" : " at byte " + at.getByteOffset()) + ")", to - from);
     } catch (MalformedEventException e) {
-      throw new MalformedLine(e.getMessage(), to - from); // never a piece of the line
+      // Never a piece of the line; without JSON's punctuation, so the message cannot pass for one.
+      throw new MalformedLine(e.getMessage().replace("\"", "").replace('{', '(').replace('}', ')'),
+          to - from);
     } catch (IOException e) {
       throw new MalformedLine("unreadable (" + e.getClass().getSimpleName() + ")", to - from);
     }
