@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -92,6 +93,11 @@ final class Connector {
   /** The threads that read and send frames: the connection's own daemon threads. */
   Executor senders() {
     return network;
+  }
+
+  /** The connect thread's timer, for a link's {@link ReaderWatch}. */
+  ScheduledExecutorService timer() {
+    return scheduler;
   }
 
   /** Whether this JVM hosts the relay, for this emitter. */

@@ -22,7 +22,8 @@ import org.universis.racket.spi.TypeFilter;
  *
  * <p>The path of an event: {@link Link} (the connection's reader) → {@link #deliver} → each
  * matching {@link LocalSubscription#offer}, gathered until the message ends → {@link #handOver}
- * → the subscription's queue → its handler, on a handler thread.
+ * → the subscription's queue → its handler, on a handler thread, or on the reader for a few events
+ * of an idle subscription.
  */
 final class Inbox {
 
@@ -106,7 +107,7 @@ final class Inbox {
   }
 
   /**
-   * Gathers an event for the matching subscriptions; {@link #handOver()} gives it to their
+   * Gathers an event for the matching subscriptions; {@link #handOver} gives it to their
    * handlers. Runs on the connection's reader (synchronized all the same: a link's reader may
    * still be finishing a message when the next link's starts). Waits while a matching
    * subscription has no room.
@@ -144,7 +145,7 @@ final class Inbox {
       if (s.fits(event, shares)) {
         i++;
       } else {
-        handOverLocked(); // what was gathered goes to the handlers, who then make room
+        handOver(false); // what was gathered goes to the handlers, who then make room
         if (!room.await(s, event, shares, subscriptions, reader)) return false;
         i = 0; // the hand-over ended every subscription's gathering: begin again
       }
@@ -156,14 +157,18 @@ final class Inbox {
    * Gives the handlers what was gathered for them since the last hand-over, waking those that
    * sleep. The reader calls it once per message from the relay, so a message of many events costs
    * each handler thread at most one wake-up, not one per event.
+   *
+   * @param readerMayRun whether the caller, the reader, may deliver a few events itself
+   * @return the subscription whose turn the caller must run ({@link LocalSubscription#run}), or
+   *     null: at most one per message, so that the reader is held up by one handler at a time
    */
-  synchronized void handOver() {
-    handOverLocked();
-  }
-
-  private void handOverLocked() {
-    for (LocalSubscription s : gathering) s.handOver();
+  synchronized LocalSubscription handOver(boolean readerMayRun) {
+    LocalSubscription onReader = null;
+    for (LocalSubscription s : gathering) {
+      if (s.handOver(readerMayRun && onReader == null)) onReader = s;
+    }
     gathering.clear();
+    return onReader;
   }
 
   /** Wakes a reader waiting for room, so that it sees the connection is gone. */

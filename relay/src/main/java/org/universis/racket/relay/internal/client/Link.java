@@ -3,6 +3,7 @@ package org.universis.racket.relay.internal.client;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.universis.racket.relay.internal.Log;
 
@@ -11,8 +12,12 @@ import org.universis.racket.relay.internal.Log;
  * its {@link Connector}), then reads what the relay sends and passes it on, one way: events to the
  * {@link Inbox}, which hands them to the subscriptions' handler threads at the end of each message;
  * acks to the {@link Outbox}; answers about clients to the {@link ClientAsks}. It writes through
- * its {@link FrameWriter}. The reader never runs a handler: a handler cannot hold up the acks and
- * the other subscriptions.
+ * its {@link FrameWriter}.
+ *
+ * <p>A few events for an idle subscription the reader delivers itself, after the message that
+ * brought them: waking a handler thread costs about as much as the rest of what a subscriber does
+ * for an event at moderate rates. A handler that keeps the reader loses it ({@link ReaderWatch}):
+ * another thread reads on.
  */
 final class Link implements RelaySocket.Listener, WireReader.Sink, Inbox.Reader {
 
@@ -30,6 +35,7 @@ final class Link implements RelaySocket.Listener, WireReader.Sink, Inbox.Reader 
   private volatile long lastHeardNanos = System.nanoTime();
   private volatile boolean down;
   private volatile Thread readerThread;
+  private final ReaderWatch watch;
 
   Link(Connector connector, RelaySocket socket, Inbox inbox, Outbox outbox, ClientAsks clientAsks) {
     this.connector = connector;
@@ -39,6 +45,7 @@ final class Link implements RelaySocket.Listener, WireReader.Sink, Inbox.Reader 
     this.clientAsks = clientAsks;
     this.writer = new FrameWriter(socket, connector.senders(),
         Connector.DEFAULT_MAX_EVENT_SIZE, error -> abort("cannot write to the relay: " + error));
+    this.watch = new ReaderWatch(connector.timer(), this::readOn);
   }
 
   FrameWriter writer() {
@@ -60,19 +67,39 @@ final class Link implements RelaySocket.Listener, WireReader.Sink, Inbox.Reader 
 
   /** The connection's reader thread: from hello to the end of the connection. */
   void run() {
+    read(true);
+  }
+
+  // Reads until the connection ends, or until the reading goes to another thread.
+  private void read(boolean hello) {
     readerThread = Thread.currentThread();
     String why = "the connection's reader failed";
+    boolean handedOn = false;
     try {
-      connector.opened(this);
+      if (hello) connector.opened(this);
       RelaySocket.CloseReason close = socket.read(this);
-      why = "the relay closed the connection (" + close.code()
-          + (close.reason().isEmpty() ? "" : " " + close.reason()) + ")";
+      handedOn = close == null;
+      if (!handedOn) {
+        why = "the relay closed the connection (" + close.code()
+            + (close.reason().isEmpty() ? "" : " " + close.reason()) + ")";
+      }
     } catch (IOException | RuntimeException e) {
       why = String.valueOf(e);
     } finally {
-      ended.countDown();
-      socket.abort();
-      down(why);
+      if (!handedOn) { // else the thread reading on ends the connection
+        ended.countDown();
+        socket.abort();
+        down(why);
+      }
+    }
+  }
+
+  // The watch took the reading from a handler that kept it.
+  private void readOn() {
+    try {
+      connector.senders().execute(() -> read(false));
+    } catch (RejectedExecutionException e) {
+      abort("the emitter is closing");
     }
   }
 
@@ -82,9 +109,12 @@ final class Link implements RelaySocket.Listener, WireReader.Sink, Inbox.Reader 
   }
 
   @Override
-  public void text(byte[] data, int length) throws IOException {
+  public boolean text(byte[] data, int length) throws IOException {
+    boolean whole = false; // an Error on its way out leaves every handler to the pool
+    LocalSubscription onReader;
     try {
       reader.read(data, length, this);
+      whole = true;
     } catch (WireReader.MalformedLine e) {
       // A relay that sends what it never would is broken or not the relay: drop it and reconnect.
       // The message says what, never the line itself: it may carry an event body.
@@ -92,10 +122,35 @@ final class Link implements RelaySocket.Listener, WireReader.Sink, Inbox.Reader 
       throw e;
     } catch (RuntimeException e) {
       Log.warn("racket failed to handle a message from the relay", e);
+      whole = true;
     } finally {
-      inbox.handOver(); // a message of many events wakes each handler thread once
+      onReader = inbox.handOver(whole); // a message of many events wakes each handler thread once
     }
+    if (onReader != null && !runOnReader(onReader)) return false;
     if (down) throw new IOException("the connection is down"); // read no further
+    return true;
+  }
+
+  // Runs the subscription's handler on the reader; returns whether this thread still reads.
+  private boolean runOnReader(LocalSubscription s) {
+    long began = watch.begin();
+    try {
+      s.run();
+    } catch (Error e) {
+      // As on a handler thread, which it would end: the rest of the run went to the pool.
+      Log.warn("handler for '" + s.filter() + "' threw " + e + "; delivery goes on", e);
+    } finally {
+      Thread.interrupted(); // a handler's interrupt would end the reader's next wait for room
+    }
+    if (watch.end(began)) {
+      s.ranOnReader(System.nanoTime() - began);
+      return true;
+    }
+    s.keepOffReader();
+    Log.debug("a handler for '" + s.filter() + "' kept the connection's reader over "
+        + TimeUnit.NANOSECONDS.toMillis(ReaderWatch.TAKE_OVER_NANOS) + " ms; another thread read on,"
+        + " and the subscription's handler runs on handler threads from now on");
+    return false;
   }
 
   @Override

@@ -29,7 +29,9 @@ import org.universis.racket.spi.TypeFilter;
  * <p>The connection's reader gathers a message's events here ({@link #offer}) and hands them over
  * together ({@link #handOver}); a pooled handler thread takes them in chunks ({@link #run}). Each
  * side takes the lock once per message or chunk, not once per event: per-event atomics on memory
- * both threads write cost more than the rest of handing an event over.
+ * both threads write cost more than the rest of handing an event over. A few events for an idle
+ * subscription the reader delivers itself ({@link #handOver} says when), unless its handler was
+ * slow there or kept the reader.
  */
 final class LocalSubscription implements Subscription, Runnable {
 
@@ -42,6 +44,13 @@ final class LocalSubscription implements Subscription, Runnable {
   private static final int CHUNK = 32;
   // Past this many events, buffers that grew for a backlog are let go once it is gone.
   private static final int KEPT_ROOM = 1024;
+  // Events the reader delivers itself, at most; more go to a handler thread.
+  static final int ON_READER_MAX = 8;
+  // A run on the reader this long is slow. Two in a row send the subscription's runs to handler
+  // threads for OFF_READER_NANOS: the reader is every subscription's and every ack's. (One alone
+  // may be the reader losing its core.)
+  static final long SLOW_ON_READER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+  private static final long OFF_READER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final String filterText;
   private final TypeFilter filter;
@@ -65,6 +74,12 @@ final class LocalSubscription implements Subscription, Runnable {
   // Events handled so far: the reader waiting for room watches it move. Written by the handler
   // (one thread at a time) with lazySet, a plain store: once per event, and nobody waits on it.
   private final AtomicLong delivered = new AtomicLong();
+
+  // The reader's: whether its runs may deliver here. Volatile: a run that lost the reading
+  // (ReaderWatch) ends on its old thread.
+  private volatile boolean keptReader; // a run kept the reader: handler threads only, for good
+  private volatile boolean slowBefore; // the last run on the reader was slow
+  private volatile long offReaderUntil = System.nanoTime();
 
   // The reader's side (guarded by the Inbox): the message being read.
   private final ArrayList<ReceivedEvent> arriving = new ArrayList<>();
@@ -187,11 +202,17 @@ final class LocalSubscription implements Subscription, Runnable {
         + " until it returns (it then gets a racket.resync)");
   }
 
-  /** Hands the events gathered since the last call to the handler, waking it if it sleeps. */
-  void handOver() {
+  /**
+   * Hands the events gathered since the last call to the handler, waking it if it sleeps.
+   *
+   * @param readerMayRun whether the caller, the reader, may deliver a few events itself
+   * @return whether it must: call {@link #run} (the subscription's turn is the caller's)
+   */
+  boolean handOver(boolean readerMayRun) {
     gathering = false;
     boolean kept;
     boolean start;
+    boolean onReader;
     synchronized (this) {
       // Read once: a cancel after this block frees what it finds queued, these events included.
       kept = !closed;
@@ -203,6 +224,9 @@ final class LocalSubscription implements Subscription, Runnable {
       unreported.take(dropping);
       start = kept && !scheduled && (!queue.isEmpty() || unreported.count > 0);
       if (start) scheduled = true;
+      onReader = start && readerMayRun && !keptReader
+          && queue.size() + (unreported.count > 0 ? 1 : 0) <= ON_READER_MAX
+          && System.nanoTime() - offReaderUntil >= 0;
     }
     room.commit(arrivingBytes);
     if (!kept) room.release(arrivingBytes); // given back at once
@@ -210,7 +234,20 @@ final class LocalSubscription implements Subscription, Runnable {
     arriving.clear();
     if (grew) arriving.trimToSize();
     arrivingBytes = 0;
-    if (start) execute();
+    if (start && !onReader) execute();
+    return onReader;
+  }
+
+  /** A run on the reader took this long: the next runs may go to handler threads. */
+  void ranOnReader(long nanos) {
+    boolean slow = nanos >= SLOW_ON_READER_NANOS;
+    if (slow && slowBefore) offReaderUntil = System.nanoTime() + OFF_READER_NANOS;
+    slowBefore = slow;
+  }
+
+  /** A run kept the reader until another thread took the reading: handler threads from now on. */
+  void keepOffReader() {
+    keptReader = true;
   }
 
   private void add(ReceivedEvent event) {

@@ -39,8 +39,12 @@ final class RelaySocket {
 
   /** What a connection hands over as it reads. */
   interface Listener {
-    /** A whole text message; {@code data} is reused for the next one. */
-    void text(byte[] data, int length) throws IOException;
+    /**
+     * A whole text message; {@code data} is reused for the next one.
+     *
+     * @return whether this thread reads on (false: another thread took the reading over)
+     */
+    boolean text(byte[] data, int length) throws IOException;
 
     /** Any frame arrived: the relay is alive. */
     void heard();
@@ -157,8 +161,8 @@ final class RelaySocket {
 
   /**
    * Reads frames until the connection ends, handing each whole text message to the listener;
-   * answers pings. Returns normally when the relay closed the connection (with its close code),
-   * throws when the connection broke.
+   * answers pings. Returns how the relay closed the connection, or null when the listener gave the
+   * reading to another thread (which calls this again); throws when the connection broke.
    */
   CloseReason read(Listener listener) throws IOException {
     // One call per frame: this loop runs once per connection, so the JIT compilers reach it only
@@ -167,7 +171,7 @@ final class RelaySocket {
     // a few thousand calls.
     while (true) {
       CloseReason closed = frame(listener);
-      if (closed != null) return closed;
+      if (closed != null) return closed == HANDED_ON ? null : closed;
     }
   }
 
@@ -202,7 +206,8 @@ final class RelaySocket {
     length = end;
     inMessage = !head.fin();
     if (!inMessage) {
-      listener.text(message, length);
+      // Another thread may be reading already: touch nothing more.
+      if (!listener.text(message, length)) return HANDED_ON;
       // Do not pin a big buffer after one big message.
       if (message.length > 1 << 20 && length < 1 << 16) message = new byte[64 << 10];
     }
@@ -211,6 +216,9 @@ final class RelaySocket {
 
   /** How the relay closed the connection. */
   record CloseReason(int code, String reason) {}
+
+  // frame()'s answer when the listener gave the reading to another thread.
+  private static final CloseReason HANDED_ON = new CloseReason(-1, "");
 
   private CloseReason close(byte[] payload) {
     ByteBuffer bytes = ByteBuffer.wrap(payload);

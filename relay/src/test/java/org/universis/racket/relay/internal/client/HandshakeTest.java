@@ -100,8 +100,9 @@ class HandshakeTest {
         try {
           closed.complete(socket.read(new RelaySocket.Listener() {
             @Override
-            public void text(byte[] data, int length) {
+            public boolean text(byte[] data, int length) {
               messages.add(new String(data, 0, length, StandardCharsets.UTF_8));
+              return true;
             }
 
             @Override

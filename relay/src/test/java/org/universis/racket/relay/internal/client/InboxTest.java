@@ -49,7 +49,7 @@ class InboxTest {
         lastBegan.countDown();
       });
       for (long id = 1; id <= events; id++) inbox.deliver(event(id), LocalSubscriptionTest.READER);
-      inbox.handOver();
+      inbox.handOver(false);
       queued.countDown();
       int most = mostWhenTheLastBegan.get(90, TimeUnit.SECONDS);
       assertTrue(most <= LocalSubscription.BATCH + 1, "the last subscription got a thread only once"
@@ -82,7 +82,7 @@ class InboxTest {
     return CompletableFuture.supplyAsync(() -> {
       long last = from - 1;
       for (long id = from; id <= to && inbox.deliver(event(id), reader); id++) {
-        inbox.handOver();
+        inbox.handOver(false);
         last = id;
       }
       return last;

@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.universis.racket.ProcessEvent;
+import org.universis.racket.ProcessEventEmitter;
+import org.universis.racket.RacketOptions;
+import org.universis.racket.relay.internal.server.Await;
 import org.universis.racket.relay.internal.server.RelayProcess;
 
 /**
@@ -56,6 +61,32 @@ class LastWordsIT {
       }
     } finally {
       for (ChildJvm child : children) child.close();
+    }
+  }
+
+  @Test
+  void aHandlerOnTheReaderThatEmitsThenExitsDeliversWhatItEmittedWithoutWaitingOutTheTimeout()
+      throws Exception {
+    try (RelayProcess relay = RelayProcess.start(List.of("-XX:TieredStopAtLevel=1"));
+        ProcessEventEmitter test = new ProcessEventEmitter(RacketOptions.builder()
+            .url("http://127.0.0.1:" + relay.port()).mode(RacketOptions.Mode.CLIENT).build());
+        // An emit-timeout longer than the wait for the exit below: a hook that waited it out fails.
+        ChildJvm child = ChildJvm.start("exit-in-handler", System.getProperty("java.class.path"),
+            List.of("-Dracket.mode=client", "-Dracket.emit-timeout=120s", "-Xmx64m"),
+            ExitInHandlerChild.class.getName(), "http://127.0.0.1:" + relay.port(), "100")) {
+      List<ProcessEvent> got = new CopyOnWriteArrayList<>();
+      test.subscribe("burst.event", got::add);
+      test.emit("test.ready", 0).get(60, TimeUnit.SECONDS); // subscribed at the relay
+      child.await("READY"::equals, 60, "READY");
+      test.emit("quit", 0).get(60, TimeUnit.SECONDS);
+      String handler = child.await(l -> l.startsWith("HANDLER "), 60, "the handler's thread");
+      assertTrue(handler.startsWith("HANDLER racket-ws-"), "the handler ran on the reader: " + handler);
+      // The reader is held by System.exit: the acks come through the thread that read on. Sooner
+      // than 20 s: by then the connection check would give up on the silent link and reconnect.
+      assertEquals(0, child.awaitExit(15), "the exit code");
+      assertTrue(child.matching(l -> l.contains("lost the racket relay")).isEmpty(), "no reconnect");
+      Await.until(() -> got.size() == 100, 30, () -> got.size() + " of 100 events");
+      assertTrue(child.matching(l -> l.contains("gave up on")).isEmpty(), "it gave up on none");
     }
   }
 

@@ -66,7 +66,7 @@ class LocalSubscriptionTest {
   private void message(LocalSubscription s, long... ids) {
     s.begin();
     for (long id : ids) s.offer(event(id));
-    s.handOver();
+    s.handOver(false);
   }
 
   private void runTasks() {
@@ -90,7 +90,7 @@ class LocalSubscriptionTest {
     message(s, 1, 2, 3);
     s.begin();
     assertFalse(s.fits(event(4), 1), "full: the reader must wait");
-    s.handOver();
+    s.handOver(false);
     runTasks();
     s.begin();
     assertTrue(s.fits(event(4), 1), "handled: room again");
@@ -118,7 +118,7 @@ class LocalSubscriptionTest {
       if (e.id() == 1) {
         s[0].begin();
         fitWhileHandling[0] = s[0].fits(event(4), 1);
-        s[0].handOver();
+        s[0].handOver(false);
       }
     });
     message(s[0], 1, 2, 3);
@@ -136,7 +136,7 @@ class LocalSubscriptionTest {
     message(a, 1, 2, 3);
     b.begin();
     assertFalse(b.fits(event(3), 1), "b has an empty queue, but a holds the emitter's bytes");
-    b.handOver();
+    b.handOver(false);
     runTasks();
     assertEquals(0, room.queued(), "handled events give their bytes back");
     b.begin();
@@ -156,7 +156,7 @@ class LocalSubscriptionTest {
       taken++;
     }
     assertEquals(3, taken, "three events' costs fill the bound");
-    s.handOver();
+    s.handOver(false);
     LocalSubscription other = subscription(100, room, e -> { });
     assertFalse(other.hasRoom(event(4), 1), "the bound is full");
     runTasks();

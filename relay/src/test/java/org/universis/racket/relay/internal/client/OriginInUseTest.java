@@ -73,8 +73,9 @@ class OriginInUseTest {
         try {
           socket.read(new RelaySocket.Listener() {
             @Override
-            public void text(byte[] data, int length) {
+            public boolean text(byte[] data, int length) {
               messages.add(new String(data, 0, length, StandardCharsets.UTF_8));
+              return true;
             }
 
             @Override

@@ -75,6 +75,15 @@ class RelayClientTest {
     }
   }
 
+  // A handler's work.
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private ProcessEventEmitter emitter(RacketOptions.Builder options) {
     ProcessEventEmitter e = new ProcessEventEmitter(options.build());
     emitters.add(e);
@@ -168,7 +177,7 @@ class RelayClientTest {
   }
 
   @Test
-  void handlersRunOnHandlerThreadsNeverOnTheConnectionsReader() throws Exception {
+  void aQuickHandlerOfEventsArrivingOneAtATimeRunsOnTheConnectionsReader() throws Exception {
     ProcessEventEmitter e = emitter();
     List<String> threads = new CopyOnWriteArrayList<>();
     e.subscribe("one", event -> threads.add(Thread.currentThread().getName()));
@@ -177,7 +186,27 @@ class RelayClientTest {
       int handled = n + 1;
       Await.until(() -> threads.size() == handled, 30, threads::toString);
     }
-    assertTrue(threads.stream().allMatch(t -> t.startsWith("racket-handler-")), threads::toString);
+    // Most, not all: two runs in a row that lost their core for 2 ms send the next to the pool.
+    long onReader = threads.stream().filter(t -> t.startsWith("racket-ws-")).count();
+    assertTrue(onReader >= 10, threads::toString);
+  }
+
+  @Test
+  void aHandlerSlowOnTheReaderTwiceInARowRunsOnHandlerThreads() throws Exception {
+    ProcessEventEmitter e = emitter();
+    List<String> threads = new CopyOnWriteArrayList<>();
+    e.subscribe("one", event -> {
+      threads.add(Thread.currentThread().getName());
+      sleep(LocalSubscription.SLOW_ON_READER_NANOS / 1_000_000 + 3);
+    });
+    for (int n = 0; n < 3; n++) {
+      e.emit("one", n).get(10, TimeUnit.SECONDS);
+      int handled = n + 1;
+      Await.until(() -> threads.size() == handled, 30, threads::toString);
+    }
+    assertTrue(threads.get(0).startsWith("racket-ws-"), threads::toString);
+    assertTrue(threads.get(1).startsWith("racket-ws-"), threads::toString);
+    assertTrue(threads.get(2).startsWith("racket-handler-"), threads::toString);
   }
 
   @Test
@@ -185,7 +214,7 @@ class RelayClientTest {
     ProcessEventEmitter e = emitter();
     java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
     CountDownLatch got = new CountDownLatch(100);
-    e.subscribe("one", event -> { });
+    e.subscribe("one", event -> { }); // the reader delivers this one's events itself
     e.subscribe("one", event -> {
       threads.add(Thread.currentThread().getName());
       got.countDown();
@@ -198,7 +227,7 @@ class RelayClientTest {
   }
 
   @Test
-  void aHandlerThatBlocksHoldsUpNeitherTheAcksNorTheOtherSubscriptions() throws Exception {
+  void aHandlerThatBlocksOnTheReaderLosesTheReadingAndHoldsUpNothingElse() throws Exception {
     try (TcpProxy network = new TcpProxy(relay.port())) {
       ProcessEventEmitter e = emitterThrough(network);
       CountDownLatch release = new CountDownLatch(1);
@@ -211,13 +240,13 @@ class RelayClientTest {
         slow.add(ev.id());
       });
       e.subscribe("tick", ev -> fast.add(ev.id()));
-      // The first event alone: its handler blocks before the others arrive.
+      // The first event alone, so that the reader runs the blocking handler itself.
       e.emit("tick", Map.of("n", 0));
       Await.until(() -> slowThreads.size() == 1, 30, slowThreads::toString);
-      assertTrue(slowThreads.get(0).startsWith("racket-handler-"), slowThreads::toString);
+      assertTrue(slowThreads.get(0).startsWith("racket-ws-"), slowThreads::toString);
       List<CompletableFuture<Long>> acks = new ArrayList<>();
       for (int n = 1; n < 50; n++) acks.add(e.emit("tick", Map.of("n", n)));
-      // The reader reads on: acks arrive and the other subscription gets every event.
+      // Another thread reads on: acks arrive and the other subscription gets every event.
       CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new))
           .get(30, TimeUnit.SECONDS);
       Await.until(() -> fast.size() == 50, 30, fast::toString);
@@ -225,7 +254,11 @@ class RelayClientTest {
       release.countDown();
       Await.until(() -> slow.size() == 50, 30, slow::toString);
       assertEquals(fast, slow, "each subscription sees its events in relay order");
-      assertEquals(1, network.accepted(), "one connection throughout");
+      // A handler that kept the reader runs on handler threads from then on.
+      e.emit("tick", Map.of("n", 50)).get(10, TimeUnit.SECONDS);
+      Await.until(() -> slow.size() == 51, 30, slow::toString);
+      assertTrue(slowThreads.get(50).startsWith("racket-handler-"), slowThreads::toString);
+      assertEquals(1, network.accepted(), "the reading moved to another thread on one connection");
     }
   }
 
@@ -277,7 +310,7 @@ class RelayClientTest {
         int handled = n + 1;
         Await.until(() -> threads.size() == handled, 30, threads::toString);
       }
-      assertTrue(threads.stream().allMatch(t -> t.startsWith("racket-handler-")), threads::toString);
+      assertTrue(threads.stream().anyMatch(t -> t.startsWith("racket-ws-")), threads::toString);
       assertEquals(1, network.accepted(), "one connection throughout");
     }
   }
@@ -290,11 +323,7 @@ class RelayClientTest {
         .url("http://127.0.0.1:" + relay.port()).mode(RacketOptions.Mode.CLIENT).queue(5));
     List<ProcessEvent> got = new CopyOnWriteArrayList<>();
     subscriber.subscribe("tick", ev -> {
-      try {
-        Thread.sleep(20); // the handler's work
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      sleep(20);
       got.add(ev);
     });
     subscriber.emit("ready", 1).get(30, TimeUnit.SECONDS); // the subscription is at the relay
@@ -619,7 +648,7 @@ class RelayClientTest {
     ProcessEventEmitter e = emitter();
     List<ProcessEvent> got = new CopyOnWriteArrayList<>();
     e.subscribe(got::add);
-    e.subscribe(event -> { });
+    e.subscribe(event -> { }); // on a handler thread: the reader runs one subscription per message
     e.emit("x", Map.of()).get(30, TimeUnit.SECONDS);
     Await.until(() -> got.size() == 1, 30, got::toString);
     List<Thread> racket = Thread.getAllStackTraces().keySet().stream()

@@ -168,8 +168,9 @@ class RelaySocketTest {
       CompletableFuture<Integer> received = new CompletableFuture<>();
       startReader(new RelaySocket.Listener() {
         @Override
-        public void text(byte[] data, int length) {
+        public boolean text(byte[] data, int length) {
           received.complete(length);
+          return true;
         }
 
         @Override
@@ -221,8 +222,9 @@ class RelaySocketTest {
       List<String> texts = new ArrayList<>();
       IOException refused = assertThrows(IOException.class, () -> socket.read(new RelaySocket.Listener() {
         @Override
-        public void text(byte[] data, int length) {
+        public boolean text(byte[] data, int length) {
           texts.add(new String(data, 0, length, StandardCharsets.US_ASCII));
+          return true;
         }
 
         @Override
@@ -262,9 +264,10 @@ class RelaySocketTest {
   private Thread startReader(BlockingQueue<String> lines) {
     return startReader(new RelaySocket.Listener() {
       @Override
-      public void text(byte[] data, int length) {
+      public boolean text(byte[] data, int length) {
         String text = new String(data, 0, length, StandardCharsets.UTF_8);
         for (String line : text.split("\n")) lines.add(line);
+        return true;
       }
 
       @Override
