@@ -36,6 +36,7 @@ final class Link implements RelaySocket.Listener, WireReader.Sink, Inbox.Reader 
   private volatile boolean down;
   private volatile Thread readerThread;
   private final ReaderWatch watch;
+  private volatile LocalSubscription onReader; // whose handler the reader runs, or ran last
 
   Link(Connector connector, RelaySocket socket, Inbox inbox, Outbox outbox, ClientAsks clientAsks) {
     this.connector = connector;
@@ -94,12 +95,20 @@ final class Link implements RelaySocket.Listener, WireReader.Sink, Inbox.Reader 
     }
   }
 
-  // The watch took the reading from a handler that kept it.
+  // The watch took the reading from a handler that kept it: that subscription's handler runs on
+  // handler threads from now on (the turn it is in ends on this thread), and a new thread reads.
   private void readOn() {
+    LocalSubscription kept = onReader;
+    kept.keepOffReader();
+    Log.debug("a handler for '" + kept.filter() + "' kept the connection's reader over "
+        + TimeUnit.NANOSECONDS.toMillis(ReaderWatch.TAKE_OVER_NANOS) + " ms; another thread reads"
+        + " on, and the subscription's handler runs on handler threads from now on");
     try {
       connector.senders().execute(() -> read(false));
     } catch (RejectedExecutionException e) {
       abort("the emitter is closing");
+    } catch (RuntimeException | Error e) { // no thread to be had: nobody reads, start again
+      abort("cannot start a thread to read on: " + e);
     }
   }
 
@@ -133,6 +142,7 @@ final class Link implements RelaySocket.Listener, WireReader.Sink, Inbox.Reader 
 
   // Runs the subscription's handler on the reader; returns whether this thread still reads.
   private boolean runOnReader(LocalSubscription s) {
+    onReader = s;
     long began = watch.begin();
     try {
       s.run();
@@ -142,15 +152,9 @@ final class Link implements RelaySocket.Listener, WireReader.Sink, Inbox.Reader 
     } finally {
       Thread.interrupted(); // a handler's interrupt would end the reader's next wait for room
     }
-    if (watch.end(began)) {
-      s.ranOnReader(System.nanoTime() - began);
-      return true;
-    }
-    s.keepOffReader();
-    Log.debug("a handler for '" + s.filter() + "' kept the connection's reader over "
-        + TimeUnit.NANOSECONDS.toMillis(ReaderWatch.TAKE_OVER_NANOS) + " ms; another thread read on,"
-        + " and the subscription's handler runs on handler threads from now on");
-    return false;
+    if (!watch.end(began)) return false; // another thread reads on
+    s.ranOnReader(System.nanoTime() - began);
+    return true;
   }
 
   @Override

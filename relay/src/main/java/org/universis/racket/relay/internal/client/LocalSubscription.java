@@ -31,7 +31,7 @@ import org.universis.racket.spi.TypeFilter;
  * side takes the lock once per message or chunk, not once per event: per-event atomics on memory
  * both threads write cost more than the rest of handing an event over. A few events for an idle
  * subscription the reader delivers itself ({@link #handOver} says when), unless its handler was
- * slow there or kept the reader.
+ * slow there twice in a row or kept the reader.
  */
 final class LocalSubscription implements Subscription, Runnable {
 
@@ -47,10 +47,9 @@ final class LocalSubscription implements Subscription, Runnable {
   // Events the reader delivers itself, at most; more go to a handler thread.
   static final int ON_READER_MAX = 8;
   // A run on the reader this long is slow. Two in a row send the subscription's runs to handler
-  // threads for OFF_READER_NANOS: the reader is every subscription's and every ack's. (One alone
-  // may be the reader losing its core.)
+  // threads for good: the reader is every subscription's and every ack's. (One alone may be the
+  // reader losing its core.)
   static final long SLOW_ON_READER_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
-  private static final long OFF_READER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final String filterText;
   private final TypeFilter filter;
@@ -75,11 +74,10 @@ final class LocalSubscription implements Subscription, Runnable {
   // (one thread at a time) with lazySet, a plain store: once per event, and nobody waits on it.
   private final AtomicLong delivered = new AtomicLong();
 
-  // The reader's: whether its runs may deliver here. Volatile: a run that lost the reading
-  // (ReaderWatch) ends on its old thread.
-  private volatile boolean keptReader; // a run kept the reader: handler threads only, for good
+  // Whether the reader may deliver here: set by the reader after a run, or by the ReaderWatch's
+  // thread when a run kept the reader.
+  private volatile boolean offReader; // handler threads only, for good
   private volatile boolean slowBefore; // the last run on the reader was slow
-  private volatile long offReaderUntil = System.nanoTime();
 
   // The reader's side (guarded by the Inbox): the message being read.
   private final ArrayList<ReceivedEvent> arriving = new ArrayList<>();
@@ -224,9 +222,8 @@ final class LocalSubscription implements Subscription, Runnable {
       unreported.take(dropping);
       start = kept && !scheduled && (!queue.isEmpty() || unreported.count > 0);
       if (start) scheduled = true;
-      onReader = start && readerMayRun && !keptReader
-          && queue.size() + (unreported.count > 0 ? 1 : 0) <= ON_READER_MAX
-          && System.nanoTime() - offReaderUntil >= 0;
+      onReader = start && readerMayRun && !offReader
+          && queue.size() + (unreported.count > 0 ? 1 : 0) <= ON_READER_MAX;
     }
     room.commit(arrivingBytes);
     if (!kept) room.release(arrivingBytes); // given back at once
@@ -238,16 +235,16 @@ final class LocalSubscription implements Subscription, Runnable {
     return onReader;
   }
 
-  /** A run on the reader took this long: the next runs may go to handler threads. */
+  /** A run on the reader took this long: a second slow one in a row sends it off the reader. */
   void ranOnReader(long nanos) {
     boolean slow = nanos >= SLOW_ON_READER_NANOS;
-    if (slow && slowBefore) offReaderUntil = System.nanoTime() + OFF_READER_NANOS;
+    if (slow && slowBefore) offReader = true;
     slowBefore = slow;
   }
 
   /** A run kept the reader until another thread took the reading: handler threads from now on. */
   void keepOffReader() {
-    keptReader = true;
+    offReader = true;
   }
 
   private void add(ReceivedEvent event) {
@@ -390,7 +387,7 @@ final class LocalSubscription implements Subscription, Runnable {
   private void deliver(ProcessEvent event) {
     try {
       handler.accept(event);
-    } catch (RuntimeException | LinkageError | AssertionError e) {
+    } catch (Exception | LinkageError | AssertionError e) { // checked too: a sneaky throw
       Log.warn("handler for '" + filterText + "' threw on event " + event.id() + " ("
           + event.type() + "); delivery goes on", e);
     }

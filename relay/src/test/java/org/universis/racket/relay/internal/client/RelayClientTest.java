@@ -177,6 +177,31 @@ class RelayClientTest {
   }
 
   @Test
+  void aHandlerThatThrowsACheckedExceptionOnTheReaderLeavesTheConnectionUp() throws Exception {
+    try (TcpProxy network = new TcpProxy(relay.port())) {
+      ProcessEventEmitter e = emitterThrough(network);
+      List<String> threads = new CopyOnWriteArrayList<>();
+      e.subscribe("boom", ev -> {
+        threads.add(Thread.currentThread().getName());
+        RelayClientTest.<RuntimeException>throwSneakily(new java.io.IOException("on purpose"));
+      });
+      for (int n = 0; n < 5; n++) {
+        e.emit("boom", n).get(10, TimeUnit.SECONDS);
+        int handled = n + 1;
+        Await.until(() -> threads.size() == handled, 30, threads::toString);
+      }
+      assertTrue(threads.get(0).startsWith("racket-ws-"), threads::toString);
+      assertEquals(1, network.accepted(), "one connection throughout");
+    }
+  }
+
+  // Throws a checked exception from code that declares none, as Kotlin and Lombok's do.
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> void throwSneakily(Throwable t) throws T {
+    throw (T) t;
+  }
+
+  @Test
   void aQuickHandlerOfEventsArrivingOneAtATimeRunsOnTheConnectionsReader() throws Exception {
     ProcessEventEmitter e = emitter();
     List<String> threads = new CopyOnWriteArrayList<>();
