@@ -120,7 +120,7 @@ final class Link implements RelaySocket.Listener, WireReader.Sink, Inbox.Reader 
   @Override
   public boolean text(byte[] data, int length) throws IOException {
     boolean whole = false; // an Error on its way out leaves every handler to the pool
-    LocalSubscription onReader;
+    LocalSubscription toRun;
     try {
       reader.read(data, length, this);
       whole = true;
@@ -133,9 +133,9 @@ final class Link implements RelaySocket.Listener, WireReader.Sink, Inbox.Reader 
       Log.warn("racket failed to handle a message from the relay", e);
       whole = true;
     } finally {
-      onReader = inbox.handOver(whole); // a message of many events wakes each handler thread once
+      toRun = inbox.handOver(whole); // a message of many events wakes each handler thread once
     }
-    if (onReader != null && !runOnReader(onReader)) return false;
+    if (toRun != null && !runOnReader(toRun)) return false;
     if (down) throw new IOException("the connection is down"); // read no further
     return true;
   }
