@@ -37,35 +37,16 @@ class LogFormatIT {
   @Test
   void theThreeJvmDemoPrintsNoLineInJavaUtilLoggingsFormat() throws Exception {
     // racket.log=debug: the hosted relay's Undertow and XNIO INFO lines are racket's DEBUG.
-    Process demo = new ProcessBuilder(java(), "-Dracket.log=debug", "-cp", System.getProperty("java.class.path"),
-        ThreeJvmDemo.class.getName()).redirectErrorStream(true).start();
-    try {
-      String out = new String(demo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(demo.waitFor(60, TimeUnit.SECONDS), out);
-      assertEquals(0, demo.exitValue(), out);
-      assertNoJulLines(out);
-      assertTrue(out.contains(" DEBUG racket [") && out.contains("io.undertow"), "Undertow's INFO at racket's DEBUG:\n" + out);
-    } finally {
-      demo.destroyForcibly();
-    }
+    assertRunsToTheEndLoggingOnlyThroughRacket(new ProcessBuilder(java(), "-Dracket.log=debug",
+        "-cp", System.getProperty("java.class.path"), ThreeJvmDemo.class.getName()));
   }
 
   @Test
   void aRelayTheAgentHostsPrintsNoLineInJavaUtilLoggingsFormat() throws Exception {
     assertTrue(Files.isRegularFile(AGENT_JAR), AGENT_JAR.toAbsolutePath() + " is built by the agent module");
-    ProcessBuilder pb = new ProcessBuilder(java(), "-javaagent:" + AGENT_JAR + "=url=http://127.0.0.1:"
-        + freePort() + ",mode=relay,log=debug", "-cp", "target/classes", ZeroCodeApp.class.getName());
-    pb.environment().keySet().removeIf(k -> k.startsWith("RACKET_"));
-    Process app = pb.redirectErrorStream(true).start();
-    try {
-      String out = new String(app.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertTrue(app.waitFor(60, TimeUnit.SECONDS), out);
-      assertEquals(0, app.exitValue(), out);
-      assertNoJulLines(out);
-      assertTrue(out.contains(" DEBUG racket [") && out.contains("io.undertow"), "Undertow's INFO at racket's DEBUG:\n" + out);
-    } finally {
-      app.destroyForcibly();
-    }
+    assertRunsToTheEndLoggingOnlyThroughRacket(new ProcessBuilder(java(), "-javaagent:" + AGENT_JAR
+        + "=url=http://127.0.0.1:" + freePort() + ",mode=relay,log=debug", "-cp", "target/classes",
+        ZeroCodeApp.class.getName()));
   }
 
   @Test
@@ -102,6 +83,22 @@ class LogFormatIT {
     assertNoJulLines(out);
     assertTrue(out.contains("racket relay listening on "), out);
     assertTrue(out.contains(" DEBUG racket [") && out.contains("io.undertow"), "Undertow's INFO at racket's DEBUG:\n" + out);
+  }
+
+  // Runs the process (without the RACKET_ environment) to its end: it exits 0, prints no line in
+  // JUL's format, and Undertow's INFO comes out at racket's DEBUG.
+  private static void assertRunsToTheEndLoggingOnlyThroughRacket(ProcessBuilder pb) throws Exception {
+    pb.environment().keySet().removeIf(k -> k.startsWith("RACKET_"));
+    Process process = pb.redirectErrorStream(true).start();
+    try {
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS), out);
+      assertEquals(0, process.exitValue(), out);
+      assertNoJulLines(out);
+      assertTrue(out.contains(" DEBUG racket [") && out.contains("io.undertow"), "Undertow's INFO at racket's DEBUG:\n" + out);
+    } finally {
+      process.destroyForcibly();
+    }
   }
 
   private static void assertNoJulLines(String out) {

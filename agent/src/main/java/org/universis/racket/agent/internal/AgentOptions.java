@@ -27,7 +27,7 @@ record AgentOptions(RacketOptions racket, Log.Level log) {
   static AgentOptions parse(String args) {
     Map<String, String> given = split(args);
     String log = given.remove("log");
-    if (log == null) log = System.getProperty("racket.log");
+    if (log == null) log = System.getProperty(Log.PROPERTY);
     if (log == null) log = System.getenv("RACKET_LOG");
     Log.Level level = log == null ? Log.Level.WARN : Log.parseLevel(log);
     RacketOptions.Builder builder = RacketOptions.builder();

@@ -47,10 +47,6 @@ public final class Log {
     return level.ordinal() >= threshold.ordinal();
   }
 
-  public static boolean debugEnabled() {
-    return enabled(Level.DEBUG);
-  }
-
   public static void debug(String message) {
     log(Level.DEBUG, message, null);
   }

@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.universis.racket.relay.internal.Log;
+import org.universis.racket.relay.internal.codec.WsFrames;
 
 /**
  * One WebSocket connection to the relay, from open to close. Its reader thread says hello (through
@@ -202,7 +203,7 @@ final class Link implements RelaySocket.Listener, WireReader.Sink, Inbox.Reader 
   void close() {
     down = true;
     inbox.wakeReader();
-    socket.sendClose(1000);
+    socket.sendClose(WsFrames.NORMAL);
     try {
       // A link that opens after its emitter closed is closed by its own reader (Connector.opened).
       if (Thread.currentThread() != readerThread) {

@@ -356,13 +356,11 @@ final class LocalSubscription implements Subscription, Runnable {
   private void giveBack(Chunk chunk, int from) {
     boolean again;
     long back = 0;
-    long freed = 0;
+    long freed;
     synchronized (this) {
-      heldEvents -= chunk.taken;
-      if (!heldWrittenOff) freed = chunk.takenBytes;
-      heldWrittenOff = false;
-      queuedBytes -= freed;
-      for (int k = chunk.size - 1; k >= from; k--) {
+      int size = chunk.size;
+      freed = settle(chunk, false);
+      for (int k = size - 1; k >= from; k--) {
         queue.addFirst(chunk.events[k]);
         back += QueueRoom.cost(chunk.events[k]);
       }

@@ -178,12 +178,7 @@ public final class Envelope {
       if (time < 0) return false;
       Origin origin = null;
       if (c.skip(ORIGIN) && (origin = origin()) == null) return false;
-      if (c.skip(KEY)) {
-        long key = c.digits();
-        if (key < 0 || key >= OriginKeys.MAX) return false;
-        if (origin != null) byKey[(int) key] = origin;
-        else if ((origin = byKey[(int) key]) == null) return false;
-      }
+      if (c.skip(KEY) && (origin = keyed(c.digits(), origin)) == null) return false;
       long seq;
       if (origin == null || !c.skip(SEQ) || (seq = c.digits()) < 0 || !c.skip(BODY)) return false;
       int bodyFrom = c.pos;

@@ -20,16 +20,21 @@ public final class OriginJson {
   public static byte[] write(Origin origin) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(96);
     try (JsonGenerator g = JsonLimits.factory().createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("id", origin.id());
-      g.writeNumberField("pid", origin.pid());
-      g.writeStringField("host", origin.host());
-      g.writeStringField("name", origin.name());
-      g.writeEndObject();
+      write(origin, g);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return out.toByteArray();
+  }
+
+  /** Writes the origin's object where the generator stands. */
+  public static void write(Origin origin, JsonGenerator g) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("id", origin.id());
+    g.writeNumberField("pid", origin.pid());
+    g.writeStringField("host", origin.host());
+    g.writeStringField("name", origin.name());
+    g.writeEndObject();
   }
 
   /**

@@ -56,8 +56,7 @@ final class BackplaneLink implements Backplane.Receiver {
     int runStart = 0;
     for (int i = 0; i < seqs.length; i++) {
       if (failure != null) {
-        emitter.offerControl(Json.object("op", "nack", "seq", seqs[i], "error", "unavailable",
-            "message", reason(failure)));
+        emitter.offerControl(Json.nack(seqs[i], "unavailable", reason(failure)));
       } else if (!ackRun || i + 1 == ids.length || ids[i + 1] != ids[i] + 1) {
         emitter.offerControl(Ack.write(seqs[i], ids[i], i - runStart + 1));
         runStart = i + 1;

@@ -27,6 +27,11 @@ final class Json {
     return out.toByteArray();
   }
 
+  /** The refusal of the emit {@code seq}: its error code and a message for people. */
+  static byte[] nack(long seq, String error, String message) {
+    return object("op", "nack", "seq", seq, "error", error, "message", message);
+  }
+
   private static void value(JsonGenerator g, Object value) throws IOException {
     if (value == null) g.writeNull();
     else if (value instanceof String s) g.writeString(s);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import org.universis.racket.Origin;
+import org.universis.racket.relay.internal.codec.OriginJson;
 
 /**
  * Who is connected: the relay's {@code racket.client.joined} and {@code racket.client.left} events
@@ -70,12 +71,7 @@ final class Presence {
     if (o == null) {
       g.writeNull();
     } else {
-      g.writeStartObject();
-      g.writeStringField("id", o.id());
-      g.writeNumberField("pid", o.pid());
-      g.writeStringField("host", o.host());
-      g.writeStringField("name", o.name());
-      g.writeEndObject();
+      OriginJson.write(o, g);
     }
     g.writeStringField("types", s.filter().toString());
     g.writeNumberField("since", info.since());

@@ -42,7 +42,6 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
   // the frame. Only the IO thread touches it.
   private final List<Emit> emits = new ArrayList<>();
   private boolean ackRuns; // the client asked for one ack per run of emits (hello "acks":"runs")
-  private boolean keyed; // the client reads keyed envelopes (hello "protocol":2)
   private volatile XnioExecutor.Key helloTimer;
   private volatile long lastHeardNanos = System.nanoTime();
 
@@ -134,12 +133,12 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
     earlierSeq = claim.highestSeq();
     subscriber.filter(filter);
     ackRuns = Hello.ACK_RUNS.equals(m.acks());
-    keyed = m.protocol() != null && m.protocol() >= Hello.KEYED;
+    boolean keyed = m.protocol() != null && m.protocol() >= Hello.KEYED; // "protocol":2
     if (keyed) subscriber.keyOrigins();
     origin = OriginJson.write(m.origin());
     SubscriberInfo info = subscriber.info();
     subscriber.info(new SubscriberInfo(info.transport(), info.address(), info.since(), m.origin()));
-    sequencer.subscribe(subscriber, m.lastEventId(), lastId -> welcome(lastId));
+    sequencer.subscribe(subscriber, m.lastEventId(), lastId -> welcome(lastId, keyed));
     synchronized (this) { // a left must follow its joined: closed() publishes it under this lock
       if (ended) return;
       joined = true;
@@ -204,7 +203,7 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
   // A nack keeps relay order: the emits before it are numbered first.
   private void nack(long seq, String error, String message) {
     publish();
-    subscriber.offerControl(Json.object("op", "nack", "seq", seq, "error", error, "message", message));
+    subscriber.offerControl(Json.nack(seq, error, message));
   }
 
   private void publish() {
@@ -225,7 +224,7 @@ final class WsSession implements WsConnection.Listener, Origins.Holder {
     }
   }
 
-  private byte[] welcome(long lastId) {
+  private byte[] welcome(long lastId, boolean keyed) {
     return Json.object("op", "welcome", "relay", epoch, "lastId", lastId,
         "maxEventSize", config.maxEventSize(), "queueSize", config.queueSize(),
         Hello.PROTOCOL, keyed ? Hello.KEYED : 1);

@@ -75,6 +75,17 @@ class RelayClientTest {
     }
   }
 
+  // Emits `count` events of the type, each once the handler recorded the one before in `handled`:
+  // each finds its subscription idle.
+  private static void emitOneAtATime(ProcessEventEmitter e, String type, int count,
+      List<?> handled) throws Exception {
+    for (int n = 0; n < count; n++) {
+      e.emit(type, n).get(10, TimeUnit.SECONDS);
+      int expected = n + 1;
+      Await.until(() -> handled.size() == expected, 30, handled::toString);
+    }
+  }
+
   // A handler's work.
   private static void sleep(long millis) {
     try {
@@ -185,11 +196,7 @@ class RelayClientTest {
         threads.add(Thread.currentThread().getName());
         RelayClientTest.<RuntimeException>throwSneakily(new java.io.IOException("on purpose"));
       });
-      for (int n = 0; n < 5; n++) {
-        e.emit("boom", n).get(10, TimeUnit.SECONDS);
-        int handled = n + 1;
-        Await.until(() -> threads.size() == handled, 30, threads::toString);
-      }
+      emitOneAtATime(e, "boom", 5, threads);
       assertTrue(threads.get(0).startsWith("racket-ws-"), threads::toString);
       assertEquals(1, network.accepted(), "one connection throughout");
     }
@@ -206,11 +213,7 @@ class RelayClientTest {
     ProcessEventEmitter e = emitter();
     List<String> threads = new CopyOnWriteArrayList<>();
     e.subscribe("one", event -> threads.add(Thread.currentThread().getName()));
-    for (int n = 0; n < 20; n++) {
-      e.emit("one", n).get(10, TimeUnit.SECONDS);
-      int handled = n + 1;
-      Await.until(() -> threads.size() == handled, 30, threads::toString);
-    }
+    emitOneAtATime(e, "one", 20, threads);
     // Most, not all: two runs in a row that lost their core for 2 ms send the next to the pool.
     long onReader = threads.stream().filter(t -> t.startsWith("racket-ws-")).count();
     assertTrue(onReader >= 10, threads::toString);
@@ -224,11 +227,7 @@ class RelayClientTest {
       threads.add(Thread.currentThread().getName());
       sleep(LocalSubscription.SLOW_ON_READER_NANOS / 1_000_000 + 3);
     });
-    for (int n = 0; n < 3; n++) {
-      e.emit("one", n).get(10, TimeUnit.SECONDS);
-      int handled = n + 1;
-      Await.until(() -> threads.size() == handled, 30, threads::toString);
-    }
+    emitOneAtATime(e, "one", 3, threads);
     assertTrue(threads.get(0).startsWith("racket-ws-"), threads::toString);
     assertTrue(threads.get(1).startsWith("racket-ws-"), threads::toString);
     assertTrue(threads.get(2).startsWith("racket-handler-"), threads::toString);
@@ -330,11 +329,7 @@ class RelayClientTest {
         threads.add(Thread.currentThread().getName());
         Thread.currentThread().interrupt();
       });
-      for (int n = 0; n < 5; n++) {
-        e.emit("one", n).get(10, TimeUnit.SECONDS);
-        int handled = n + 1;
-        Await.until(() -> threads.size() == handled, 30, threads::toString);
-      }
+      emitOneAtATime(e, "one", 5, threads);
       assertTrue(threads.stream().anyMatch(t -> t.startsWith("racket-ws-")), threads::toString);
       assertEquals(1, network.accepted(), "one connection throughout");
     }
